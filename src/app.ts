@@ -1,0 +1,72 @@
+// Builds and starts the whole server (API, workers, or both) and stops it in the reverse order.
+import path from 'node:path';
+import type { Config } from './config.js';
+import { openDatabase } from './db/client.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { runMigrations } from './db/migrate.js';
+import { seedAccounts, seedDemoData } from './db/seed.js';
+import type { Deps } from './deps.js';
+import { dayIn } from './domain/dates.js';
+import { startHttpServer, type HttpServer } from './http/server.js';
+import { startBoss } from './jobs.js';
+import { createLogger, type Logger } from './log.js';
+import { startWorkers, type Workers } from '../workers/index.js';
+
+export interface AppOptions {
+  config: Config;
+  api?: boolean;
+  worker?: boolean;
+  log?: Logger;
+  now?: () => Date;
+}
+
+export interface App {
+  readonly deps: Deps;
+  readonly http?: HttpServer;
+  /** Passwords generated for device accounts on this start (development only); print them once. */
+  readonly generatedPasswords: Array<{ username: string; password: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startApp({ config, api = true, worker = true, log = createLogger(config.logLevel), now = () => new Date() }: AppOptions): Promise<App> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((err) => log.error({ err }, 'error while stopping'));
+    }
+    cleanups.length = 0;
+  };
+  try {
+    let url = config.databaseUrl;
+    if (!url) {
+      const embedded: EmbeddedDatabase = await startEmbeddedPostgres(path.join(config.dataDir), log);
+      cleanups.push(() => embedded.stop());
+      url = embedded.url;
+    }
+    const primaryUrl = config.nucDatabaseUrl ?? url;
+    await runMigrations(primaryUrl);
+    const database = openDatabase({ url, primaryUrl: config.nucDatabaseUrl });
+    cleanups.push(() => database.close());
+    const boss = await startBoss({ url: primaryUrl, log, supervise: worker });
+    cleanups.push(() => boss.stop({ graceful: true, timeout: 10_000, close: true }));
+    const deps: Deps = { config, database, boss, log, now };
+
+    const generatedPasswords = await seedAccounts(database.db, config);
+    if (config.env === 'development') await seedDemoData(database.db, log, dayIn(now(), config.timeZone));
+
+    let workers: Workers | undefined;
+    if (worker) {
+      workers = await startWorkers(deps);
+      cleanups.push(() => workers!.stop());
+    }
+    let http: HttpServer | undefined;
+    if (api) {
+      http = await startHttpServer(deps, { port: config.port, host: config.host });
+      cleanups.push(() => http!.close());
+    }
+    return { deps, http, generatedPasswords, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

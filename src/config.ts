@@ -1,0 +1,193 @@
+// The one place that reads settings. Everything else receives the frozen Config.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Every setting the server understands, in the order the README documents them. */
+export const SETTING_NAMES = [
+  'NODE_ENV', 'SECRET_KEY', 'DATABASE_URL', 'NUC_DATABASE_URL', 'SENTRY_DSN',
+  'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'S3_BUCKET', 'S3_ENDPOINT',
+  'BITLY_TOKEN', 'BITLY_API_URL', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'TWILIO_API_URL',
+  'PUBLIC_BASE_URL', 'PORT', 'HOST', 'TZ', 'RECALL_WINDOW_SIZE', 'RECALL_WINDOW_MINUTES',
+  'RECALL_INTERVAL_SECONDS', 'RECALL_DISABLE', 'ADMIN_PASSWORD', 'TABLET_PASSWORD', 'VR_GAME_PASSWORD',
+  'LOG_LEVEL', 'CORS_ORIGINS', 'DATA_DIR', 'PHONE_REGION', 'GIT_SHA',
+] as const;
+type SettingName = (typeof SETTING_NAMES)[number];
+
+const optionalText = z.string().trim().min(1).optional();
+const dbUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a postgres:// or postgresql:// URL')
+  .refine((v) => URL.canParse(v), 'must be a valid URL')
+  .optional();
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number, dflt: number) =>
+  z.coerce.number().int().min(min).max(max).default(dflt);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  DATABASE_URL: dbUrl,
+  NUC_DATABASE_URL: dbUrl,
+  SENTRY_DSN: z.url().optional(),
+  AWS_ACCESS_KEY_ID: optionalText,
+  AWS_SECRET_ACCESS_KEY: optionalText,
+  AWS_REGION: z.string().default('us-east-1'),
+  S3_BUCKET: optionalText,
+  S3_ENDPOINT: z.url().optional(),
+  BITLY_TOKEN: optionalText,
+  BITLY_API_URL: z.url().default('https://api-ssl.bitly.com'),
+  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_FROM: optionalText,
+  TWILIO_API_URL: z.url().optional(),
+  PUBLIC_BASE_URL: z.url().optional(),
+  PORT: int(0, 65535, 8000),
+  HOST: z.string().default('0.0.0.0'),
+  TZ: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
+  RECALL_WINDOW_SIZE: int(0, 1000, 2),
+  RECALL_WINDOW_MINUTES: int(1, 24 * 60, 20),
+  RECALL_INTERVAL_SECONDS: int(1, 3600, 30),
+  RECALL_DISABLE: bool.default(false),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  TABLET_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  VR_GAME_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: z.string().default(''),
+  DATA_DIR: z.string().default('.data'),
+  PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code').default('US'),
+  GIT_SHA: optionalText,
+});
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly secretKey: string;
+  /** Reads; also writes when no NUC_DATABASE_URL. Undefined: start the embedded Postgres. */
+  readonly databaseUrl?: string;
+  /** The primary (the nuc) when this server reads from a replica. */
+  readonly nucDatabaseUrl?: string;
+  readonly sentryDsn?: string;
+  readonly s3?: { bucket: string; region: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string };
+  readonly bitly?: { token: string; apiUrl: string };
+  readonly twilio?: { accountSid: string; authToken: string; from: string; apiUrl?: string };
+  readonly publicBaseUrl?: string;
+  readonly port: number;
+  readonly host: string;
+  readonly timeZone: string;
+  readonly recall: { windowSize: number; windowMinutes: number; intervalSeconds: number; disable: boolean };
+  readonly passwords: { admin?: string; tablet?: string; vrGame?: string };
+  readonly logLevel: string;
+  readonly corsOrigins: string[];
+  readonly dataDir: string;
+  readonly phoneRegion: string;
+  readonly release?: string;
+}
+
+export interface LoadOptions {
+  env?: Record<string, string | undefined>;
+  /** Where docker/compose secrets are mounted; a file named after a setting wins over the environment. */
+  secretsDir?: string;
+}
+
+function readRaw(env: Record<string, string | undefined>, secretsDir: string) {
+  const raw: Partial<Record<SettingName, string>> = {};
+  for (const name of SETTING_NAMES) {
+    const file = path.join(secretsDir, name);
+    let value = env[name];
+    if (existsSync(file)) value = readFileSync(file, 'utf8').trim();
+    // An empty variable means "not set", as in a compose file that lists it without a value.
+    if (value !== undefined && value !== '') raw[name] = value;
+  }
+  return raw;
+}
+
+/** Reads and validates every setting once; throws one ConfigError listing every problem. */
+export function loadConfig(opts: LoadOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const raw = readRaw(env, opts.secretsDir ?? env.SECRETS_DIR ?? '/run/secrets');
+  const parsed = schema.safeParse(raw);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(problems);
+  }
+  const s = parsed.data;
+  const production = s.NODE_ENV === 'production';
+  if (production) {
+    for (const name of ['SECRET_KEY', 'ADMIN_PASSWORD', 'TABLET_PASSWORD', 'VR_GAME_PASSWORD'] as const) {
+      if (!s[name]) problems.push(`${name}: required when NODE_ENV=production`);
+    }
+  }
+  const twilioSet = [s.TWILIO_ACCOUNT_SID, s.TWILIO_AUTH_TOKEN, s.TWILIO_FROM].filter(Boolean).length;
+  if (twilioSet > 0 && twilioSet < 3) {
+    problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: set all three or none');
+  }
+  if (s.NUC_DATABASE_URL && !s.DATABASE_URL) problems.push('DATABASE_URL: required when NUC_DATABASE_URL is set');
+  if (problems.length) throw new ConfigError(problems);
+
+  return Object.freeze({
+    env: s.NODE_ENV,
+    secretKey: s.SECRET_KEY ?? devSecretKey(s.DATA_DIR),
+    databaseUrl: s.DATABASE_URL,
+    nucDatabaseUrl: s.NUC_DATABASE_URL,
+    sentryDsn: s.SENTRY_DSN,
+    s3: s.S3_BUCKET
+      ? {
+          bucket: s.S3_BUCKET,
+          region: s.AWS_REGION,
+          endpoint: s.S3_ENDPOINT,
+          accessKeyId: s.AWS_ACCESS_KEY_ID,
+          secretAccessKey: s.AWS_SECRET_ACCESS_KEY,
+        }
+      : undefined,
+    bitly: s.BITLY_TOKEN ? { token: s.BITLY_TOKEN, apiUrl: s.BITLY_API_URL } : undefined,
+    twilio: twilioSet === 3
+      ? { accountSid: s.TWILIO_ACCOUNT_SID!, authToken: s.TWILIO_AUTH_TOKEN!, from: s.TWILIO_FROM!, apiUrl: s.TWILIO_API_URL }
+      : undefined,
+    publicBaseUrl: s.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    port: s.PORT,
+    host: s.HOST,
+    timeZone: s.TZ,
+    recall: Object.freeze({
+      windowSize: s.RECALL_WINDOW_SIZE,
+      windowMinutes: s.RECALL_WINDOW_MINUTES,
+      intervalSeconds: s.RECALL_INTERVAL_SECONDS,
+      disable: s.RECALL_DISABLE,
+    }),
+    passwords: Object.freeze({ admin: s.ADMIN_PASSWORD, tablet: s.TABLET_PASSWORD, vrGame: s.VR_GAME_PASSWORD }),
+    logLevel: s.LOG_LEVEL,
+    corsOrigins: s.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    dataDir: path.resolve(s.DATA_DIR),
+    phoneRegion: s.PHONE_REGION,
+    release: s.GIT_SHA,
+  });
+}
+
+/** Development only: a generated key kept with the data so tokens survive restarts. */
+function devSecretKey(dataDir: string): string {
+  const file = path.join(path.resolve(dataDir), 'secret_key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
+}

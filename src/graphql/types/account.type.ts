@@ -1,0 +1,17 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { RoleEnum } from './enums.js';
+import { DateTimeScalar } from './scalars.js';
+
+@ObjectType('Account')
+export class AccountType {
+  @Field(() => ID) id!: number;
+  @Field(() => String) username!: string;
+  @Field(() => RoleEnum) role!: RoleEnum;
+}
+
+@ObjectType('AuthPayload')
+export class AuthPayload {
+  @Field(() => String) token!: string;
+  @Field(() => DateTimeScalar) expiresAt!: Date;
+  @Field(() => AccountType) account!: AccountType;
+}

@@ -1,0 +1,53 @@
+// Apollo Server on /graphql over HTTP: context from the bearer token, limits, error mapping.
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { RequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../deps.js';
+import { viewerFromAuthorization } from '../services/auth.service.js';
+import { createContext, type Context } from '../graphql/context.js';
+import { toClientError } from '../graphql/errors.js';
+import { checkLimits } from '../graphql/limits.js';
+import { DomainError } from '../domain/errors.js';
+
+const limitsPlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ document, request, schema, operation, contextValue }) {
+        contextValue.isMutation = operation?.operation === 'mutation';
+        const error = checkLimits(schema, document, request.variables ?? {}, request.operationName);
+        if (error) throw error;
+      },
+    };
+  },
+};
+
+export async function createGraphqlHttp(deps: Deps, schema: GraphQLSchema, plugins: ApolloServerPlugin<Context>[] = []) {
+  const apollo = new ApolloServer<Context>({
+    schema,
+    csrfPrevention: true,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: [ApolloServerPluginLandingPageDisabled(), limitsPlugin, ...plugins],
+    formatError: (formatted, error) => toClientError(formatted, error, deps.log),
+  });
+  await apollo.start();
+  const handler: RequestHandler = expressMiddleware(apollo, {
+    context: async ({ req }) => {
+      let viewer;
+      try {
+        viewer = await viewerFromAuthorization(deps.config.secretKey, req.headers.authorization);
+      } catch (err) {
+        const message = err instanceof DomainError ? err.message : 'Invalid token';
+        throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+      const body = req.body as { operationName?: unknown } | undefined;
+      const requestId = String(req.headers['x-request-id'] ?? randomUUID());
+      const log = deps.log.child({ requestId, operation: typeof body?.operationName === 'string' ? body.operationName : undefined, account: viewer?.username });
+      return createContext(deps, viewer, { ip: req.ip ?? 'unknown', log });
+    },
+  });
+  return { apollo, handler };
+}

@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import { appliedMigrationCount, shippedMigrationCount } from '../db/migrate.js';
+import type { Deps } from '../deps.js';
+
+export function healthRoutes(deps: Deps): Router {
+  const router = Router();
+  // Liveness: the process answers. Readiness: the database answers and is migrated.
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    try {
+      const applied = await appliedMigrationCount(deps.database.primarySql);
+      const shipped = shippedMigrationCount();
+      if (applied < shipped) {
+        res.status(503).json({ status: 'migrating', applied, shipped });
+        return;
+      }
+      await deps.database.read.execute('select 1');
+      res.json({ status: 'ready', migrations: applied });
+    } catch (err) {
+      deps.log.warn({ err }, 'readiness check failed');
+      res.status(503).json({ status: 'database unavailable' });
+    }
+  });
+  return router;
+}

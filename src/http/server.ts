@@ -1,0 +1,90 @@
+// The one HTTP server: GraphQL over HTTP and WebSocket, GraphiQL, health, and the routes of src/http.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import type { Deps } from '../deps.js';
+import { getSchema } from '../graphql/schema.js';
+import { graphiqlHandler } from './graphiql.js';
+import { createGraphqlHttp } from './graphql-http.js';
+import { attachGraphqlWs } from './graphql-ws.js';
+import { healthRoutes } from './health.js';
+
+export const BODY_LIMIT = '1mb';
+
+export interface HttpServer {
+  readonly server: http.Server;
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+function cors(origins: string[]): RequestHandler {
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && (origins.includes('*') || origins.includes(origin))) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Apollo-Require-Preflight');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, OPTIONS');
+      if (req.method === 'OPTIONS') {
+        res.status(204).end();
+        return;
+      }
+    }
+    next();
+  };
+}
+
+/** Body errors answered as GraphQL-shaped JSON, never an HTML page or a stack trace. */
+const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
+  if (res.headersSent) return next(err);
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.parse.failed') {
+    res.status(400).json({ errors: [{ message: `Malformed JSON in request body: ${(err as Error).message}`, extensions: { code: 'BAD_REQUEST' } }] });
+  } else if (type === 'entity.too.large') {
+    res.status(413).json({ errors: [{ message: `Request body is larger than the limit of ${BODY_LIMIT}`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+  } else {
+    const status = Number((err as { status?: number }).status) || 500;
+    if (status >= 500) (res.locals.log ?? console).error?.({ err }, 'request failed');
+    res.status(status).json({ errors: [{ message: status >= 500 ? 'Internal server error' : (err as Error).message, extensions: { code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  }
+};
+
+export async function startHttpServer(deps: Deps, opts: { port: number; host: string }): Promise<HttpServer> {
+  const schema = await getSchema();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const server = http.createServer(app);
+  const ws = attachGraphqlWs(deps, schema, server);
+  const graphql = await createGraphqlHttp(deps, schema);
+
+  app.use(cors(deps.config.corsOrigins));
+  app.use(healthRoutes(deps));
+  app.get('/graphiql', graphiqlHandler);
+  app.get('/', (_req, res) => res.redirect('/graphiql'));
+  app.use('/graphql', express.json({ limit: BODY_LIMIT }), graphql.handler);
+  app.use(bodyErrors);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+  return {
+    server,
+    port,
+    url: `http://${host}:${port}`,
+    async close() {
+      // Stop accepting, close sockets politely (1001 going away), then let in-flight requests finish.
+      for (const client of ws.wss.clients) client.close(1001, 'Server shutting down');
+      await ws.dispose();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await graphql.apollo.stop();
+    },
+  };
+}

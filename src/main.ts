@@ -1,0 +1,56 @@
+// Entry point: `api`, `worker`, or both (the default) in one process.
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { startApp } from './app.js';
+import { createLogger } from './log.js';
+
+const role = process.argv[2] ?? 'all';
+if (!['api', 'worker', 'all'].includes(role)) {
+  console.error(`Unknown role "${role}": use api, worker, or nothing for both.`);
+  process.exit(2);
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  throw err;
+}
+
+const log = createLogger(config.logLevel);
+const started = Date.now();
+const app = await startApp({ config, log, api: role !== 'worker', worker: role !== 'api' }).catch((err) => {
+  log.fatal({ err }, 'could not start');
+  process.exit(1);
+});
+
+const base = config.publicBaseUrl ?? app.http?.url;
+if (app.generatedPasswords.length) {
+  console.log('\nGenerated passwords for the device accounts (shown once; set *_PASSWORD to choose your own):');
+  for (const { username, password } of app.generatedPasswords) console.log(`  ${username.padEnd(10)} ${password}`);
+}
+if (app.http) {
+  console.log(`\nMLB Game Server ready in ${Date.now() - started} ms`);
+  console.log(`  GraphiQL     ${base}/graphiql`);
+  console.log(`  Queue board  ${base}/board`);
+  console.log(`  GraphQL      ${base}/graphql (HTTP and WebSocket)\n`);
+}
+log.info({ role, ms: Date.now() - started }, 'started');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    // A stuck dependency must not keep the process alive forever.
+    setTimeout(() => {
+      log.error('did not stop in time; exiting');
+      process.exit(1);
+    }, 25_000).unref();
+    app.stop().then(() => process.exit(0), () => process.exit(1));
+  });
+}

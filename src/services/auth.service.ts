@@ -1,0 +1,76 @@
+import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import { eq } from 'drizzle-orm';
+import { SignJWT, jwtVerify } from 'jose';
+import type { Db } from '../db/client.js';
+import { accounts, type Role } from '../db/schema.js';
+import { UnauthenticatedError } from '../domain/errors.js';
+
+const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
+export const TOKEN_TTL_SECONDS = 24 * 60 * 60;
+const BAD_LOGIN = 'Wrong username or password';
+
+export interface Viewer {
+  id: number;
+  username: string;
+  role: Role;
+  /** Token expiry (epoch seconds): sockets are closed when it passes. */
+  exp?: number;
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scrypt(password, salt, 32);
+  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length);
+  return timingSafeEqual(actual, expected);
+}
+
+// Compared against when the username is unknown, so both failures cost the same time.
+const DUMMY_HASH = hashPassword(randomBytes(16).toString('hex'));
+
+export async function login(db: Db, secretKey: string, username: string, password: string, now = new Date()) {
+  const [account] = await db.select().from(accounts).where(eq(accounts.username, username));
+  const ok = await verifyPassword(password, account?.passwordHash ?? (await DUMMY_HASH));
+  if (!account || !ok) throw new UnauthenticatedError(BAD_LOGIN);
+  const viewer: Viewer = { id: account.id, username: account.username, role: account.role };
+  const expiresAt = new Date(now.getTime() + TOKEN_TTL_SECONDS * 1000);
+  return { token: await signToken(secretKey, viewer, now, expiresAt), expiresAt, account: viewer };
+}
+
+function key(secretKey: string) {
+  return new TextEncoder().encode(secretKey);
+}
+
+export async function signToken(secretKey: string, viewer: Viewer, issuedAt: Date, expiresAt: Date): Promise<string> {
+  return new SignJWT({ username: viewer.username, role: viewer.role })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(String(viewer.id))
+    .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(key(secretKey));
+}
+
+/** Reads `Bearer <jwt>` (or a bare token); null when absent, UnauthenticatedError when invalid or expired. */
+export async function viewerFromAuthorization(secretKey: string, header: unknown): Promise<Viewer | null> {
+  if (header === undefined || header === null || header === '') return null;
+  if (typeof header !== 'string') throw new UnauthenticatedError('Malformed authorization');
+  const token = header.replace(/^Bearer\s+/i, '').trim();
+  try {
+    const { payload } = await jwtVerify(token, key(secretKey), { algorithms: ['HS256'] });
+    const role = payload.role as Role;
+    if (!payload.sub || typeof payload.username !== 'string' || !['ADMIN', 'STAFF', 'TABLET', 'VR_GAME'].includes(role)) {
+      throw new Error('claims');
+    }
+    return { id: Number(payload.sub), username: payload.username, role, exp: payload.exp };
+  } catch (err) {
+    const expired = (err as { code?: string }).code === 'ERR_JWT_EXPIRED';
+    throw new UnauthenticatedError(expired ? 'Your session has expired; sign in again' : 'Invalid token');
+  }
+}

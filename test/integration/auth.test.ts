@@ -1,0 +1,58 @@
+import { SignJWT } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { PASSWORDS, useTestServer } from '../helpers/server.js';
+
+const server = await useTestServer();
+const LOGIN = `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token expiresAt account { username role } } }`;
+const ME = `{ me { username role } }`;
+
+describe('login', () => {
+  it('returns a 24 h token for the right password', async () => {
+    const r = await server.gql(LOGIN, { u: 'mlbtablet', p: PASSWORDS.mlbtablet });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.login.account).toEqual({ username: 'mlbtablet', role: 'TABLET' });
+    const ttl = new Date(r.data.login.expiresAt).getTime() - Date.now();
+    expect(ttl).toBeGreaterThan(23.9 * 3600_000);
+    expect(ttl).toBeLessThanOrEqual(24 * 3600_000);
+  });
+
+  it('refuses a wrong password and an unknown user with the same message', async () => {
+    const wrong = await server.gql(LOGIN, { u: 'user', p: 'not-the-password' });
+    const unknown = await server.gql(LOGIN, { u: 'nobody', p: 'whatever-it-is' });
+    expect(wrong.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(unknown.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(wrong.errors?.[0]?.message).toBe(unknown.errors?.[0]?.message);
+  });
+});
+
+describe('tokens', () => {
+  it.each(['ADMIN', 'TABLET', 'VR_GAME', 'STAFF'] as const)('accepts a %s token', async (role) => {
+    const r = await server.gql(ME, {}, await server.token(role));
+    expect(r.data.me.role).toBe(role);
+  });
+
+  it('answers me with null for anonymous callers', async () => {
+    const r = await server.gql(ME);
+    expect(r.data.me).toBeNull();
+  });
+
+  it('refuses a tampered token', async () => {
+    const token = await server.token('TABLET');
+    const [h, p, s] = token.split('.');
+    const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...claims, role: 'ADMIN' })).toString('base64url')}.${s}`;
+    const r = await server.gql(ME, {}, forged);
+    expect(r.status).toBe(401);
+    expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses an expired token and a malformed one', async () => {
+    const key = new TextEncoder().encode(server.config.secretKey);
+    const expired = await new SignJWT({ username: 'user', role: 'ADMIN' })
+      .setProtectedHeader({ alg: 'HS256' }).setSubject('1').setIssuedAt(1_000).setExpirationTime(2_000).sign(key);
+    for (const token of [expired, 'not.a.jwt', 'garbage']) {
+      const r = await server.gql(ME, {}, token);
+      expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+});
