@@ -1,0 +1,35 @@
+// The outbox: work a change causes is written in the change's own transaction.
+import type { PgBoss } from 'pg-boss';
+import type { Executor } from '../db/client.js';
+import { messages } from '../db/schema.js';
+import { sendInTransaction } from '../jobs.js';
+
+export interface SmsRequest {
+  kind: 'welcome' | 'recall' | 'souvenir';
+  playerId: number;
+  gameId?: number | null;
+  to: string;
+  body: string;
+  /**
+   * One message per triggering event: e.g. `welcome:<playerId>`, `recall:<eventId>`. A second
+   * request with the same key is ignored, so a retried or duplicated job never texts twice.
+   */
+  dedupeKey: string;
+}
+
+/** Records the message (status queued) and its `sms` job; returns the message id, or null if already recorded. */
+export async function queueSms(tx: Executor, boss: PgBoss, req: SmsRequest): Promise<number | null> {
+  const [row] = await tx
+    .insert(messages)
+    .values({ kind: req.kind, playerId: req.playerId, gameId: req.gameId ?? null, to: req.to, body: req.body, dedupeKey: req.dedupeKey })
+    .onConflictDoNothing({ target: messages.dedupeKey })
+    .returning({ id: messages.id });
+  if (!row) return null;
+  await sendInTransaction(boss, tx, 'sms', { messageId: row.id });
+  return row.id;
+}
+
+/** Asks the souvenir worker to render (and, with `notify`, text) the souvenir of a completed game. */
+export async function queueSouvenir(tx: Executor, boss: PgBoss, gameId: number, notify: boolean): Promise<void> {
+  await sendInTransaction(boss, tx, 'souvenir', { gameId, notify });
+}
