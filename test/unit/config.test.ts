@@ -1,0 +1,72 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const NO_SECRETS = path.join(os.tmpdir(), 'mlb-no-secrets-here');
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mlb-config-'));
+
+function problems(env: Record<string, string>, secretsDir = NO_SECRETS): string[] {
+  try {
+    loadConfig({ env, secretsDir });
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('settings', () => {
+  it('starts in development with nothing set, generating a key kept under the data directory', () => {
+    const dataDir = tmp();
+    const a = loadConfig({ env: { DATA_DIR: dataDir }, secretsDir: NO_SECRETS });
+    const b = loadConfig({ env: { DATA_DIR: dataDir }, secretsDir: NO_SECRETS });
+    expect(a.env).toBe('development');
+    expect(a.secretKey.length).toBeGreaterThanOrEqual(32);
+    expect(b.secretKey).toBe(a.secretKey);
+    expect(readFileSync(path.join(dataDir, 'secret_key'), 'utf8')).toBe(a.secretKey);
+    expect(a.databaseUrl).toBeUndefined();
+    expect(a.recall).toEqual({ windowSize: 2, windowMinutes: 20, intervalSeconds: 30, disable: false });
+    expect(a.port).toBe(8000);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+
+  it('requires SECRET_KEY and the three passwords in production, listing every missing one at once', () => {
+    const list = problems({ NODE_ENV: 'production' });
+    expect(list).toEqual([
+      'SECRET_KEY: required when NODE_ENV=production',
+      'ADMIN_PASSWORD: required when NODE_ENV=production',
+      'TABLET_PASSWORD: required when NODE_ENV=production',
+      'VR_GAME_PASSWORD: required when NODE_ENV=production',
+    ]);
+  });
+
+  it('reports every malformed value together', () => {
+    const list = problems({ DATABASE_URL: 'mysql://nope', PORT: 'eighty', RECALL_WINDOW_SIZE: '-1', TZ: 'Mars/Olympus', RECALL_DISABLE: 'maybe' });
+    const names = list.map((p) => p.split(':')[0]);
+    expect(names).toEqual(expect.arrayContaining(['DATABASE_URL', 'PORT', 'RECALL_WINDOW_SIZE', 'TZ', 'RECALL_DISABLE']));
+    expect(list.find((p) => p.startsWith('DATABASE_URL'))).toMatch(/postgres/);
+  });
+
+  it('lets a secret file win over the environment', () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'SECRET_KEY'), 'from-a-secret-file-that-is-long-enough-to-use\n');
+    writeFileSync(path.join(dir, 'RECALL_WINDOW_SIZE'), '5');
+    const config = loadConfig({ env: { SECRET_KEY: 'from-the-environment-but-also-long-enough!!', RECALL_WINDOW_SIZE: '3', DATA_DIR: tmp() }, secretsDir: dir });
+    expect(config.secretKey).toBe('from-a-secret-file-that-is-long-enough-to-use');
+    expect(config.recall.windowSize).toBe(5);
+  });
+
+  it('wants all three Twilio settings or none, and a DATABASE_URL beside NUC_DATABASE_URL', () => {
+    const list = problems({ TWILIO_ACCOUNT_SID: 'AC123', NUC_DATABASE_URL: 'postgres://nuc/db', DATA_DIR: tmp() });
+    expect(list).toContain('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: set all three or none');
+    expect(list).toContain('DATABASE_URL: required when NUC_DATABASE_URL is set');
+  });
+
+  it('treats an empty variable as unset', () => {
+    const config = loadConfig({ env: { DATABASE_URL: '', S3_BUCKET: '', DATA_DIR: tmp() }, secretsDir: NO_SECRETS });
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.s3).toBeUndefined();
+  });
+});
