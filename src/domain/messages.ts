@@ -1,0 +1,18 @@
+// SMS templates of a show. Placeholders: {firstName}, {position}, {url}.
+export const PLACEHOLDERS = ['firstName', 'position', 'url'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+export type TemplateValues = Partial<Record<Placeholder, string | number | null>>;
+
+const PATTERN = new RegExp(`\\{(${PLACEHOLDERS.join('|')})\\}`, 'g');
+
+/** Fills the placeholders; one without a value disappears with the space it leaves, never as raw braces. */
+export function renderMessage(template: string, values: TemplateValues): string {
+  return template
+    .replace(PATTERN, (_m, name: Placeholder) => {
+      const v = values[name];
+      return v === null || v === undefined ? '' : String(v);
+    })
+    .replace(/[ \t]{2,}/g, ' ')
+    .replace(/ +([,.!?;:])/g, '$1')
+    .trim();
+}
