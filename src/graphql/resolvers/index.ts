@@ -1,5 +1,8 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AccountResolver } from './account.resolver.js';
+import { AdminResolver } from './admin.resolver.js';
+import { GameMutationResolver } from './game-mutation.resolver.js';
+import { PlayerMutationResolver } from './player-mutation.resolver.js';
 
 // Every resolver class of the schema; add new ones here.
-export const resolvers: NonEmptyArray<Function> = [AccountResolver];
+export const resolvers: NonEmptyArray<Function> = [AccountResolver, GameMutationResolver, PlayerMutationResolver, AdminResolver];

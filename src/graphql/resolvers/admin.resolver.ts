@@ -1,0 +1,32 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import type { Show, Team } from '../../db/schema.js';
+import { createShow, updateShow } from '../../services/show.service.js';
+import { createTeam } from '../../services/team.service.js';
+import { writerFor } from '../../services/writer.js';
+import { ROLES } from '../auth-checker.js';
+import type { Context } from '../context.js';
+import { ShowInput, ShowType } from '../types/show.type.js';
+import { TeamType } from '../types/team.type.js';
+
+const writer = (ctx: Context) => writerFor(ctx.deps, ctx.viewer?.username);
+
+@Resolver()
+export class AdminResolver {
+  @Authorized(ROLES.admin)
+  @Mutation(() => ShowType)
+  createShow(@Arg('input', () => ShowInput) input: ShowInput, @Ctx() ctx: Context): Promise<Show> {
+    return createShow(writer(ctx), input);
+  }
+
+  @Authorized(ROLES.admin)
+  @Mutation(() => ShowType)
+  updateShow(@Arg('id', () => ID) id: string, @Arg('input', () => ShowInput) input: ShowInput, @Ctx() ctx: Context): Promise<Show> {
+    return updateShow(writer(ctx), id, input);
+  }
+
+  @Authorized(ROLES.admin)
+  @Mutation(() => TeamType)
+  createTeam(@Arg('name', () => String) name: string, @Arg('color', () => String) color: string, @Ctx() ctx: Context): Promise<Team> {
+    return createTeam(writer(ctx), { name, color });
+  }
+}

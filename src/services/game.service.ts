@@ -1,0 +1,148 @@
+// Game transitions: one guarded UPDATE per move, driven by the TRANSITIONS table, plus the event
+// row, outbox jobs and the change announcement, all in the caller's single transaction.
+import { and, count, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import { gameEvents, games, players, shows, teams, type Game, type GameState } from '../db/schema.js';
+import { ConflictError, IllegalTransitionError, NotFoundError } from '../domain/errors.js';
+import { TRANSITIONS, type GameAction } from '../domain/game-states.js';
+import { renderMessage } from '../domain/messages.js';
+import { checkResult, type GameResult } from '../domain/result.js';
+import { smallestTeam } from '../domain/team-assignment.js';
+import { announce } from '../live/announce.js';
+import { queueSms, queueSouvenir } from './outbox.js';
+import { autoRecallLocked, lockShowRecalls } from './recall.service.js';
+import { inTransaction, parseId, type Writer } from './writer.js';
+
+// Two-key advisory lock namespace for team assignment (recall locks use their own, per show).
+const TEAM_LOCK = 7302;
+
+export interface TransitionOutcome {
+  game: Game;
+  from: GameState;
+  eventId: number;
+}
+
+/**
+ * Moves one game by `action`. The row is locked and its state checked in the same statement, so
+ * of many clients racing on one game exactly one wins; the others get ILLEGAL_TRANSITION.
+ */
+export async function transition(tx: Tx, w: Writer, gameId: number, action: GameAction, result?: GameResult): Promise<TransitionOutcome> {
+  const t = TRANSITIONS[action];
+  const now = w.now();
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const set: Record<string, unknown> = { state: t.to, updatedAt: now, ...(result ?? {}) };
+  if (action === 'recall') {
+    // The latest recall counts for the window, so it always moves; the count keeps the history.
+    set.recalledAt = now;
+    set.recallCount = sql`${games.recallCount} + 1`;
+  } else {
+    set[t.stamp] = sql`coalesce(${games[t.stamp]}, ${at})`;
+  }
+  const prev = tx.select({ id: games.id, state: games.state }).from(games).where(eq(games.id, gameId)).for('update').as('prev');
+  const [row] = await tx
+    .update(games)
+    .set(set)
+    .from(prev)
+    .where(and(eq(games.id, prev.id), inArray(prev.state, [...t.from])))
+    .returning({ ...getTableColumns(games), fromState: prev.state });
+  if (!row) {
+    const [current] = await tx.select({ state: games.state }).from(games).where(eq(games.id, gameId));
+    if (!current) throw new NotFoundError('Game', gameId);
+    throw new IllegalTransitionError(current.state, t.to);
+  }
+  const { fromState, ...game } = row;
+  const [event] = await tx
+    .insert(gameEvents)
+    .values({ gameId, showId: game.showId, fromState, toState: t.to, actor: w.actor, at: now })
+    .returning({ id: gameEvents.id });
+  if (action === 'recall') await textRecall(tx, w, game, event!.id);
+  if (action === 'confirm') await assignTeam(tx, game.playerId);
+  await announce(tx, { showId: game.showId, gameId });
+  return { game, from: fromState, eventId: event!.id };
+}
+
+async function textRecall(tx: Tx, w: Writer, game: Game, eventId: number): Promise<void> {
+  const [row] = await tx
+    .select({ firstName: players.firstName, mobile: players.mobileNumber, template: shows.recallMessage })
+    .from(players)
+    .innerJoin(shows, eq(shows.id, game.showId))
+    .where(eq(players.id, game.playerId));
+  if (!row?.mobile) return;
+  await queueSms(tx, w.boss, {
+    kind: 'recall', playerId: game.playerId, gameId: game.id, to: row.mobile,
+    body: renderMessage(row.template, { firstName: row.firstName }),
+    // Each recall is its own event: a second recall texts again, a retried job never does.
+    dedupeKey: `recall:${eventId}`,
+  });
+}
+
+/** A player without a team joins the smallest one; serialized so simultaneous confirms stay balanced. */
+async function assignTeam(tx: Tx, playerId: number): Promise<void> {
+  const [player] = await tx.select({ teamId: players.teamId }).from(players).where(eq(players.id, playerId));
+  if (!player || player.teamId !== null) return;
+  await tx.execute(sql`select pg_advisory_xact_lock(${TEAM_LOCK}, 0)`);
+  const sizes = await tx
+    .select({ id: teams.id, memberCount: count(players.id) })
+    .from(teams)
+    .leftJoin(players, eq(players.teamId, teams.id))
+    .groupBy(teams.id);
+  const teamId = smallestTeam(sizes);
+  if (teamId === null) return;
+  await tx.update(players).set({ teamId }).where(and(eq(players.id, playerId), isNull(players.teamId)));
+}
+
+/** A new NEW game; its creation is the first entry of its history. */
+export async function createGame(tx: Tx, w: Writer, playerId: number, showId: number): Promise<Game> {
+  const now = w.now();
+  const [game] = await tx.insert(games).values({ playerId, showId, createdAt: now, updatedAt: now }).returning();
+  await tx.insert(gameEvents).values({ gameId: game!.id, showId, fromState: null, toState: 'NEW', actor: w.actor, at: now });
+  await announce(tx, { showId, gameId: game!.id });
+  return game!;
+}
+
+/** queue, recall, confirm, play: a plain transition in its own transaction. */
+export async function moveGame(w: Writer, rawId: string | number, action: 'queue' | 'recall' | 'confirm' | 'play'): Promise<Game> {
+  const id = parseId('Game', rawId);
+  return inTransaction(w, async (tx) => (await transition(tx, w, id, action)).game);
+}
+
+/** complete and cancel free a recall slot, so they run under the show's recall lock and refill the window. */
+async function finishGame(w: Writer, rawId: string | number, action: 'complete' | 'cancel', result?: GameResult): Promise<Game> {
+  const id = parseId('Game', rawId);
+  return inTransaction(w, async (tx) => {
+    // The show lock is taken before the row lock, the same order auto-recall uses, so they cannot deadlock.
+    const [found] = await tx.select({ showId: games.showId }).from(games).where(eq(games.id, id));
+    if (!found) throw new NotFoundError('Game', rawId);
+    await lockShowRecalls(tx, found.showId);
+    const { game } = await transition(tx, w, id, action, result);
+    if (action === 'complete') {
+      const [player] = await tx.select({ mobile: players.mobileNumber }).from(players).where(eq(players.id, game.playerId));
+      await queueSouvenir(tx, w.boss, game.id, Boolean(player?.mobile));
+    }
+    await autoRecallLocked(tx, w, found.showId);
+    return game;
+  });
+}
+
+export function completeGame(w: Writer, rawId: string | number, result: GameResult): Promise<Game> {
+  const checked = checkResult(result);
+  return finishGame(w, rawId, 'complete', checked);
+}
+
+export function cancelGame(w: Writer, rawId: string | number): Promise<Game> {
+  return finishGame(w, rawId, 'cancel');
+}
+
+/** Renders the souvenir again (e.g. after a new photo) without texting the player a second time. */
+export async function regenerateSouvenir(w: Writer, rawId: string | number): Promise<Game> {
+  const id = parseId('Game', rawId);
+  return inTransaction(w, async (tx) => {
+    const [game] = await tx.select().from(games).where(eq(games.id, id)).for('update');
+    if (!game) throw new NotFoundError('Game', rawId);
+    if (game.state !== 'COMPLETED') {
+      throw new ConflictError(`Game ${id} is ${game.state}; only a COMPLETED game has a souvenir`, { state: game.state });
+    }
+    await queueSouvenir(tx, w.boss, game.id, false);
+    return game;
+  });
+}

@@ -1,0 +1,99 @@
+// Players: sign-up (player + first game in one transaction), edits, and a new game for a returning player.
+import { desc, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import { games, players, teams, type Game, type Handedness, type Player } from '../db/schema.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { FINISHED_STATES } from '../domain/game-states.js';
+import { renderMessage } from '../domain/messages.js';
+import { assertNoFieldErrors, checkPlayerInput, type PlayerFields, type RawPlayerInput } from '../domain/player-input.js';
+import { announce } from '../live/announce.js';
+import { createGame } from './game.service.js';
+import { queueSms } from './outbox.js';
+import { resolveShow } from './show.service.js';
+import { inTransaction, parseId, type Writer } from './writer.js';
+
+export interface SignUpRequest extends RawPlayerInput {
+  firstName: string;
+  handedness: Handedness;
+  showId?: string | null;
+}
+
+/** Checks every field, including the team name against the teams table, and reports all problems at once. */
+async function checkFields(tx: Tx, w: Writer, input: RawPlayerInput, requireAll: boolean) {
+  const { value, errors } = checkPlayerInput(input, w.config.phoneRegion, requireAll);
+  const teamErrors: Record<string, string> = {};
+  let teamId: number | null | undefined;
+  if (value.team !== undefined) {
+    teamId = value.team === null ? null : await teamIdByName(tx, value.team);
+    if (teamId === undefined) teamErrors.team = `no team is named "${value.team}"`;
+  }
+  assertNoFieldErrors(errors, teamErrors);
+  const { team: _name, ...columns } = value;
+  return { columns, teamId };
+}
+
+async function teamIdByName(tx: Tx, name: string): Promise<number | undefined> {
+  const [row] = await tx.select({ id: teams.id }).from(teams).where(sql`lower(${teams.name}) = lower(${name})`).orderBy(teams.id).limit(1);
+  return row?.id;
+}
+
+export async function signUp(w: Writer, input: SignUpRequest): Promise<Player> {
+  return inTransaction(w, async (tx) => {
+    const { columns, teamId } = await checkFields(tx, w, input, true);
+    const show = await resolveShow(tx, input.showId);
+    const now = w.now();
+    const [player] = await tx
+      .insert(players)
+      .values({ ...(columns as Required<Pick<PlayerFields, 'firstName' | 'handedness'>> & PlayerFields), teamId: teamId ?? null, createdAt: now, updatedAt: now })
+      .returning();
+    await createGame(tx, w, player!.id, show.id);
+    if (player!.mobileNumber) {
+      await queueSms(tx, w.boss, {
+        kind: 'welcome', playerId: player!.id, to: player!.mobileNumber,
+        body: renderMessage(show.welcomeMessage, { firstName: player!.firstName }),
+        dedupeKey: `welcome:${player!.id}`,
+      });
+    }
+    return player!;
+  });
+}
+
+export async function updatePlayer(w: Writer, rawId: string | number, input: RawPlayerInput): Promise<Player> {
+  const id = parseId('Player', rawId);
+  return inTransaction(w, async (tx) => {
+    const { columns, teamId } = await checkFields(tx, w, input, false);
+    const [player] = await tx
+      .update(players)
+      .set({ ...columns, ...(teamId !== undefined ? { teamId } : {}), updatedAt: w.now() })
+      .where(eq(players.id, id))
+      .returning();
+    if (!player) throw new NotFoundError('Player', rawId);
+    // The queue shows names: tell the show of the player's active game.
+    const active = await latestGame(tx, id);
+    if (active) await announce(tx, { showId: active.showId, gameId: active.id });
+    return player;
+  });
+}
+
+async function latestGame(tx: Tx, playerId: number): Promise<Game | undefined> {
+  const [game] = await tx.select().from(games).where(eq(games.playerId, playerId)).orderBy(desc(games.id)).limit(1);
+  return game;
+}
+
+/** A returning player's next game; only once the active one is COMPLETED or CANCELLED. */
+export async function startGame(w: Writer, rawPlayerId: string | number, showId?: string | null): Promise<Game> {
+  const playerId = parseId('Player', rawPlayerId);
+  return inTransaction(w, async (tx) => {
+    // Locking the player serializes two tablets pressing "play again" at once: one game, one CONFLICT.
+    const [player] = await tx.select({ id: players.id }).from(players).where(eq(players.id, playerId)).for('update');
+    if (!player) throw new NotFoundError('Player', rawPlayerId);
+    const active = await latestGame(tx, playerId);
+    if (active && !FINISHED_STATES.includes(active.state)) {
+      throw new ConflictError(`Player ${playerId} already has game ${active.id} in state ${active.state}; finish or cancel it first`, {
+        gameId: String(active.id), state: active.state,
+      });
+    }
+    const show = await resolveShow(tx, showId);
+    return createGame(tx, w, playerId, show.id);
+  });
+}

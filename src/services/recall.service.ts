@@ -1,0 +1,75 @@
+// Auto-recall: keep up to RECALL_WINDOW_SIZE queued players "recalled" (texted to come back) per show.
+// Serialized per show with a transaction-scoped advisory lock, so concurrent completes never overfill it.
+import { and, asc, count, eq, gt, isNotNull, notInArray, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import { games, players, type Game } from '../db/schema.js';
+import { IllegalTransitionError } from '../domain/errors.js';
+import { recallCutoff, recallsToMake } from '../domain/recall.js';
+import { transition } from './game.service.js';
+import { inTransaction, SYSTEM_ACTOR, type Writer } from './writer.js';
+
+// First key of the two-key advisory lock; the second is the show id.
+const RECALL_LOCK = 7301;
+
+export async function lockShowRecalls(tx: Tx, showId: number): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${RECALL_LOCK}, ${showId})`);
+}
+
+export async function activeRecalls(tx: Tx, showId: number, now: Date, windowMinutes: number): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(games)
+    .where(and(eq(games.showId, showId), eq(games.state, 'RECALLED'), gt(games.recalledAt, recallCutoff(now, windowMinutes))));
+  return row?.n ?? 0;
+}
+
+/** Recalls what the window allows; the caller must hold lockShowRecalls for this show. Returns the recalled games. */
+export async function autoRecallLocked(tx: Tx, w: Writer, showId: number): Promise<Game[]> {
+  const { windowSize, windowMinutes, disable } = w.config.recall;
+  if (disable) return [];
+  const now = w.now();
+  let wanted = recallsToMake(windowSize, await activeRecalls(tx, showId, now, windowMinutes));
+  const system: Writer = { ...w, actor: SYSTEM_ACTOR };
+  const recalled: Game[] = [];
+  const tried: number[] = [0];
+  while (wanted > 0) {
+    // Queue order; players we cannot text are left for the tablet to call by name.
+    const candidates = await tx
+      .select({ id: games.id })
+      .from(games)
+      .innerJoin(players, eq(players.id, games.playerId))
+      .where(and(eq(games.showId, showId), eq(games.state, 'QUEUED'), isNotNull(players.mobileNumber), notInArray(games.id, tried)))
+      .orderBy(asc(games.queuedAt), asc(games.id))
+      .limit(wanted);
+    if (!candidates.length) break;
+    for (const { id } of candidates) {
+      tried.push(id);
+      try {
+        recalled.push((await transition(tx, system, id, 'recall')).game);
+        wanted -= 1;
+      } catch (err) {
+        // Moved by someone else since we read the queue (confirmed, cancelled): take the next one.
+        if (!(err instanceof IllegalTransitionError)) throw err;
+      }
+    }
+  }
+  return recalled;
+}
+
+/** One auto-recall pass for one show in its own transaction. */
+export function autoRecall(w: Writer, showId: number): Promise<Game[]> {
+  if (w.config.recall.disable) return Promise.resolve([]);
+  return inTransaction(w, async (tx) => {
+    await lockShowRecalls(tx, showId);
+    return autoRecallLocked(tx, w, showId);
+  });
+}
+
+/** The periodic pass: every show with queued games (expired recalls free slots without any mutation). */
+export async function autoRecallAll(w: Writer): Promise<number> {
+  if (w.config.recall.disable) return 0;
+  const rows = await w.db.selectDistinct({ showId: games.showId }).from(games).where(eq(games.state, 'QUEUED'));
+  let total = 0;
+  for (const { showId } of rows) total += (await autoRecall(w, showId)).length;
+  return total;
+}

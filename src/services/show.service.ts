@@ -1,0 +1,50 @@
+// Shows: created and edited by admins; "the current show" is the one sign-ups go to by default.
+import { desc, eq } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { shows, type Show } from '../db/schema.js';
+import { DomainError, NotFoundError } from '../domain/errors.js';
+import { normalizeShowInput, type ShowFields } from '../domain/show-input.js';
+import { announce } from '../live/announce.js';
+import { inTransaction, parseId, type Writer } from './writer.js';
+
+/** The latest show by date (ties: highest id), or null when there is none. */
+export async function currentShow(db: Executor): Promise<Show | null> {
+  const [row] = await db.select().from(shows).orderBy(desc(shows.date), desc(shows.id)).limit(1);
+  return row ?? null;
+}
+
+/** The show named by `showId`, or the current show; NOT_FOUND when it does not exist. */
+export async function resolveShow(db: Executor, showId?: string | number | null): Promise<Show> {
+  if (showId !== undefined && showId !== null && showId !== '') {
+    const id = parseId('Show', showId);
+    const [row] = await db.select().from(shows).where(eq(shows.id, id));
+    if (!row) throw new NotFoundError('Show', showId);
+    return row;
+  }
+  const current = await currentShow(db);
+  if (!current) throw new DomainError('NOT_FOUND', 'There is no show yet: an admin must create one first', { entity: 'Show' });
+  return current;
+}
+
+export async function resolveShowId(db: Executor, showId?: string | number | null): Promise<number> {
+  return (await resolveShow(db, showId)).id;
+}
+
+export async function createShow(w: Writer, input: ShowFields): Promise<Show> {
+  const values = normalizeShowInput(input);
+  const now = w.now();
+  const [row] = await w.db.insert(shows).values({ ...values, createdAt: now, updatedAt: now }).returning();
+  return row!;
+}
+
+export async function updateShow(w: Writer, rawId: string | number, input: ShowFields): Promise<Show> {
+  const id = parseId('Show', rawId);
+  const values = normalizeShowInput(input);
+  return inTransaction(w, async (tx) => {
+    const [row] = await tx.update(shows).set({ ...values, updatedAt: w.now() }).where(eq(shows.id, id)).returning();
+    if (!row) throw new NotFoundError('Show', rawId);
+    // The queue snapshot carries the show, so its subscribers hear about the edit.
+    await announce(tx, { showId: id });
+    return row;
+  });
+}
