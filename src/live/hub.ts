@@ -1,0 +1,129 @@
+// The live side of one API process: the LISTEN connection feeds per-show and per-game topics,
+// each loaded once per burst and shared by every subscriber in the process.
+import { desc, eq } from 'drizzle-orm';
+import { games, shows, type Game } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { NotFoundError } from '../domain/errors.js';
+import { loadQueue, type QueueSnapshot } from '../services/queue.service.js';
+import type { Change } from './announce.js';
+import type { LatestIterator } from './latest-iterator.js';
+import { startListener, type Listener } from './listener.js';
+import { createSharedExecutions, type SharedExecutions } from './shared-execution.js';
+import { Topic, TopicGoneError } from './topic.js';
+
+/** Long enough to absorb a burst (a completion and its auto-recalls), short enough to feel instant. */
+export const COALESCE_MS = 25;
+
+export interface LiveHub {
+  /** The show's queue now, then after every change. Rejects with NotFoundError for an unknown show. */
+  queue(showId: number): Promise<LatestIterator<QueueSnapshot>>;
+  /** The game now, then after every change to it. Rejects with NotFoundError for an unknown game. */
+  game(gameId: number): Promise<LatestIterator<Game>>;
+  /** The current show (latest date, ties highest id); NotFoundError when there is none. */
+  currentShowId(): Promise<number>;
+  /** Feeds a change as if it came from Postgres (the listener calls this). */
+  changed(change: Change): void;
+  /** Reloads and resends everything (after the listener reconnects). */
+  resync(): void;
+  readonly listener: Listener;
+  /** Subscription executions shared by identical subscribers of this process. */
+  readonly shared: SharedExecutions;
+  stats(): { shows: number; games: number; subscribers: number; loads: number };
+  stop(): Promise<void>;
+}
+
+const hubs = new WeakMap<Deps, LiveHub>();
+
+/** The hub of the API process these deps belong to (resolvers reach it through their context's deps). */
+export function liveHub(deps: Deps): LiveHub {
+  const hub = hubs.get(deps);
+  if (!hub) throw new Error('Live updates are not running in this process (no API server started)');
+  return hub;
+}
+
+export function startLiveHub(deps: Deps): LiveHub {
+  const log = deps.log.child({ component: 'live' });
+  const db = deps.database.db; // the primary: a NOTIFY may arrive before a replica has the change
+  const queues = new Map<number, Topic<QueueSnapshot>>();
+  const gameTopics = new Map<number, Topic<Game>>();
+  let retiredLoads = 0;
+
+  function topicOf<K, T>(map: Map<K, Topic<T>>, key: K, load: () => Promise<T>, what: string): Topic<T> {
+    let topic = map.get(key);
+    if (!topic) {
+      const created: Topic<T> = new Topic<T>({
+        load,
+        coalesceMs: COALESCE_MS,
+        onError: (err) => log.error({ err, [what]: key }, 'could not reload live state'),
+        onEmpty: () => {
+          retiredLoads += created.loads;
+          if (map.get(key) === created) map.delete(key);
+        },
+      });
+      topic = created;
+      map.set(key, topic);
+    }
+    return topic;
+  }
+
+  async function subscribe<K, T>(map: Map<K, Topic<T>>, key: K, load: () => Promise<T>, what: string) {
+    // LISTEN first, then load: a change between the two is then heard, never lost.
+    await hub.listener.ready.catch(() => {});
+    for (;;) {
+      try {
+        return await topicOf(map, key, load, what).subscribe();
+      } catch (err) {
+        if (!(err instanceof TopicGoneError)) throw err;
+      }
+    }
+  }
+
+  const loadShowQueue = (showId: number) => () => loadQueue(db, showId, { now: deps.now(), recall: deps.config.recall });
+  const loadGame = (gameId: number) => async () => {
+    const [row] = await db.select().from(games).where(eq(games.id, gameId));
+    if (!row) throw new NotFoundError('Game', gameId);
+    return row;
+  };
+
+  const hub: LiveHub = {
+    queue: (showId) => subscribe(queues, showId, loadShowQueue(showId), 'showId'),
+    game: (gameId) => subscribe(gameTopics, gameId, loadGame(gameId), 'gameId'),
+    async currentShowId() {
+      const [row] = await deps.database.read.select({ id: shows.id }).from(shows).orderBy(desc(shows.date), desc(shows.id)).limit(1);
+      if (!row) throw new NotFoundError('Show', 'current');
+      return row.id;
+    },
+    changed(change) {
+      queues.get(change.showId)?.touch();
+      if (change.gameId !== undefined) gameTopics.get(change.gameId)?.touch();
+      // A queued game's position moves when others join or leave the queue of its show.
+      for (const [id, topic] of gameTopics) {
+        const g = topic.latest;
+        if (id !== change.gameId && g && g.showId === change.showId && g.state === 'QUEUED') topic.touch();
+      }
+    },
+    resync() {
+      for (const topic of queues.values()) topic.touch();
+      for (const topic of gameTopics.values()) topic.touch();
+    },
+    listener: undefined as unknown as Listener,
+    shared: createSharedExecutions(),
+    stats() {
+      const all = [...queues.values(), ...gameTopics.values()];
+      return {
+        shows: queues.size,
+        games: gameTopics.size,
+        subscribers: all.reduce((n, t) => n + t.size, 0),
+        loads: retiredLoads + all.reduce((n, t) => n + t.loads, 0),
+      };
+    },
+    async stop() {
+      hubs.delete(deps);
+      for (const topic of [...queues.values(), ...gameTopics.values()]) topic.dispose();
+      await hub.listener.stop();
+    },
+  };
+  (hub as { listener: Listener }).listener = startListener(deps.database.primaryUrl, { onChange: hub.changed, onResync: hub.resync }, log);
+  hubs.set(deps, hub);
+  return hub;
+}

@@ -1,0 +1,181 @@
+import { SignJWT } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { liveHub } from '../../src/live/hub.js';
+import { keyOf } from '../../src/live/shared-execution.js';
+import { useTestServer } from '../helpers/server.js';
+import { connectWs, createShow, delay, move, signUpGame, subscribe, wsUrl, type WsClient } from '../helpers/ws.js';
+
+const server = await useTestServer({ env: { RECALL_DISABLE: 'true' } });
+const showId = await createShow(server, 'Subscriptions Show');
+const QUEUE = `subscription($s: ID) { queueChanged(showId: $s) { version show { id name } waiting { position game { id state } } confirmed { id } playing { id } } }`;
+const open: WsClient[] = [];
+const connect = (token?: string | null) => {
+  const c = connectWs(server.url, token);
+  open.push(c);
+  return c;
+};
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.dispose()));
+});
+
+describe('queueChanged', () => {
+  it('sends the current snapshot first, then one message per change with a growing version', async () => {
+    const gameId = await signUpGame(server, showId, 'Ada');
+    const sub = subscribe(connect(), QUEUE, { s: showId });
+    const first = await sub.nth(0);
+    expect(first.queueChanged.show).toEqual({ id: showId, name: 'Subscriptions Show' });
+    expect(first.queueChanged.waiting).toEqual([]);
+
+    await move(server, 'queueGame', gameId, 'TABLET');
+    const second = await sub.nth(1);
+    expect(second.queueChanged.waiting).toEqual([{ position: 1, game: { id: gameId, state: 'QUEUED' } }]);
+    expect(second.queueChanged.version).toBeGreaterThan(first.queueChanged.version);
+
+    await move(server, 'confirmGame', gameId, 'TABLET');
+    const third = await sub.nth(2);
+    expect(third.queueChanged.waiting).toEqual([]);
+    expect(third.queueChanged.confirmed).toEqual([{ id: gameId }]);
+    expect(third.queueChanged.version).toBeGreaterThan(second.queueChanged.version);
+    await delay(150);
+    expect(sub.messages).toHaveLength(3);
+    await move(server, 'cancelGame', gameId, 'TABLET');
+  });
+
+  it('follows the current show when showId is omitted', async () => {
+    const sub = subscribe(connect(), `subscription { queueChanged { show { id } } }`);
+    const current = await server.gql(`{ currentShow { id } }`);
+    const expected = current.data?.currentShow?.id ?? showId;
+    expect((await sub.nth(0)).queueChanged.show.id).toBe(expected);
+  });
+
+  it('coalesces a burst into one load and never loses the last state', async () => {
+    const ids = await Promise.all(['B1', 'B2', 'B3', 'B4', 'B5'].map((n) => signUpGame(server, showId, n)));
+    const sub = subscribe(connect(), QUEUE, { s: showId });
+    await sub.nth(0);
+    const hub = liveHub(server.app.deps);
+
+    // Fifty announcements in one tick: one load, one message.
+    const before = hub.stats().loads;
+    for (let i = 0; i < 50; i++) hub.changed({ showId: Number(showId) });
+    await sub.nth(1);
+    await delay(120);
+    expect(hub.stats().loads - before).toBe(1);
+    expect(sub.messages).toHaveLength(2);
+
+    // Five real mutations at once: however they are grouped, the last message has all five.
+    await Promise.all(ids.map((id) => move(server, 'queueGame', id, 'TABLET')));
+    const last = await sub.until((m) => m.queueChanged.waiting.length === 5);
+    expect(last.queueChanged.waiting.map((w: any) => w.game.id).sort()).toEqual([...ids].sort());
+    await delay(120);
+    expect(sub.messages.at(-1)).toEqual(last);
+    expect(sub.messages.length).toBeLessThanOrEqual(2 + 5);
+    await Promise.all(ids.map((id) => move(server, 'cancelGame', id, 'TABLET')));
+  });
+
+  it('executes identical subscriptions once per visibility and sends everyone the same result', async () => {
+    const hub = liveHub(server.app.deps);
+    const doc = `subscription($s: ID) { queueChanged(showId: $s) { version waiting { position } } }`;
+    const anon = [connect(), connect(), connect()].map((c) => subscribe(c, doc, { s: showId }));
+    const tablet = await server.token('TABLET');
+    const signed = [connect(tablet), connect(tablet)].map((c) => subscribe(c, doc, { s: showId }));
+    await Promise.all([...anon, ...signed].map((s) => s.nth(0)));
+    const anonKey = keyOf({ query: doc, variables: { s: showId }, operationName: undefined, visibility: 'anonymous' });
+    const tabletKey = keyOf({ query: doc, variables: { s: showId }, operationName: undefined, visibility: 'TABLET' });
+    expect(hub.shared.info(anonKey)).toEqual({ subscribers: 3, executed: 1 });
+    expect(hub.shared.info(tabletKey)).toEqual({ subscribers: 2, executed: 1 });
+    const gameId = await signUpGame(server, showId, 'Shared');
+    await move(server, 'queueGame', gameId, 'TABLET');
+    const results = await Promise.all([...anon, ...signed].map((s) => s.until((m) => m.queueChanged.waiting.length === 1)));
+    for (const r of results) expect(r).toEqual(results[0]);
+    expect(hub.shared.info(anonKey)!.executed).toBe(hub.shared.info(tabletKey)!.executed);
+    expect(hub.shared.info(anonKey)!.executed).toBeGreaterThanOrEqual(2);
+    expect(hub.shared.info(anonKey)!.executed).toBeLessThanOrEqual(3);
+    await move(server, 'cancelGame', gameId, 'TABLET');
+  });
+});
+
+describe('gameChanged', () => {
+  it('sends the game as it is, then after each change', async () => {
+    const gameId = await signUpGame(server, showId, 'Gus');
+    const sub = subscribe(connect(), `subscription($id: ID!) { gameChanged(id: $id) { id state queuedAt } }`, { id: gameId });
+    expect((await sub.nth(0)).gameChanged).toEqual({ id: gameId, state: 'NEW', queuedAt: null });
+    await move(server, 'queueGame', gameId, 'TABLET');
+    const queued = await sub.nth(1);
+    expect(queued.gameChanged.state).toBe('QUEUED');
+    expect(queued.gameChanged.queuedAt).toEqual(expect.any(String));
+    await move(server, 'cancelGame', gameId, 'TABLET');
+    expect((await sub.nth(2)).gameChanged.state).toBe('CANCELLED');
+  });
+});
+
+describe('errors', () => {
+  it('answers unknown ids, bad documents and over-deep queries with an error for that operation only', async () => {
+    const ws = connect();
+    const cases: Array<[string, Record<string, unknown> | undefined, string | RegExp]> = [
+      [QUEUE, { s: '999999' }, 'NOT_FOUND'],
+      [QUEUE, { s: 'abc' }, 'NOT_FOUND'],
+      [`subscription { gameChanged(id: "424242") { id } }`, undefined, 'NOT_FOUND'],
+      [`subscription { queueChanged { nope } }`, undefined, /Cannot query field/],
+      [`subscription { queueChanged(`, undefined, /Syntax Error/],
+    ];
+    for (const [query, vars, expected] of cases) {
+      const err = await subscribe(ws, query, vars).error();
+      const first = (err as any[])[0];
+      if (typeof expected === 'string') expect(first.extensions?.code, query).toBe(expected);
+      else expect(first.message).toMatch(expected);
+    }
+    // The socket is still fine after all that.
+    const ok = subscribe(ws, QUEUE, { s: showId });
+    expect((await ok.nth(0)).queueChanged.show.id).toBe(showId);
+  });
+
+  it('closes the socket with 4400 on a malformed message instead of hanging', async () => {
+    const socket = new WebSocket(wsUrl(server.url), 'graphql-transport-ws');
+    await new Promise((r) => socket.once('open', r));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((r) => socket.once('message', r));
+    const closed = new Promise<[number, string]>((r) => socket.once('close', (c, reason) => r([c, String(reason)])));
+    socket.send('{not json');
+    expect((await closed)[0]).toBe(4400);
+  });
+});
+
+describe('auth', () => {
+  const tokenExpiringIn = async (seconds: number) => {
+    const key = new TextEncoder().encode(server.config.secretKey);
+    const nowS = Math.floor(Date.now() / 1000);
+    const [account] = await server.app.deps.database.db.query.accounts.findMany({ where: (a, { eq }) => eq(a.username, 'mlbtablet') });
+    return new SignJWT({ username: 'mlbtablet', role: 'TABLET' })
+      .setProtectedHeader({ alg: 'HS256' }).setSubject(String(account!.id)).setIssuedAt(nowS).setExpirationTime(nowS + seconds).sign(key);
+  };
+
+  it('closes a socket with 4401 when its token expires; a fresh token gets a fresh snapshot', async () => {
+    const ws = connect(await tokenExpiringIn(2));
+    const sub = subscribe(ws, QUEUE, { s: showId });
+    await sub.nth(0);
+    const closed = await ws.closed;
+    expect(closed).toEqual({ code: 4401, reason: 'Token expired' });
+
+    const again = subscribe(connect(await server.token('TABLET')), QUEUE, { s: showId });
+    expect((await again.nth(0)).queueChanged.show.id).toBe(showId);
+  });
+
+  it('refuses a bad token at connection time with 4401', async () => {
+    const ws = connect('not-a-token');
+    const closed = await ws.closed;
+    expect(closed.code).toBe(4401);
+  });
+
+  it('never sends mobileNumber or email to anonymous subscribers; signed-in ones get them', async () => {
+    const gameId = await signUpGame(server, showId, 'Pia', { mobileNumber: '+12025550123', email: 'pia@example.com' });
+    await move(server, 'queueGame', gameId, 'TABLET');
+    const doc = `subscription($s: ID) { queueChanged(showId: $s) { waiting { game { id player { firstName mobileNumber email } } } } }`;
+    const anon = subscribe(connect(), doc, { s: showId });
+    const signed = subscribe(connect(await server.token('TABLET')), doc, { s: showId });
+    const pick = (m: any) => m.queueChanged.waiting.find((w: any) => w.game.id === gameId)?.game.player;
+    expect(pick(await anon.nth(0))).toEqual({ firstName: 'Pia', mobileNumber: null, email: null });
+    expect(pick(await signed.nth(0))).toEqual({ firstName: 'Pia', mobileNumber: '+12025550123', email: 'pia@example.com' });
+    await move(server, 'cancelGame', gameId, 'TABLET');
+  });
+});
