@@ -1,0 +1,64 @@
+// The LISTEN connection is killed (as by a failover or an admin): the server reconnects by itself,
+// every subscriber gets a fresh snapshot, and later changes still arrive.
+import postgres from 'postgres';
+import { afterAll, expect, it } from 'vitest';
+import { liveHub } from '../../src/live/hub.js';
+import { LISTENER_APPLICATION_NAME } from '../../src/live/listener.js';
+import { useTestServer } from '../helpers/server.js';
+import { connectWs, createShow, delay, move, signUpGame, subscribe } from '../helpers/ws.js';
+
+const server = await useTestServer({ env: { RECALL_DISABLE: 'true' } });
+const admin = postgres(server.db.url, { max: 1, onnotice: () => {} });
+afterAll(() => admin.end());
+
+async function listenerPids(): Promise<number[]> {
+  const rows = await admin`select pid from pg_stat_activity where datname = current_database() and application_name = ${LISTENER_APPLICATION_NAME}`;
+  return rows.map((r) => r.pid as number);
+}
+
+it('reconnects after pg_terminate_backend, resends the snapshot and keeps delivering', async () => {
+  const showId = await createShow(server, 'Reconnect Show');
+  const first = await signUpGame(server, showId, 'Kai');
+  const second = await signUpGame(server, showId, 'Lu');
+  const ws = connectWs(server.url);
+  try {
+    const sub = subscribe(ws, `subscription($s: ID) { queueChanged(showId: $s) { version waiting { game { id } } } }`, { s: showId });
+    await sub.nth(0);
+    const pids = await listenerPids();
+    expect(pids).toHaveLength(1);
+
+    // A change committed while the listener is down is not heard as a NOTIFY; the resync covers it.
+    await admin`select pg_terminate_backend(${pids[0]!})`;
+    await move(server, 'queueGame', first, 'TABLET');
+    const resent = await sub.until((m) => m.queueChanged.waiting.length === 1, 10_000);
+    expect(resent.queueChanged.waiting).toEqual([{ game: { id: first } }]);
+
+    const newPids = await listenerPids();
+    expect(newPids).toHaveLength(1);
+    expect(newPids[0]).not.toBe(pids[0]);
+    expect(liveHub(server.app.deps).listener.connected).toBe(true);
+
+    const count = sub.messages.length;
+    await move(server, 'queueGame', second, 'TABLET');
+    const after = await sub.nth(count);
+    expect(after.queueChanged.waiting).toEqual([{ game: { id: first } }, { game: { id: second } }]);
+    await delay(100);
+    expect(sub.messages).toHaveLength(count + 1);
+  } finally {
+    await ws.dispose();
+  }
+});
+
+it('sends a fresh snapshot to every subscriber after a reconnect even when nothing changed', async () => {
+  const showId = await createShow(server, 'Quiet Show');
+  const ws = connectWs(server.url);
+  try {
+    const sub = subscribe(ws, `subscription($s: ID) { queueChanged(showId: $s) { version } }`, { s: showId });
+    const before = await sub.nth(0);
+    await admin`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and application_name = ${LISTENER_APPLICATION_NAME}`;
+    const fresh = await sub.nth(1, 10_000);
+    expect(fresh).toEqual(before);
+  } finally {
+    await ws.dispose();
+  }
+});
