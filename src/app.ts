@@ -11,6 +11,7 @@ import { startHttpServer, type HttpServer } from './http/server.js';
 import { startBoss } from './jobs.js';
 import { createLogger, type Logger } from './log.js';
 import { startWorkers, type Workers } from '../workers/index.js';
+import { initSentry } from './observability/sentry.js';
 
 export interface AppOptions {
   config: Config;
@@ -37,6 +38,8 @@ export async function startApp({ config, api = true, worker = true, log = create
     cleanups.length = 0;
   };
   try {
+    const sentry = initSentry(config, log);
+    cleanups.push(() => sentry.flush());
     let url = config.databaseUrl;
     if (!url) {
       const embedded: EmbeddedDatabase = await startEmbeddedPostgres(path.join(config.dataDir), log);
@@ -47,7 +50,7 @@ export async function startApp({ config, api = true, worker = true, log = create
     await runMigrations(primaryUrl);
     const database = openDatabase({ url, primaryUrl: config.nucDatabaseUrl });
     cleanups.push(() => database.close());
-    const boss = await startBoss({ url: primaryUrl, log, supervise: worker });
+    const boss = await startBoss({ url: primaryUrl, log, supervise: worker, jobs: config.jobs });
     cleanups.push(() => boss.stop({ graceful: true, timeout: 10_000, close: true }));
     const deps: Deps = { config, database, boss, log, now };
 

@@ -19,6 +19,7 @@ export const SETTING_NAMES = [
   'PUBLIC_BASE_URL', 'PORT', 'HOST', 'TZ', 'RECALL_WINDOW_SIZE', 'RECALL_WINDOW_MINUTES',
   'RECALL_INTERVAL_SECONDS', 'RECALL_DISABLE', 'ADMIN_PASSWORD', 'TABLET_PASSWORD', 'VR_GAME_PASSWORD',
   'LOG_LEVEL', 'CORS_ORIGINS', 'DATA_DIR', 'PHONE_REGION', 'GIT_SHA',
+  'JOB_EXPIRE_SECONDS', 'JOB_RETRY_DELAY_MAX_SECONDS', 'JOB_MONITOR_SECONDS',
 ] as const;
 type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -67,6 +68,9 @@ const schema = z.object({
   DATA_DIR: z.string().default('.data'),
   PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code').default('US'),
   GIT_SHA: optionalText,
+  JOB_EXPIRE_SECONDS: int(1, 3600, 60),
+  JOB_RETRY_DELAY_MAX_SECONDS: int(0, 3600, 300),
+  JOB_MONITOR_SECONDS: int(1, 3600, 60),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -100,6 +104,8 @@ export interface Config {
   readonly dataDir: string;
   readonly phoneRegion: string;
   readonly release?: string;
+  /** SMS job expiry (a souvenir gets twice as long), the cap of retry backoff, and how often expired jobs are found. */
+  readonly jobs: { expireSeconds: number; retryDelayMaxSeconds: number; monitorSeconds: number };
 }
 
 export interface LoadOptions {
@@ -179,6 +185,11 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     dataDir: path.resolve(s.DATA_DIR),
     phoneRegion: s.PHONE_REGION,
     release: s.GIT_SHA,
+    jobs: Object.freeze({
+      expireSeconds: s.JOB_EXPIRE_SECONDS,
+      retryDelayMaxSeconds: s.JOB_RETRY_DELAY_MAX_SECONDS,
+      monitorSeconds: s.JOB_MONITOR_SECONDS,
+    }),
   });
 }
 

@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { fromDrizzle, PgBoss, type Queue, type SendOptions } from 'pg-boss';
 import type { Executor } from './db/client.js';
 import type { Logger } from './log.js';
+import { captureUnexpected } from './observability/sentry.js';
 
 export const QUEUES = ['sms', 'souvenir', 'recall'] as const;
 export type QueueName = (typeof QUEUES)[number];
@@ -17,12 +18,23 @@ export interface JobPayloads {
   recall: { showId?: number };
 }
 
-const QUEUE_OPTIONS: Record<QueueName, Omit<Queue, 'name'>> = {
-  // Transient Twilio failures retry with exponential backoff: 1 s, 2 s, 4 s, … capped at 5 min.
-  sms: { retryLimit: 8, retryDelay: 1, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 60 },
-  souvenir: { retryLimit: 5, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
-  recall: { retryLimit: 1, expireInSeconds: 60, policy: 'singleton' },
-};
+export interface JobSettings {
+  expireSeconds: number;
+  retryDelayMaxSeconds: number;
+  monitorSeconds: number;
+}
+
+const DEFAULT_JOB_SETTINGS: JobSettings = { expireSeconds: 60, retryDelayMaxSeconds: 300, monitorSeconds: 60 };
+
+export function queueOptions(jobs: JobSettings): Record<QueueName, Omit<Queue, 'name'>> {
+  const backoff = { retryBackoff: true, retryDelayMax: jobs.retryDelayMaxSeconds };
+  return {
+    // Transient Twilio failures retry with exponential backoff: 1 s, 2 s, 4 s, … capped.
+    sms: { retryLimit: 8, retryDelay: 1, ...backoff, expireInSeconds: jobs.expireSeconds },
+    souvenir: { retryLimit: 5, retryDelay: 2, ...backoff, expireInSeconds: jobs.expireSeconds * 2 },
+    recall: { retryLimit: 1, expireInSeconds: 60, policy: 'singleton' },
+  };
+}
 
 export interface BossOptions {
   url: string;
@@ -30,9 +42,10 @@ export interface BossOptions {
   /** Maintenance and cron (the periodic recall) run in worker processes only. */
   supervise: boolean;
   max?: number;
+  jobs?: JobSettings;
 }
 
-export async function startBoss({ url, log, supervise, max = 5 }: BossOptions): Promise<PgBoss> {
+export async function startBoss({ url, log, supervise, max = 5, jobs = DEFAULT_JOB_SETTINGS }: BossOptions): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString: url,
     schema: 'pgboss',
@@ -42,12 +55,22 @@ export async function startBoss({ url, log, supervise, max = 5 }: BossOptions): 
     useListenNotify: supervise,
     application_name: 'mlb-game-server-jobs',
     openTelemetry: { enabled: false },
+    // Expired jobs (a worker killed mid-job) are found by this pass, so it bounds how late their retry starts.
+    superviseIntervalSeconds: jobs.monitorSeconds,
+    monitorIntervalSeconds: jobs.monitorSeconds,
   });
-  boss.on('error', (err) => log.error({ err }, 'job queue error'));
+  boss.on('error', (err) => (log.error({ err }, 'job queue error'), captureUnexpected(err, { source: 'pg-boss' })));
   await boss.start();
+  const options = queueOptions(jobs);
   for (const name of QUEUES) {
     const existing = await boss.getQueue(name);
-    if (!existing) await boss.createQueue(name, { ...QUEUE_OPTIONS[name], notify: true } as Omit<Queue, 'name'>);
+    const wanted = { ...options[name], notify: true } as Omit<Queue, 'name'>;
+    if (!existing) await boss.createQueue(name, wanted);
+    else if (supervise && (existing.expireInSeconds !== wanted.expireInSeconds || (existing.retryDelayMax ?? null) !== (wanted.retryDelayMax ?? null))) {
+      // Workers own the queue settings: a changed setting applies on their next start.
+      const { policy: _policy, retryDelayMax, ...rest } = wanted;
+      await boss.updateQueue(name, { ...rest, retryDelayMax: retryDelayMax ?? null });
+    }
   }
   return boss;
 }

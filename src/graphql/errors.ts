@@ -3,6 +3,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
 import { DomainError } from '../domain/errors.js';
+import { captureUnexpected } from '../observability/sentry.js';
 import type { Logger } from '../log.js';
 
 interface PgError { code?: string; constraint_name?: string; detail?: string }
@@ -45,5 +46,6 @@ export function toClientError(formatted: GraphQLFormattedError, error: unknown, 
     return { ...formatted, extensions };
   }
   log.error({ err: original, path: formatted.path }, 'unexpected error');
+  captureUnexpected(original, { path: formatted.path });
   return { ...base, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -11,6 +11,7 @@ import { createContext, type Context } from '../graphql/context.js';
 import { toClientError } from '../graphql/errors.js';
 import { checkLimits } from '../graphql/limits.js';
 import { DomainError } from '../domain/errors.js';
+import { metricsPlugin } from '../observability/apollo-metrics.js';
 
 const limitsPlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
@@ -30,7 +31,7 @@ export async function createGraphqlHttp(deps: Deps, schema: GraphQLSchema, plugi
     csrfPrevention: true,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), limitsPlugin, ...plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), limitsPlugin, metricsPlugin<Context>(), ...plugins],
     formatError: (formatted, error) => toClientError(formatted, error, deps.log),
   });
   await apollo.start();

@@ -8,6 +8,8 @@ import { graphiqlHandler } from './graphiql.js';
 import { createGraphqlHttp } from './graphql-http.js';
 import { attachGraphqlWs } from './graphql-ws.js';
 import { healthRoutes } from './health.js';
+import { metricsRoutes } from './metrics.js';
+import { twilioStatusRoutes } from './twilio-status.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -61,9 +63,11 @@ export async function startHttpServer(deps: Deps, opts: { port: number; host: st
 
   app.use(cors(deps.config.corsOrigins));
   app.use(healthRoutes(deps));
+  app.use(metricsRoutes(deps));
   app.get('/graphiql', graphiqlHandler);
   app.get('/', (_req, res) => res.redirect('/graphiql'));
   app.use('/graphql', express.json({ limit: BODY_LIMIT }), graphql.handler);
+  app.use(twilioStatusRoutes(deps));
   app.use(bodyErrors);
 
   await new Promise<void>((resolve, reject) => {
