@@ -1,0 +1,171 @@
+// Lifecycle throughput: virtual tablets and VR rigs run signUp → queueGame → confirmGame →
+// playGame → completeGame over HTTP against the real server (its own process and database), then
+// pgbench runs the same transactions as plain SQL: the physical limit we are compared with.
+import path from 'node:path';
+import { GqlClient, runClosedLoop, summarize, type GqlCall } from './http-load.js';
+import { findPgbench, runPgbench, transactionAverages } from './pgbench.js';
+import type { BenchModule, BenchRow } from './section.js';
+import { createBenchDatabase, postgresCpuDelta, postgresCpuSample, ROOT, startBenchServer } from './server.js';
+
+const LEVELS = (process.env.BENCH_LIFECYCLE_CLIENTS ?? '2,16,64').split(',').map(Number);
+const DURATION_S = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
+const WARMUP_S = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const GOAL_CLIENTS = 16;
+const OPS = ['signUp', 'queueGame', 'confirmGame', 'playGame', 'completeGame'] as const;
+const SCRIPT = path.join(ROOT, 'bench', 'pgbench', 'lifecycle.sql');
+
+const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { id activeGame { id } } }`;
+const move = (name: string) => `mutation($id: ID!) { ${name}(id: $id) { id state } }`;
+const COMPLETE = `mutation($id: ID!, $result: GameResultInput!) { completeGame(id: $id, result: $result) { id state score } }`;
+
+const log = (msg: string) => console.error(`[lifecycle] ${msg}`);
+const round = (n: number, d = 1) => (Number.isFinite(n) ? Number(n.toFixed(d)) : null);
+const pct = (cpuS: number, wallS: number) => (Number.isFinite(cpuS) ? Math.round((cpuS / wallS) * 100) : '?');
+
+async function graphqlLevels(rows: BenchRow[], notes: string[]): Promise<Map<number, { mps: number; p99: number }>> {
+  const cpuProfDir = process.env.BENCH_CPU_PROF;
+  const server = await startBenchServer({ label: 'lifecycle', role: 'api', cpuProfDir });
+  const byLevel = new Map<number, { mps: number; p99: number }>();
+  try {
+    const tablet = await server.token('TABLET');
+    const vr = await server.token('VR_GAME');
+    for (const clients of LEVELS) {
+      log(`GraphQL: ${clients} clients, ${WARMUP_S} s warm-up + ${DURATION_S} s`);
+      const http = new GqlClient(server.url, clients);
+      let before: { server: number; pg: Map<number, number>; client: NodeJS.CpuUsage } | undefined;
+      const result = await runClosedLoop({
+        clients,
+        warmupS: WARMUP_S,
+        durationS: DURATION_S,
+        client: http,
+        onMeasureStart: () => {
+          before = { server: server.cpuSeconds(), pg: new Map(), client: process.cpuUsage() };
+          void postgresCpuSample().then((s) => (before!.pg = s));
+        },
+        chain: async (step, i) => {
+          const input = {
+            firstName: `Bench${i}`, lastName: 'Player', handedness: i % 2 ? 'LEFT' : 'RIGHT', signedWaiver: true,
+            mobileNumber: `+1 415 555 ${2000 + Math.floor(Math.random() * 1000)}`,
+          };
+          const call = (op: string, query: string, variables: Record<string, unknown>, token: string): GqlCall => ({ op, query, variables, token });
+          const signed = await step(call('signUp', SIGN_UP, { input }, tablet));
+          const id = signed.signUp.activeGame.id;
+          await step(call('queueGame', move('queueGame'), { id }, tablet));
+          await step(call('confirmGame', move('confirmGame'), { id }, tablet));
+          await step(call('playGame', move('playGame'), { id }, vr));
+          const result = { score: Math.floor(Math.random() * 5000), distance: Math.floor(Math.random() * 500), homeruns: Math.floor(Math.random() * 20) };
+          await step(call('completeGame', COMPLETE, { id, result }, vr));
+        },
+      });
+      const cpu = {
+        server: server.cpuSeconds() - before!.server,
+        pg: postgresCpuDelta(before!.pg, await postgresCpuSample()),
+        client: (() => {
+          const u = process.cpuUsage(before!.client);
+          return (u.user + u.system) / 1e6;
+        })(),
+      };
+      http.close();
+      const ok = result.samples.filter((s) => s.ok);
+      const all = summarize(ok.map((s) => s.ms));
+      const chain = summarize(result.chainMs);
+      const mps = ok.length / result.seconds;
+      byLevel.set(clients, { mps, p99: all.p99 });
+      const row: BenchRow = {
+        name: `GraphQL ${clients} clients`,
+        'mutations/s': round(mps),
+        'chains/s': round(chain.count / result.seconds),
+        'ours/pgbench': null,
+        'p50 ms': round(all.p50, 2),
+        'p99 ms': round(all.p99, 2),
+      };
+      for (const op of OPS) {
+        const s = summarize(ok.filter((x) => x.op === op).map((x) => x.ms));
+        row[`${op} p50/p99`] = `${round(s.p50, 1)}/${round(s.p99, 1)}`;
+      }
+      row['chain p50/p99 ms'] = `${round(chain.p50)}/${round(chain.p99)}`;
+      row.errors = result.samples.length - ok.length;
+      row['CPU server/pg/client %'] = `${pct(cpu.server, result.seconds)}/${pct(cpu.pg, result.seconds)}/${pct(cpu.client, result.seconds)}`;
+      rows.push(row);
+      for (const [msg, n] of result.errors) notes.push(`GraphQL ${clients} clients: ${n} × ${msg}`);
+      log(`GraphQL ${clients} clients: ${row['mutations/s']} mutations/s, p50 ${row['p50 ms']} ms, p99 ${row['p99 ms']} ms, ${row.errors} errors`);
+    }
+  } finally {
+    await server.stop();
+  }
+  if (cpuProfDir) notes.push(`server CPU profile written to ${cpuProfDir}`);
+  return byLevel;
+}
+
+async function pgbenchLevels(rows: BenchRow[], notes: string[]): Promise<Map<number, number>> {
+  const byLevel = new Map<number, number>();
+  const bin = findPgbench();
+  if (!bin) {
+    notes.push('pgbench not found (set PGBENCH or install postgresql-client): the SQL baseline was skipped');
+    return byLevel;
+  }
+  const db = await createBenchDatabase('lifecycle_pgbench');
+  try {
+    log(`pgbench: warm-up, 16 clients, ${WARMUP_S} s`);
+    await runPgbench({ bin, url: db.url, script: SCRIPT, clients: 16, threads: 2, seconds: Math.max(1, WARMUP_S) });
+    for (const clients of LEVELS) {
+      log(`pgbench: ${clients} clients, ${DURATION_S} s`);
+      const started = performance.now();
+      const running = runPgbench({ bin, url: db.url, script: SCRIPT, clients, threads: 2, seconds: DURATION_S });
+      // pgbench's backends exit with it, so Postgres CPU is sampled while it runs: from 1 s in to 0.5 s before the end.
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      await sleep(1000);
+      const pgFrom = { at: performance.now(), cpu: await postgresCpuSample() };
+      await sleep(Math.max(0, (DURATION_S - 1.5) * 1000));
+      const pgCpu = postgresCpuDelta(pgFrom.cpu, await postgresCpuSample());
+      const pgWall = (performance.now() - pgFrom.at) / 1000;
+      const r = await running;
+      const wall = (performance.now() - started) / 1000;
+      const chain = summarize(r.runMs);
+      const mps = r.tps * OPS.length;
+      byLevel.set(clients, mps);
+      const row: BenchRow = { name: `pgbench ${clients} clients`, 'mutations/s': round(mps), 'chains/s': round(r.tps), 'ours/pgbench': null, 'p50 ms': null, 'p99 ms': null };
+      transactionAverages(r.statements).forEach((ms, i) => {
+        if (OPS[i]) row[`${OPS[i]} p50/p99`] = `avg ${round(ms, 1)}`;
+      });
+      row['chain p50/p99 ms'] = `${round(chain.p50)}/${round(chain.p99)}`;
+      row.errors = r.failed;
+      row['CPU server/pg/client %'] = `-/${pct(pgCpu, pgWall)}/-`;
+      rows.push(row);
+      notes.push(`pgbench ${clients} clients: ${r.processed} chains in ${round(wall)} s wall (${r.version})`);
+      log(`pgbench ${clients} clients: ${round(mps)} mutations/s (${round(r.tps)} chains/s), chain p99 ${round(chain.p99)} ms`);
+    }
+  } finally {
+    await db.drop();
+  }
+  return byLevel;
+}
+
+const run: BenchModule = async () => {
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  const ours = await graphqlLevels(rows, notes);
+  const sql = await pgbenchLevels(rows, notes);
+  for (const row of rows) {
+    const clients = Number(/(\d+) clients/.exec(row.name)?.[1]);
+    const base = sql.get(clients);
+    if (row.name.startsWith('GraphQL') && base) row['ours/pgbench'] = `${Math.round((ours.get(clients)!.mps / base) * 100)}%`;
+  }
+  const goals: string[] = [];
+  const at16 = ours.get(GOAL_CLIENTS);
+  const sql16 = sql.get(GOAL_CLIENTS);
+  if (at16 && sql16) {
+    const ratio = at16.mps / sql16;
+    goals.push(`throughput ≥ 40% of pgbench at ${GOAL_CLIENTS} clients: ${ratio >= 0.4 ? 'met' : 'NOT met'} (${Math.round(ratio * 100)}%: ${round(at16.mps)} vs ${round(sql16)} mutations/s)`);
+  }
+  if (at16) goals.push(`p99 < 20 ms at ${GOAL_CLIENTS} clients: ${at16.p99 < 20 ? 'met' : 'NOT met'} (${round(at16.p99, 2)} ms)`);
+  notes.unshift(
+    `closed loop: each client runs the chain back to back; ${WARMUP_S} s warm-up then ${DURATION_S} s measured per level; mutations/s counts successful mutations, chains/s completed chains`,
+    'server: `src/main.ts api` in its own process (NODE_ENV=production, LOG_LEVEL=warn, recall enabled: completeGame auto-recalls under the show lock), its own database; jobs pile up in pg-boss (no worker)',
+    'pgbench: bench/pgbench/lifecycle.sql, the same statements per mutation, -M prepared -j 2 -T per level on a database of its own; its per-mutation columns are sums of statement averages',
+    'CPU %: share of one core used by the server process, the Postgres backends and this load generator during the measured window (2 cores in all, shared with anything else running)',
+  );
+  return { title: 'Lifecycle mutations: GraphQL over HTTP vs the same SQL in pgbench', rows, goals, notes };
+};
+
+export default run;
