@@ -1,0 +1,159 @@
+// Prometheus metrics of this process, served at /metrics. Request, error, subscription and job
+// counters are kept as things happen; the counts that live in the database (jobs by state, SMS by
+// status, connections) are read at scrape time, so every process reports the same truth.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Logger } from 'pino';
+import type { Deps } from '../deps.js';
+import { QUEUES } from '../jobs.js';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'mlb_' });
+
+export const graphqlRequests = new Counter({
+  name: 'mlb_graphql_requests_total',
+  help: 'GraphQL operations over HTTP, by root field(s), operation type and outcome (ok or error)',
+  labelNames: ['operation', 'type', 'outcome'] as const,
+  registers: [registry],
+});
+
+export const graphqlDuration = new Histogram({
+  name: 'mlb_graphql_request_duration_seconds',
+  help: 'Time to answer a GraphQL operation over HTTP',
+  labelNames: ['operation', 'type'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});
+
+export const graphqlErrors = new Counter({
+  name: 'mlb_graphql_errors_total',
+  help: 'Errors returned to GraphQL clients, by extensions.code',
+  labelNames: ['code'] as const,
+  registers: [registry],
+});
+
+const subscriptionsActive = new Gauge({
+  name: 'mlb_subscriptions_active',
+  help: 'GraphQL subscriptions currently open on this process',
+  registers: [registry],
+});
+
+const jobRuns = new Counter({
+  name: 'mlb_job_runs_total',
+  help: 'Jobs handled by this process, by queue and outcome (completed, failed, retry, skipped)',
+  labelNames: ['queue', 'outcome'] as const,
+  registers: [registry],
+});
+
+const jobDuration = new Histogram({
+  name: 'mlb_job_duration_seconds',
+  help: 'Time a job handler took, by queue',
+  labelNames: ['queue'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+});
+
+const jobs = new Gauge({
+  name: 'mlb_jobs',
+  help: 'Jobs in the queue tables (all processes), by queue and state; failed = out of retries',
+  labelNames: ['queue', 'state'] as const,
+  registers: [registry],
+});
+
+const sms = new Gauge({
+  name: 'mlb_sms_messages',
+  help: 'SMS messages by status (queued, sent, delivered, failed)',
+  labelNames: ['status'] as const,
+  registers: [registry],
+});
+
+const dbConnections = new Gauge({
+  name: 'mlb_db_connections',
+  help: "This server's connections as Postgres sees them (all processes), by database role, pool and state",
+  labelNames: ['database', 'pool', 'state'] as const,
+  registers: [registry],
+});
+
+const dbUp = new Gauge({
+  name: 'mlb_db_up',
+  help: '1 when the database answered the last scrape',
+  labelNames: ['database'] as const,
+  registers: [registry],
+});
+
+const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;
+const SMS_STATUSES = ['queued', 'sent', 'delivered', 'failed'] as const;
+
+/** Set by the subscriptions code whenever its count changes (or use the two helpers below). */
+export function setActiveSubscriptions(count: number): void {
+  subscriptionsActive.set(count);
+}
+export function subscriptionStarted(): void {
+  subscriptionsActive.inc();
+}
+export function subscriptionEnded(): void {
+  subscriptionsActive.dec();
+}
+
+/** For job handlers: how one job ended and how long it took. */
+export function recordJob(queue: string, outcome: 'completed' | 'failed' | 'retry' | 'skipped', seconds: number): void {
+  jobRuns.inc({ queue, outcome });
+  jobDuration.observe({ queue }, seconds);
+}
+
+/** A child logger for one job: every line carries its id and queue. */
+export function jobLogger(log: Logger, job: { id: string; name?: string }, queue = job.name): Logger {
+  return log.child({ jobId: job.id, queue });
+}
+
+async function refresh(deps: Deps): Promise<void> {
+  const { database } = deps;
+  const targets = database.hasReplica
+    ? ([['primary', database.db], ['replica', database.read]] as const)
+    : ([['primary', database.db]] as const);
+  await Promise.all([
+    (async () => {
+      const rows = await database.primarySql<{ name: string; state: string; n: number }[]>`
+        select name, state::text as state, count(*)::int as n from pgboss.job group by name, state`;
+      jobs.reset();
+      for (const queue of QUEUES) for (const state of JOB_STATES) jobs.set({ queue, state }, 0);
+      for (const r of rows) jobs.set({ queue: r.name, state: r.state }, r.n);
+    })(),
+    (async () => {
+      const rows = (await database.read.execute(
+        'select status::text as status, count(*)::int as n from messages group by status',
+      )) as unknown as Array<{ status: string; n: number }>;
+      sms.reset();
+      for (const status of SMS_STATUSES) sms.set({ status }, 0);
+      for (const r of rows) sms.set({ status: r.status }, r.n);
+    })(),
+    ...targets.map(async ([name, db]) => {
+      try {
+        const rows = (await db.execute(
+          `select application_name as pool, coalesce(state, 'unknown') as state, count(*)::int as n
+             from pg_stat_activity
+            where datname = current_database() and application_name like 'mlb-game-server%'
+            group by 1, 2`,
+        )) as unknown as Array<{ pool: string; state: string; n: number }>;
+        for (const r of rows) dbConnections.set({ database: name, pool: r.pool, state: r.state }, r.n);
+        dbUp.set({ database: name }, 1);
+      } catch (err) {
+        dbUp.set({ database: name }, 0);
+        throw err;
+      }
+    }),
+  ]);
+}
+
+/** The Prometheus text of this process, with the database-backed gauges read now. */
+export async function renderMetrics(deps: Deps): Promise<string> {
+  dbConnections.reset();
+  try {
+    await refresh(deps);
+  } catch (err) {
+    // A scrape still answers (process metrics, mlb_db_up 0) when the database does not.
+    deps.log.warn({ err }, 'metrics: database figures unavailable');
+  }
+  return registry.metrics();
+}
+
+export const METRICS_CONTENT_TYPE = registry.contentType;
