@@ -2,6 +2,7 @@
 // playGame → completeGame over HTTP against the real server (its own process and database), then
 // pgbench runs the same transactions as plain SQL: the physical limit we are compared with.
 import path from 'node:path';
+import { describeProfile, newestProfile, summarizeProfile } from './cpu-profile.js';
 import { GqlClient, runClosedLoop, summarize, type GqlCall } from './http-load.js';
 import { findPgbench, runPgbench, transactionAverages } from './pgbench.js';
 import type { BenchModule, BenchRow } from './section.js';
@@ -93,7 +94,10 @@ async function graphqlLevels(rows: BenchRow[], notes: string[]): Promise<Map<num
   } finally {
     await server.stop();
   }
-  if (cpuProfDir) notes.push(`server CPU profile written to ${cpuProfDir}`);
+  if (cpuProfDir) {
+    const file = newestProfile(cpuProfDir);
+    if (file) notes.push(...describeProfile(summarizeProfile(file)), `profile file: ${path.basename(file)} (all levels together)`);
+  }
   return byLevel;
 }
 
