@@ -1,7 +1,6 @@
 // Reads of players for `players(filter, orderBy, first, after)`. The state and game-date filters and
 // the GAME_* orders refer to each player's active game: their latest (highest id).
 import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
 import { afterCursor, cursorKey, onLocalDay, orderByKeyset, toPage, type KeysetOrder, type Page } from '../db/keyset.js';
 import { games, players, teams, type GameState, type Handedness, type Player } from '../db/schema.js';
@@ -38,9 +37,8 @@ function activeGameOf(db: Db) {
 }
 type Active = ReturnType<typeof activeGameOf>;
 
-const scored = alias(games, 'scored');
 /** Best COMPLETED score; -1 for a player without one, so they sort after every real score. */
-const bestScore = sql<number>`coalesce((select max(${scored.score}) from ${scored} where ${scored.playerId} = ${players.id} and ${scored.state} = 'COMPLETED'), -1)`;
+const bestScore = sql<number>`coalesce((select max(scored.score) from ${games} scored where scored.player_id = ${players.id} and scored.state = 'COMPLETED'), -1)`;
 
 function orders(active: Active): Record<PlayerOrderName, KeysetOrder> {
   // A player without any game sorts by their own creation time under the GAME_* orders.

@@ -4,11 +4,54 @@ import { at, fixtures } from '../helpers/read-fixtures.js';
 import { useTestServer } from '../helpers/server.js';
 
 const NOW = at('2024-07-01T18:00:00Z');
-const server = await useTestServer({ now: () => NOW, worker: false, env: { RECALL_WINDOW_SIZE: '3', RECALL_WINDOW_MINUTES: '20' } });
+let clock = NOW;
+const server = await useTestServer({ now: () => clock, worker: false, env: { RECALL_WINDOW_SIZE: '3', RECALL_WINDOW_MINUTES: '20' } });
 const db = server.app.deps.database.db;
 const f = fixtures(db);
 const recall = server.config.recall;
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
+
+const QUEUE = `query($showId: ID) { queue(showId: $showId) {
+  show { id name } version activeRecalls recallWindowSize
+  playing { id } confirmed { id } recalled { id }
+  waiting { position estimatedWaitSeconds game { id state queuePosition player { firstName } } }
+} }`;
+
+// Runs first: the file's database has no show yet.
+describe('queue query', () => {
+  it('explains that there is no show yet when showId is omitted', async () => {
+    const r = await server.gql(QUEUE, {});
+    expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(r.errors?.[0]?.message).toMatch(/no show/i);
+  });
+
+  it('uses the current show (latest date, ties highest id) when showId is omitted, or the one named', async () => {
+    const older = await f.show({ date: '2024-06-30' });
+    const tieLow = await f.show({ date: '2024-07-02' });
+    const current = await f.show({ date: '2024-07-02', name: 'Current' });
+    const p = await f.player({ firstName: 'Zoe' });
+    const g = await f.game({ playerId: p.id, showId: current.id, state: 'QUEUED', queuedAt: minutesAgo(1) });
+    await f.game({ playerId: p.id, showId: older.id, state: 'QUEUED', queuedAt: minutesAgo(1) });
+    const r = await server.gql(QUEUE, {});
+    expect(r.errors).toBeUndefined();
+    expect(r.data.queue).toMatchObject({
+      show: { id: String(current.id), name: 'Current' }, version: 0, activeRecalls: 0, recallWindowSize: 3,
+      playing: [], confirmed: [], recalled: [],
+      waiting: [{ position: 1, estimatedWaitSeconds: null, game: { id: String(g.id), state: 'QUEUED', queuePosition: 1, player: { firstName: 'Zoe' } } }],
+    });
+    const named = await server.gql(QUEUE, { showId: String(tieLow.id) });
+    expect(named.data.queue.show.id).toBe(String(tieLow.id));
+    expect(named.data.queue.waiting).toEqual([]);
+  });
+
+  it('answers NOT_FOUND for an unknown or malformed show id', async () => {
+    const r = await server.gql(QUEUE, { showId: '424242' });
+    expect(r.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(r.errors?.[0]?.message).toMatch(/424242/);
+    const bad = await server.gql(QUEUE, { showId: 'x' });
+    expect(bad.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
 
 describe('loadQueue', () => {
   it('groups and orders the show games, numbers the queue and counts active recalls', async () => {
@@ -67,5 +110,24 @@ describe('loadQueue', () => {
 
   it('fails with NOT_FOUND for an unknown show', async () => {
     await expect(loadQueue(db, 999_999, { now: NOW, recall })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('queue through the mutations', () => {
+  it('grows its version with each change and lists a queued sign-up', async () => {
+    clock = new Date(); // tokens are signed with the server's time and checked against the real one
+    const show = await f.show({ date: '2030-01-01', name: 'Live' });
+    const tablet = await server.token('TABLET');
+    const before = (await server.gql(QUEUE, { showId: String(show.id) })).data.queue.version;
+    const s = await server.gql(`mutation($i: SignUpInput!) { signUp(input: $i) { id activeGame { id state } } }`, { i: { firstName: 'Kim', handedness: 'LEFT', showId: String(show.id) } }, tablet);
+    expect(s.errors, JSON.stringify(s.errors)).toBeUndefined();
+    const gameId = s.data.signUp.activeGame.id;
+    const afterSignUp = (await server.gql(QUEUE, { showId: String(show.id) })).data.queue.version;
+    const q = await server.gql(`mutation($id: ID!) { queueGame(id: $id) { id } }`, { id: gameId }, tablet);
+    expect(q.errors).toBeUndefined();
+    const queue = (await server.gql(QUEUE, { showId: String(show.id) })).data.queue;
+    expect(afterSignUp).toBeGreaterThan(before);
+    expect(queue.version).toBeGreaterThan(afterSignUp);
+    expect(queue.waiting.map((w: { game: { id: string } }) => w.game.id)).toEqual([gameId]);
   });
 });
