@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Player } from '../../src/db/schema.js';
 import { at, fixtures } from '../helpers/read-fixtures.js';
-import { useTestServer } from '../helpers/server.js';
+import { useTestServer, type GqlResult } from '../helpers/server.js';
 
 const server = await useTestServer({ worker: false, env: { TZ: 'America/Los_Angeles' } });
 const db = server.app.deps.database.db;
@@ -17,7 +17,7 @@ async function walk(vars: Record<string, unknown>, first = 2): Promise<string[]>
   const names: string[] = [];
   let after: string | null = null;
   for (let i = 0; i < 50; i++) {
-    const r = await server.gql(PLAYERS, { ...vars, first, after });
+    const r: GqlResult = await server.gql(PLAYERS, { ...vars, first, after });
     expect(r.errors).toBeUndefined();
     const c = r.data.players;
     names.push(...c.edges.map((e: { node: { firstName: string } }) => e.node.firstName));
