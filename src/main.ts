@@ -1,6 +1,6 @@
 // Entry point: `api`, `worker`, or both (the default) in one process.
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { startApp } from './app.js';
+import { startApp, type App } from './app.js';
 import { createLogger } from './log.js';
 
 const role = process.argv[2] ?? 'all';
@@ -22,10 +22,30 @@ try {
 
 const log = createLogger(config.logLevel);
 const started = Date.now();
-const app = await startApp({ config, log, api: role !== 'worker', worker: role !== 'api' }).catch((err) => {
+
+// Handlers go in before anything starts: a signal that came without one would kill the process
+// at once, mid-start, leaving an embedded Postgres running. A signal during start-up stops the
+// server as soon as it is up.
+let app: App | undefined;
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'stopping');
+  // A stuck dependency must not keep the process alive forever.
+  setTimeout(() => {
+    log.error('did not stop in time; exiting');
+    process.exit(1);
+  }, 25_000).unref();
+  app?.stop().then(() => process.exit(0), () => process.exit(1));
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
+
+app = await startApp({ config, log, api: role !== 'worker', worker: role !== 'api' }).catch((err) => {
   log.fatal({ err }, 'could not start');
   process.exit(1);
 });
+if (stopping) await app.stop().then(() => process.exit(0), () => process.exit(1));
 
 const base = config.publicBaseUrl ?? app.http?.url;
 if (app.generatedPasswords.length) {
@@ -39,18 +59,3 @@ if (app.http) {
   console.log(`  GraphQL      ${base}/graphql (HTTP and WebSocket)\n`);
 }
 log.info({ role, ms: Date.now() - started }, 'started');
-
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping');
-    // A stuck dependency must not keep the process alive forever.
-    setTimeout(() => {
-      log.error('did not stop in time; exiting');
-      process.exit(1);
-    }, 25_000).unref();
-    app.stop().then(() => process.exit(0), () => process.exit(1));
-  });
-}
