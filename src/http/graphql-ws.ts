@@ -33,8 +33,16 @@ export interface GraphqlWs {
   dispose(): Promise<void>;
 }
 
+const servers = new WeakMap<Deps, WebSocketServer>();
+
+/** The WebSocket server of the API process these deps belong to (operations and tests close sockets with it). */
+export function graphqlWsServerOf(deps: Deps): WebSocketServer | undefined {
+  return servers.get(deps);
+}
+
 export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Server): GraphqlWs {
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 1024 * 1024, handleProtocols });
+  servers.set(deps, wss);
   const hub = startLiveHub(deps);
   const shared = hub.shared;
   const shareable = new WeakMap<ExecutionArgs, AsyncGenerator<SharedPayload>>();

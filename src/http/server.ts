@@ -7,6 +7,7 @@ import { getSchema } from '../graphql/schema.js';
 import { graphiqlHandler } from './graphiql.js';
 import { createGraphqlHttp } from './graphql-http.js';
 import { attachGraphqlWs } from './graphql-ws.js';
+import { boardRoutes } from './board.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
 import { twilioStatusRoutes } from './twilio-status.js';
@@ -68,6 +69,7 @@ export async function startHttpServer(deps: Deps, opts: { port: number; host: st
   app.get('/', (_req, res) => res.redirect('/graphiql'));
   app.use('/graphql', express.json({ limit: BODY_LIMIT }), graphql.handler);
   app.use(twilioStatusRoutes(deps));
+  app.use(boardRoutes(deps.config));
   app.use(bodyErrors);
 
   await new Promise<void>((resolve, reject) => {

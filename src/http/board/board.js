@@ -1,0 +1,193 @@
+// The booth's big-screen queue board: one queueChanged subscription over graphql-transport-ws
+// (a small hand-written client: no bundle, no external assets), team scores over HTTP.
+'use strict';
+
+const params = new URLSearchParams(location.search);
+const showId = params.get('show');
+const recallMinutes = Number(document.body.dataset.recallMinutes) || 20;
+const timeZone = document.body.dataset.timeZone || 'UTC';
+const WAITING_ROWS = 12;
+
+const QUEUE = `subscription Board($s: ID) {
+  queueChanged(showId: $s) {
+    version
+    show { id name date }
+    playing { ...G }
+    confirmed { ...G }
+    recalled { ...G }
+    waiting { position estimatedWaitSeconds game { ...G } }
+  }
+}
+fragment G on Game { id state recalledAt player { firstName lastName team { name color } } }`;
+const TEAMS = `{ teams { id name color scores { day score distance homeruns games } } }`;
+
+const $ = (id) => document.getElementById(id);
+let latest = null;
+
+// ---- graphql-transport-ws, just what the board needs --------------------------------------
+function live(onData, onState) {
+  let socket = null;
+  let attempt = 0;
+  const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
+
+  function connect() {
+    onState(attempt === 0 ? 'connecting' : 'reconnecting');
+    socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    socket.onopen = () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+    socket.onmessage = (event) => {
+      const msg = JSON.parse(event.data);
+      if (msg.type === 'connection_ack') {
+        socket.send(JSON.stringify({ id: 'board', type: 'subscribe', payload: { query: QUEUE, variables: showId ? { s: showId } : {} } }));
+      } else if (msg.type === 'ping') {
+        socket.send(JSON.stringify({ type: 'pong' }));
+      } else if (msg.type === 'next') {
+        attempt = 0;
+        onState('live');
+        if (msg.payload.data) onData(msg.payload.data.queueChanged);
+      } else if (msg.type === 'error') {
+        onState('error', msg.payload.map((e) => e.message).join('; '));
+      } else if (msg.type === 'complete') {
+        socket.close(1000, 'done');
+      }
+    };
+    socket.onclose = () => {
+      socket = null;
+      attempt++;
+      onState('reconnecting');
+      // Back off up to ten seconds, with jitter so a restarted server is not hit all at once.
+      const wait = Math.min(10_000, 300 * 2 ** Math.min(attempt, 6)) * (0.7 + Math.random() * 0.6);
+      setTimeout(connect, wait);
+    };
+  }
+  connect();
+}
+
+// ---- rendering ---------------------------------------------------------------------------------
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/** First name and last initial only: the board is public. */
+function displayName(player) {
+  if (!player) return 'Player';
+  const initial = player.lastName ? ` ${player.lastName.trim().charAt(0).toUpperCase()}.` : '';
+  return `${player.firstName}${initial}`;
+}
+
+function teamChip(team) {
+  const chip = el('span', 'chip', team ? team.name : '');
+  if (team) chip.style.setProperty('--team', team.color);
+  else chip.classList.add('none');
+  return chip;
+}
+
+function card(game, extra) {
+  const li = el('li', 'card');
+  li.dataset.gameId = game.id;
+  li.append(el('span', 'name', displayName(game.player)), teamChip(game.player && game.player.team));
+  if (extra) li.append(extra);
+  return li;
+}
+
+function minutesLeft(game) {
+  if (!game.recalledAt) return null;
+  const left = new Date(game.recalledAt).getTime() + recallMinutes * 60_000 - Date.now();
+  return Math.max(0, Math.ceil(left / 60_000));
+}
+
+function waitText(seconds) {
+  if (seconds === null || seconds === undefined) return '';
+  if (seconds < 60) return 'any moment';
+  return `~${Math.round(seconds / 60)} min`;
+}
+
+const shown = new Map(); // list id → game ids it showed, so only newcomers animate
+
+function fill(id, items) {
+  const list = $(id);
+  const before = shown.get(id) || new Set();
+  for (const item of items) if (item.dataset.gameId && !before.has(item.dataset.gameId)) item.classList.add('fresh');
+  shown.set(id, new Set(items.map((i) => i.dataset.gameId).filter(Boolean)));
+  list.replaceChildren(...items);
+  const empty = document.querySelector(`.empty[data-for="${id}"]`);
+  if (empty) empty.hidden = items.length > 0;
+}
+
+function render(q) {
+  latest = q;
+  $('show-name').textContent = q.show.name;
+  document.title = `${q.show.name} — queue board`;
+  fill('playing', q.playing.map((g) => card(g)));
+  fill('confirmed', q.confirmed.map((g) => card(g)));
+  fill('recalled', q.recalled.map((g) => {
+    const left = minutesLeft(g);
+    return card(g, el('span', `left${left !== null && left <= 3 ? ' urgent' : ''}`, left === null ? '' : `${left} min left`));
+  }));
+  fill('waiting', q.waiting.slice(0, WAITING_ROWS).map((w) => {
+    const li = card(w.game, el('span', 'eta', waitText(w.estimatedWaitSeconds)));
+    li.prepend(el('span', 'pos', String(w.position)));
+    return li;
+  }));
+  $('waiting-count').textContent = q.waiting.length ? String(q.waiting.length) : '';
+  const more = q.waiting.length - WAITING_ROWS;
+  $('waiting-more').hidden = more <= 0;
+  $('waiting-more').textContent = more > 0 ? `+ ${more} more in line` : '';
+  document.body.dataset.version = String(q.version);
+}
+
+function today() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+async function refreshTeams() {
+  try {
+    const res = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: TEAMS }) });
+    const body = await res.json();
+    const day = today();
+    const rows = (body.data ? body.data.teams : [])
+      .map((t) => ({ team: t, s: t.scores.find((s) => s.day === day) }))
+      .filter((r) => r.s)
+      .sort((a, b) => b.s.score - a.s.score);
+    fill('teams', rows.map(({ team, s }, i) => {
+      const li = el('li', 'score');
+      li.style.setProperty('--team', team.color);
+      li.append(el('span', 'rank', String(i + 1)), el('span', 'team', team.name), el('span', 'pts', s.score.toLocaleString('en-US')),
+        el('span', 'sub', `${s.homeruns} HR · ${s.games} ${s.games === 1 ? 'game' : 'games'}`));
+      return li;
+    }));
+  } catch {
+    // The next queue change tries again.
+  }
+}
+
+let teamsTimer = null;
+function teamsSoon() {
+  clearTimeout(teamsTimer);
+  teamsTimer = setTimeout(refreshTeams, 300);
+}
+
+function setState(state, detail) {
+  const conn = $('conn');
+  conn.className = `conn ${state}`;
+  conn.textContent = { connecting: 'Connecting…', reconnecting: 'Reconnecting…', live: 'Live', error: 'Error' }[state] || state;
+  if (detail) conn.title = detail;
+  $('offline').hidden = state !== 'reconnecting';
+  document.body.classList.toggle('stale', state === 'reconnecting');
+  if (state === 'error') $('show-name').textContent = detail || 'Unknown show';
+}
+
+function tick() {
+  $('clock').textContent = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(new Date());
+  if (latest) render(latest); // recall minutes count down between changes
+}
+
+live((q) => {
+  render(q);
+  teamsSoon();
+}, setState);
+refreshTeams();
+tick();
+setInterval(tick, 15_000);
