@@ -19,6 +19,8 @@ export interface AppOptions {
   worker?: boolean;
   log?: Logger;
   now?: () => Date;
+  /** Sees every statement the app's database client sends (tests count queries with it). */
+  onQuery?: (sql: string) => void;
 }
 
 export interface App {
@@ -29,7 +31,7 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function startApp({ config, api = true, worker = true, log = createLogger(config.logLevel), now = () => new Date() }: AppOptions): Promise<App> {
+export async function startApp({ config, api = true, worker = true, log = createLogger(config.logLevel), now = () => new Date(), onQuery }: AppOptions): Promise<App> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) {
@@ -48,7 +50,7 @@ export async function startApp({ config, api = true, worker = true, log = create
     }
     const primaryUrl = config.nucDatabaseUrl ?? url;
     await runMigrations(primaryUrl);
-    const database = openDatabase({ url, primaryUrl: config.nucDatabaseUrl });
+    const database = openDatabase({ url, primaryUrl: config.nucDatabaseUrl, onQuery });
     cleanups.push(() => database.close());
     const boss = await startBoss({ url: primaryUrl, log, supervise: worker, jobs: config.jobs });
     cleanups.push(() => boss.stop({ graceful: true, timeout: 10_000, close: true }));

@@ -24,16 +24,18 @@ export interface DatabaseOptions {
   /** The primary when `url` is a read replica. */
   primaryUrl?: string;
   max?: number;
+  /** Sees the text of every statement sent (tests count queries with it). */
+  onQuery?: (sql: string) => void;
 }
 
-function connect(url: string, max: number) {
+function connect(url: string, max: number, onQuery?: (sql: string) => void) {
   // Notices (e.g. "relation already exists, skipping") are noise in our logs.
-  return postgres(url, { max, onnotice: () => {}, connection: { application_name: 'mlb-game-server' } });
+  return postgres(url, { max, onnotice: () => {}, connection: { application_name: 'mlb-game-server' }, debug: onQuery ? (_c, query) => onQuery(query) : false });
 }
 
-export function openDatabase({ url, primaryUrl, max = 10 }: DatabaseOptions): Database {
-  const primarySql = connect(primaryUrl ?? url, max);
-  const readSql = primaryUrl && primaryUrl !== url ? connect(url, max) : primarySql;
+export function openDatabase({ url, primaryUrl, max = 10, onQuery }: DatabaseOptions): Database {
+  const primarySql = connect(primaryUrl ?? url, max, onQuery);
+  const readSql = primaryUrl && primaryUrl !== url ? connect(url, max, onQuery) : primarySql;
   const db = drizzle(primarySql, { schema });
   const read = readSql === primarySql ? db : drizzle(readSql, { schema });
   return {

@@ -53,12 +53,14 @@ export interface TestServerOptions {
   worker?: boolean;
   /** Reuse another server's database instead of creating one. */
   database?: TestDatabase;
+  /** Sees every statement the server's database client sends. */
+  onQuery?: (sql: string) => void;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const db = opts.database ?? (await createTestDatabase());
   const config = loadConfig({ env: testEnv(db.url, opts.env), secretsDir: '/nonexistent' });
-  const app = await startApp({ config, now: opts.now, api: opts.api ?? true, worker: opts.worker ?? true, log: createLogger(config.logLevel) });
+  const app = await startApp({ config, now: opts.now, onQuery: opts.onQuery, api: opts.api ?? true, worker: opts.worker ?? true, log: createLogger(config.logLevel) });
   const url = app.http?.url ?? '';
   const tokens = new Map<Role, string>();
 
