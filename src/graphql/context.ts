@@ -18,16 +18,21 @@ export interface Context {
 }
 
 export function createContext(deps: Deps, viewer: Viewer | null, opts: { ip: string; log?: Logger }): Context {
-  const ctx: Context = {
+  // Apollo runs each operation on a shallow copy of the context (Object.assign onto the same
+  // prototype), which would freeze an own `read` getter at its first value and set `isMutation` on
+  // the copy only. So both live on the prototype over one shared state: the copy, the original and
+  // the loaders agree, and a mutation reads its own writes from the primary, not a lagging replica.
+  const state = { isMutation: false };
+  const routing = Object.create(null, {
+    isMutation: { get: () => state.isMutation, set: (v: boolean) => void (state.isMutation = v) },
+    read: { get: () => (state.isMutation ? deps.database.db : deps.database.read) },
+  });
+  const ctx: Context = Object.assign(Object.create(routing), {
     viewer,
     deps,
-    isMutation: false,
-    get read() {
-      return ctx.isMutation ? deps.database.db : deps.database.read;
-    },
     loaders: createLoaders(() => ctx.read),
     log: opts.log ?? deps.log,
     ip: opts.ip,
-  };
+  });
   return ctx;
 }
