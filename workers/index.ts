@@ -3,6 +3,7 @@ import type { Deps } from '../src/deps.js';
 import { startRecallWorker } from './recall.worker.js';
 import { QUEUES } from '../src/jobs.js';
 import { createSmsSender, startSmsWorker } from './sms.worker.js';
+import { startSouvenirWorker } from './souvenir.worker.js';
 
 export interface Workers {
   stop(): Promise<void>;
@@ -13,6 +14,7 @@ const STOP_TIMEOUT_MS = 10_000;
 
 export async function startWorkers(deps: Deps): Promise<Workers> {
   await startSmsWorker(deps, createSmsSender(deps.config, deps.log));
+  await startSouvenirWorker(deps);
   await startRecallWorker(deps);
   deps.log.info('workers started');
   return {

@@ -7,13 +7,14 @@ import type { Config } from '../src/config.js';
 import { messages } from '../src/db/schema.js';
 import type { Deps } from '../src/deps.js';
 import type { Logger } from '../src/log.js';
+import { jobLogger, recordJob } from '../src/observability/metrics.js';
 import { LogSmsSender } from '../src/sms/log.sender.js';
 import { classifySendError, describeSendError, type SmsSender } from '../src/sms/sender.js';
 import { TwilioSmsSender } from '../src/sms/twilio.sender.js';
 
 const payloadSchema = z.object({ messageId: z.number().int().positive() });
 
-export type SmsOutcome = 'sent' | 'skipped' | 'failed' | 'retry';
+export type SmsOutcome = 'sent' | 'skipped' | 'failed';
 
 /** Twilio when configured, otherwise the log sender. */
 export function createSmsSender(config: Config, log: Logger): SmsSender {
@@ -32,7 +33,7 @@ export function createSmsSender(config: Config, log: Logger): SmsSender {
  */
 export async function sendOneSms(deps: Deps, sender: SmsSender, job: JobWithMetadata<unknown>): Promise<SmsOutcome> {
   const parsed = payloadSchema.safeParse(job.data);
-  const log = deps.log.child({ job: job.id, queue: 'sms' });
+  const log = jobLogger(deps.log, job, 'sms');
   if (!parsed.success) {
     log.error({ data: job.data, issues: parsed.error.issues }, 'malformed sms job dropped');
     return 'skipped';
@@ -98,10 +99,14 @@ export async function startSmsWorker(deps: Deps, sender: SmsSender, opts: SmsWor
     async (jobs) =>
       Promise.all(
         jobs.map(async (job) => {
+          const started = performance.now();
+          const seconds = () => (performance.now() - started) / 1000;
           try {
-            await sendOneSms(deps, sender, job);
+            const outcome = await sendOneSms(deps, sender, job);
+            recordJob('sms', outcome === 'sent' ? 'completed' : outcome, seconds());
             return { id: job.id, status: 'completed' as const };
           } catch (err) {
+            recordJob('sms', 'retry', seconds());
             return { id: job.id, status: 'failed' as const, output: { message: (err as Error).message } };
           }
         }),

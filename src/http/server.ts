@@ -11,6 +11,10 @@ import { boardRoutes } from './board.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
 import { twilioStatusRoutes } from './twilio-status.js';
+import { photoRoutes } from './photo.js';
+import { mediaRoutes } from './media.js';
+import { shortLinkRoutes } from './shortlink.js';
+import { souvenirPreviewRoutes } from './souvenir-preview.js';
 
 export const BODY_LIMIT = '1mb';
 
@@ -69,6 +73,10 @@ export async function startHttpServer(deps: Deps, opts: { port: number; host: st
   app.get('/', (_req, res) => res.redirect('/graphiql'));
   app.use('/graphql', express.json({ limit: BODY_LIMIT }), graphql.handler);
   app.use(twilioStatusRoutes(deps));
+  app.use(photoRoutes(deps));
+  app.use(mediaRoutes(deps));
+  app.use(shortLinkRoutes(deps));
+  app.use(souvenirPreviewRoutes(deps));
   app.use(boardRoutes(deps.config));
   app.use(bodyErrors);
 

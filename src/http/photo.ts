@@ -1,0 +1,77 @@
+// PUT /players/:id/photo: the raw image as the body (JPEG, PNG or WebP, at most 10 MB), checked
+// by its bytes, prepared once for the souvenir and stored. Every refusal stores nothing.
+import { desc, eq, sql } from 'drizzle-orm';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { games, players } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { announce } from '../live/announce.js';
+import { MAX_PHOTO_BYTES, preparePhoto, sniffImageType, UndecodablePhotoError } from '../souvenir/photo.js';
+import { randomKey, storageFor } from '../storage/storage.js';
+import { authorize, pathId, sendError } from './route-auth.js';
+
+const UPLOAD_ROLES = ['TABLET', 'STAFF'] as const;
+
+const uploadErrors: ErrorRequestHandler = (err, _req, res, next) => {
+  if (res.headersSent) return next(err);
+  const type = (err as { type?: string }).type;
+  if (type === 'entity.too.large') return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `A photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
+  if (type === 'request.aborted') return sendError(res, 400, 'BAD_REQUEST', 'The upload was interrupted');
+  next(err);
+};
+
+export function photoRoutes(deps: Deps): Router {
+  const router = Router();
+  const storage = storageFor(deps.config);
+  // Any Content-Type: the bytes decide what the file is.
+  const rawBody = express.raw({ type: () => true, limit: MAX_PHOTO_BYTES });
+
+  const checkTarget: RequestHandler<{ id: string }> = async (req, res, next) => {
+    // Who and which player first, so a refused upload is never read or stored.
+    try {
+      if (!(await authorize(deps, req, res, UPLOAD_ROLES))) return;
+      const id = pathId(req.params.id);
+      const [player] = id ? await deps.database.db.select({ id: players.id }).from(players).where(eq(players.id, id)) : [];
+      if (!player) return sendError(res, 404, 'NOT_FOUND', `Player ${req.params.id} not found`);
+      res.locals.playerId = player.id;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+
+  const store: RequestHandler = async (req, res, next) => {
+    try {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const type = sniffImageType(body);
+      if (!type) return sendError(res, 415, 'UNSUPPORTED_MEDIA_TYPE', 'The photo must be a JPEG, PNG or WebP image');
+      let prepared: Buffer;
+      try {
+        prepared = await preparePhoto(body);
+      } catch (err) {
+        if (err instanceof UndecodablePhotoError) return sendError(res, 400, 'BAD_REQUEST', err.message);
+        throw err;
+      }
+      const playerId = res.locals.playerId as number;
+      const key = randomKey('photos', 'jpg');
+      const photoUrl = await storage.put(key, prepared, 'image/jpeg');
+      const updated = await deps.database.db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(players)
+          .set({ photoKey: key, photoUrl, updatedAt: sql`now()` })
+          .where(eq(players.id, playerId))
+          .returning({ id: players.id, photoUrl: players.photoUrl });
+        const [latest] = await tx.select({ id: games.id, showId: games.showId }).from(games).where(eq(games.playerId, playerId)).orderBy(desc(games.id)).limit(1);
+        if (latest) await announce(tx, { showId: latest.showId, gameId: latest.id });
+        return row;
+      });
+      if (!updated) return sendError(res, 404, 'NOT_FOUND', `Player ${playerId} not found`);
+      deps.log.info({ playerId, key, type, bytes: body.length, stored: prepared.length }, 'player photo stored');
+      res.status(200).json({ id: String(updated.id), photoUrl: updated.photoUrl });
+    } catch (err) {
+      next(err);
+    }
+  };
+
+  router.put('/players/:id/photo', checkTarget, rawBody, store, uploadErrors);
+  return router;
+}

@@ -1,0 +1,37 @@
+// Bearer-token checks and JSON errors for the plain HTTP routes (uploads, previews), shaped like
+// GraphQL errors so clients handle one format.
+import type { Request, Response } from 'express';
+import type { Role } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { UnauthenticatedError } from '../domain/errors.js';
+import { viewerFromAuthorization, type Viewer } from '../services/auth.service.js';
+
+export function sendError(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+}
+
+/** The viewer when their role is allowed (ADMIN always is); otherwise answers 401/403 and returns null. */
+export async function authorize(deps: Deps, req: Request, res: Response, roles: readonly Role[]): Promise<Viewer | null> {
+  let viewer: Viewer | null;
+  try {
+    viewer = await viewerFromAuthorization(deps.config.secretKey, req.headers.authorization);
+  } catch (err) {
+    sendError(res, 401, 'UNAUTHENTICATED', err instanceof UnauthenticatedError ? err.message : 'Invalid token');
+    return null;
+  }
+  if (!viewer) {
+    sendError(res, 401, 'UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <token>');
+    return null;
+  }
+  if (viewer.role !== 'ADMIN' && !roles.includes(viewer.role)) {
+    sendError(res, 403, 'FORBIDDEN', `The ${viewer.role} account may not do this`);
+    return null;
+  }
+  return viewer;
+}
+
+/** A positive integer id from the path, or null. */
+export function pathId(value: unknown): number | null {
+  const n = typeof value === 'string' && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n <= 2_147_483_647 ? n : null;
+}

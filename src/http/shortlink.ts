@@ -1,0 +1,20 @@
+// /s/<code>: the built-in short links texted to players.
+import { Router } from 'express';
+import type { Deps } from '../deps.js';
+import { followShortLink } from '../services/shortlink.service.js';
+import { sendError } from './route-auth.js';
+
+export function shortLinkRoutes(deps: Deps): Router {
+  const router = Router();
+  router.get('/s/:code', async (req, res, next) => {
+    try {
+      const url = await followShortLink(deps.database.db, req.params.code);
+      if (!url) return sendError(res, 404, 'NOT_FOUND', 'This link does not exist');
+      res.setHeader('Cache-Control', 'no-store');
+      res.redirect(302, url);
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}

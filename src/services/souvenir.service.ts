@@ -1,0 +1,97 @@
+// Souvenirs: render the card of a completed game, store it, record its URL and (once per game)
+// text the player a short link to it.
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { games, players, shows, teams, type Game, type Player, type Show, type Team } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { renderMessage } from '../domain/messages.js';
+import { announce } from '../live/announce.js';
+import type { CardData } from '../souvenir/card.js';
+import { renderSouvenir, type RenderResult } from '../souvenir/render.js';
+import { randomKey, type Storage } from '../storage/storage.js';
+import { queueSms } from './outbox.js';
+import { shorten } from './shortlink.service.js';
+
+export interface SouvenirSubject {
+  game: Game;
+  player: Player;
+  team: Team | null;
+  show: Show;
+}
+
+export async function loadSubject(db: Db, gameId: number): Promise<SouvenirSubject | null> {
+  const [row] = await db
+    .select({ game: games, player: players, team: teams, show: shows })
+    .from(games)
+    .innerJoin(players, eq(players.id, games.playerId))
+    .innerJoin(shows, eq(shows.id, games.showId))
+    .leftJoin(teams, eq(teams.id, players.teamId))
+    .where(eq(games.id, gameId));
+  return row ?? null;
+}
+
+export function cardData({ game, player, team, show }: SouvenirSubject): CardData {
+  return {
+    firstName: player.firstName,
+    lastName: player.lastName,
+    score: game.score,
+    homeruns: game.homeruns,
+    distance: game.distance,
+    teamName: team?.name ?? null,
+    teamColor: team?.color ?? null,
+    showName: show.name,
+  };
+}
+
+/** Renders the card; a photo that cannot be read is replaced by the placeholder, never a failed souvenir. */
+export async function renderSubject(deps: Deps, storage: Storage, subject: SouvenirSubject): Promise<RenderResult> {
+  let photo: Buffer | null = null;
+  if (subject.player.photoKey) {
+    try {
+      photo = (await storage.get(subject.player.photoKey))?.bytes ?? null;
+      if (!photo) deps.log.warn({ playerId: subject.player.id, key: subject.player.photoKey }, 'player photo missing from storage; using the placeholder');
+    } catch (err) {
+      deps.log.warn({ err, playerId: subject.player.id }, 'player photo unreadable; using the placeholder');
+    }
+  }
+  return renderSouvenir(cardData(subject), photo);
+}
+
+export type SouvenirOutcome = 'rendered' | 'reused' | 'skipped';
+
+/**
+ * The souvenir job. With `notify` a game that already has its souvenir is not rendered again (a
+ * retried job after the store), and the text is deduplicated by `souvenir:<gameId>`.
+ */
+export async function produceSouvenir(deps: Deps, storage: Storage, gameId: number, notify: boolean): Promise<SouvenirOutcome> {
+  const log = deps.log.child({ gameId, notify });
+  const db = deps.database.db;
+  const subject = await loadSubject(db, gameId);
+  if (!subject || subject.game.state !== 'COMPLETED') {
+    log.warn({ state: subject?.game.state ?? null }, 'souvenir skipped: no completed game');
+    return 'skipped';
+  }
+  let url = subject.game.souvenirUrl;
+  let outcome: SouvenirOutcome = 'reused';
+  if (!url || !notify) {
+    const { png, timings } = await renderSubject(deps, storage, subject);
+    const key = randomKey('souvenirs', 'png');
+    url = await storage.put(key, png, 'image/png');
+    outcome = 'rendered';
+    log.info({ key, bytes: png.length, ...timings }, 'souvenir rendered and stored');
+    await db.transaction(async (tx) => {
+      await tx.update(games).set({ souvenirKey: key, souvenirUrl: url }).where(eq(games.id, gameId));
+      await announce(tx, { showId: subject.game.showId, gameId });
+    });
+  }
+  const to = subject.player.mobileNumber;
+  if (notify && to) {
+    const { link, via } = await shorten({ db, config: deps.config, log }, url);
+    const body = renderMessage(subject.show.souvenirMessage, { url: link, firstName: subject.player.firstName });
+    const messageId = await db.transaction((tx) =>
+      queueSms(tx, deps.boss, { kind: 'souvenir', playerId: subject.player.id, gameId, to, body, dedupeKey: `souvenir:${gameId}` }),
+    );
+    log.info({ messageId, via, duplicate: messageId === null }, 'souvenir text queued');
+  }
+  return outcome;
+}

@@ -1,0 +1,54 @@
+// Amazon S3, or an S3-compatible server when an endpoint is given (path-style addressing).
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Config } from '../config.js';
+import { assertKey, type Storage, type StoredObject } from './storage.js';
+
+type S3Settings = NonNullable<Config['s3']>;
+
+export class S3Storage implements Storage {
+  readonly client: S3Client;
+
+  constructor(private readonly s3: S3Settings) {
+    this.client = new S3Client({
+      region: s3.region,
+      ...(s3.endpoint ? { endpoint: s3.endpoint, forcePathStyle: true } : {}),
+      ...(s3.accessKeyId && s3.secretAccessKey ? { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } } : {}),
+      // Checksums only where S3 requires them: S3-compatible servers otherwise store the
+      // aws-chunked framing of streamed uploads as part of the object.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  }
+
+  async put(key: string, bytes: Buffer, contentType: string): Promise<string> {
+    assertKey(key);
+    await this.client.send(new PutObjectCommand({
+      Bucket: this.s3.bucket, Key: key, Body: bytes, ContentType: contentType,
+      // Keys are unique per upload or render, so the object never changes under its URL.
+      CacheControl: 'public, max-age=31536000, immutable',
+    }));
+    return this.urlFor(key);
+  }
+
+  async get(key: string): Promise<StoredObject | null> {
+    assertKey(key);
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.s3.bucket, Key: key }));
+      const bytes = Buffer.from(await out.Body!.transformToByteArray());
+      return { bytes, contentType: out.ContentType ?? 'application/octet-stream' };
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return null;
+      throw err;
+    }
+  }
+
+  urlFor(key: string): string {
+    const path = key.split('/').map(encodeURIComponent).join('/');
+    if (this.s3.endpoint) return `${this.s3.endpoint.replace(/\/+$/, '')}/${this.s3.bucket}/${path}`;
+    return `https://${this.s3.bucket}.s3.${this.s3.region}.amazonaws.com/${path}`;
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}

@@ -1,0 +1,45 @@
+// Where souvenirs and photos live: S3 (or an S3-compatible server) when configured, else local disk.
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.js';
+import { publicBaseUrl } from '../services/shortlink.service.js';
+import { DiskStorage } from './disk.storage.js';
+import { S3Storage } from './s3.storage.js';
+
+export interface StoredObject {
+  bytes: Buffer;
+  contentType: string;
+}
+
+export interface Storage {
+  /** Stores the bytes under `key` and returns the public URL they are served at. */
+  put(key: string, bytes: Buffer, contentType: string): Promise<string>;
+  /** The stored bytes, or null when there is no such key. */
+  get(key: string): Promise<StoredObject | null>;
+  /** The public URL of a key (whether or not it exists). */
+  urlFor(key: string): string;
+}
+
+/** Keys may hold letters, digits, `-`, `_`, `.` and `/` between segments; nothing that could climb out of a folder. */
+export const KEY_PATTERN = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+export function assertKey(key: string): void {
+  if (!KEY_PATTERN.test(key) || key.split('/').some((s) => s === '..' || s === '.')) throw new Error(`Invalid storage key: ${key}`);
+}
+
+/** An unguessable key: 128 random bits, so a URL cannot be found by counting. */
+export function randomKey(folder: string, extension: string): string {
+  return `${folder}/${randomBytes(16).toString('base64url')}.${extension}`;
+}
+
+export function createStorage(config: Config): Storage {
+  if (config.s3) return new S3Storage(config.s3);
+  return new DiskStorage(config.dataDir, `${publicBaseUrl(config)}/media`);
+}
+
+const shared = new WeakMap<Config, Storage>();
+/** One storage (one S3 client and its sockets) per configuration, shared by routes and workers. */
+export function storageFor(config: Config): Storage {
+  let storage = shared.get(config);
+  if (!storage) shared.set(config, (storage = createStorage(config)));
+  return storage;
+}

@@ -1,0 +1,206 @@
+// Souvenirs: the card itself (decoded pixels), the job end to end through the real mutations,
+// storage on disk and in an S3-compatible server through the real SDK, short links and Bitly.
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { and, eq } from 'drizzle-orm';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { games, messages, shortLinks } from '../../src/db/schema.js';
+import { buildCard, type CardData } from '../../src/souvenir/card.js';
+import { preparePhoto } from '../../src/souvenir/photo.js';
+import { renderSouvenir } from '../../src/souvenir/render.js';
+import { startBitlyFake } from '../fakes/bitly.fake.js';
+import { gameRow, waitFor } from '../fakes/game-rows.js';
+import { startS3Fake } from '../fakes/s3.fake.js';
+import { act, driveTo, seedShow, signUpPlayer } from '../helpers/lifecycle.js';
+import { useTestServer, type TestServer } from '../helpers/server.js';
+
+const BASE = 'https://mlb.example.test';
+const CARD: CardData = { firstName: 'Casey', lastName: 'Jones', score: 1234, homeruns: 7, distance: 412, teamName: 'Blue Jays', teamColor: '#134A8E', showName: 'Derby' };
+
+async function samplePhoto(): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900"><rect width="1200" height="900" fill="#d44"/><circle cx="600" cy="380" r="260" fill="#fc9"/><rect x="300" y="640" width="600" height="260" fill="#246"/></svg>`;
+  return sharp(Buffer.from(svg)).jpeg().toBuffer();
+}
+
+async function pixels(png: Buffer) {
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  return { data, info };
+}
+
+function differingPixels(a: Buffer, b: Buffer, channels: number): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i += channels) if (a[i] !== b[i] || a[i + 1] !== b[i + 1] || a[i + 2] !== b[i + 2]) n++;
+  return n;
+}
+
+describe('souvenir card', () => {
+  it('is a 1080×1080 PNG whose pixels change with the score and with the team colour', async () => {
+    const grey = await preparePhoto(await samplePhoto());
+    const base = await renderSouvenir(CARD, grey);
+    const { data, info } = await pixels(base.png);
+    expect([info.width, info.height]).toEqual([1080, 1080]);
+    expect((await sharp(base.png).metadata()).format).toBe('png');
+
+    const otherScore = await pixels((await renderSouvenir({ ...CARD, score: 98_765 }, grey)).png);
+    const otherColour = await pixels((await renderSouvenir({ ...CARD, teamColor: '#C41E3A' }, grey)).png);
+    const again = await pixels((await renderSouvenir(CARD, grey)).png);
+    expect(differingPixels(data, again.data, info.channels)).toBe(0);
+    expect(differingPixels(data, otherScore.data, info.channels)).toBeGreaterThan(500);
+    // The duotone photo, frame and footer all follow the team colour: most of the card changes.
+    expect(differingPixels(data, otherColour.data, info.channels)).toBeGreaterThan(1080 * 1080 * 0.3);
+
+    // Without a photo the neutral placeholder is drawn; the team colour still shows in the frame.
+    const plainBlue = await pixels((await renderSouvenir(CARD, null)).png);
+    const plainRed = await pixels((await renderSouvenir({ ...CARD, teamColor: '#C41E3A' }, null)).png);
+    expect(differingPixels(plainBlue.data, plainRed.data, info.channels)).toBeGreaterThan(50_000);
+    expect(differingPixels(plainBlue.data, data, info.channels)).toBeGreaterThan(100_000);
+  });
+
+  it.each<[string, Partial<CardData>]>([
+    ['a very long name', { firstName: 'Maximiliano-Alejandro Bartholomew Fitzgerald', lastName: 'Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh' }],
+    ['no last name', { lastName: null }],
+    ['zero results', { score: 0, homeruns: 0, distance: 0 }],
+    ['six-digit score and big numbers', { score: 999_999, homeruns: 123, distance: 1_000_000 }],
+    ['no team and a colour that is not hex', { teamName: null, teamColor: 'chartreuse' }],
+    ['accented names', { firstName: 'Łukasz', lastName: 'Żółkiewski-Nguyễn' }],
+  ])('lays out %s', async (_name, change) => {
+    const { png, timings } = await renderSouvenir({ ...CARD, ...change }, null);
+    const meta = await sharp(png).metadata();
+    expect([meta.width, meta.height]).toEqual([1080, 1080]);
+    expect(timings.totalMs).toBeGreaterThan(0);
+  });
+
+  it('truncates a name too long for the card instead of overflowing', async () => {
+    const card = JSON.stringify(buildCard({ ...CARD, firstName: 'X'.repeat(64) }, null));
+    const shown = /"(X+…)"/.exec(card)?.[1];
+    expect(shown).toBeDefined();
+    expect(shown!.length).toBeLessThan(40);
+    expect(JSON.stringify(buildCard(CARD, null))).not.toContain('…');
+  });
+});
+
+async function completeThroughApi(server: TestServer, input: Record<string, unknown>, result = { score: 4321, distance: 388, homeruns: 5 }) {
+  const { playerId, gameId } = await signUpPlayer(server, input);
+  await driveTo(server, gameId, 'PLAYING');
+  const r = await server.gql(
+    `mutation($id: ID!, $r: GameResultInput!) { completeGame(id: $id, result: $r) { id state } }`,
+    { id: String(gameId), r: result },
+    await server.token('VR_GAME'),
+  );
+  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+  return { playerId, gameId };
+}
+
+const souvenirMessages = (server: TestServer, gameId: number) =>
+  server.app.deps.database.db.select().from(messages).where(and(eq(messages.gameId, gameId), eq(messages.kind, 'souvenir')));
+
+describe('souvenir job with disk storage and built-in short links', async () => {
+  const server = await useTestServer({ env: { PUBLIC_BASE_URL: BASE } });
+  await seedShow(server, { souvenirMessage: 'Great swings, {firstName}! Your souvenir: {url}' });
+  const path = (url: string) => `${server.url}${new URL(url).pathname}`;
+
+  it('renders, stores, records the URL and texts a short link that redirects to it, once', async () => {
+    const { gameId } = await completeThroughApi(server, { firstName: 'Dana', lastName: 'Reyes', mobileNumber: '+14155552671' });
+    const game = await waitFor(async () => (await gameRow(server.app.deps.database.db, gameId)).souvenirUrl ? gameRow(server.app.deps.database.db, gameId) : undefined, 20_000, 'souvenir url');
+    expect(game.souvenirUrl).toMatch(new RegExp(`^${BASE}/media/souvenirs/[A-Za-z0-9_-]{22}\\.png$`));
+
+    const media = await fetch(path(game.souvenirUrl!));
+    expect(media.status).toBe(200);
+    expect(media.headers.get('content-type')).toBe('image/png');
+    expect(media.headers.get('cache-control')).toContain('immutable');
+    const meta = await sharp(Buffer.from(await media.arrayBuffer())).metadata();
+    expect([meta.width, meta.height]).toEqual([1080, 1080]);
+
+    const [msg] = await waitFor(async () => { const m = await souvenirMessages(server, gameId); return m.length ? m : undefined; }, 10_000, 'souvenir message');
+    expect(msg!.dedupeKey).toBe(`souvenir:${gameId}`);
+    const link = /https:\/\/mlb\.example\.test\/s\/([A-Za-z0-9_-]{8,})/.exec(msg!.body);
+    expect(msg!.body).toMatch(/^Great swings, Dana! Your souvenir: https:\/\//);
+    expect(link).not.toBeNull();
+    const redirect = await fetch(`${server.url}/s/${link![1]}`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toBe(game.souvenirUrl);
+    const [row] = await server.app.deps.database.db.select().from(shortLinks).where(eq(shortLinks.code, link![1]!));
+    expect(row!.hits).toBe(1);
+
+    // The job again (a retry): the stored souvenir is reused and no second text is queued.
+    await server.app.deps.boss.send('souvenir', { gameId, notify: true });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await gameRow(server.app.deps.database.db, gameId)).souvenirUrl).toBe(game.souvenirUrl);
+    expect(await souvenirMessages(server, gameId)).toHaveLength(1);
+
+    // regenerateSouvenir renders a new card and texts nobody.
+    const staff = await server.token('STAFF');
+    const regen = await server.gql(`mutation($id: ID!) { regenerateSouvenir(gameId: $id) { id } }`, { id: String(gameId) }, staff);
+    expect(regen.errors).toBeUndefined();
+    const fresh = await waitFor(async () => { const g = await gameRow(server.app.deps.database.db, gameId); return g.souvenirUrl !== game.souvenirUrl ? g : undefined; }, 20_000, 'regenerated souvenir');
+    expect((await fetch(path(fresh.souvenirUrl!))).status).toBe(200);
+    expect(await souvenirMessages(server, gameId)).toHaveLength(1);
+  });
+
+  it('renders a souvenir for a player without a mobile number and texts nobody', async () => {
+    const { gameId } = await completeThroughApi(server, { firstName: 'Sam' });
+    await waitFor(async () => (await gameRow(server.app.deps.database.db, gameId)).souvenirUrl, 20_000, 'souvenir url');
+    expect(await souvenirMessages(server, gameId)).toHaveLength(0);
+  });
+
+  it('answers 404 for an unknown short code', async () => {
+    expect((await fetch(`${server.url}/s/AAAAAAAAAAA`, { redirect: 'manual' })).status).toBe(404);
+    expect((await fetch(`${server.url}/s/..%2F..`, { redirect: 'manual' })).status).toBe(404);
+    expect((await fetch(`${server.url}/media/souvenirs/nothing-here.png`)).status).toBe(404);
+    expect((await fetch(`${server.url}/media/..%2F..%2Fsecret_key`)).status).toBe(404);
+  });
+
+  it('serves a preview to staff only', async () => {
+    const { gameId } = await completeThroughApi(server, { firstName: 'Pat' });
+    const url = `${server.url}/games/${gameId}/souvenir.png`;
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${await server.token('TABLET')}` } })).status).toBe(403);
+    const ok = await fetch(url, { headers: { authorization: `Bearer ${await server.token('STAFF')}` } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('server-timing')).toMatch(/satori;dur=/);
+    expect((await sharp(Buffer.from(await ok.arrayBuffer())).metadata()).width).toBe(1080);
+    expect((await fetch(`${server.url}/games/999999/souvenir.png`, { headers: { authorization: `Bearer ${await server.token('ADMIN')}` } })).status).toBe(404);
+  });
+});
+
+describe('souvenir job with S3 storage and Bitly', async () => {
+  const s3 = await startS3Fake();
+  const bitly = await startBitlyFake();
+  afterAll(async () => {
+    await bitly.close();
+    await s3.close();
+  });
+  const server = await useTestServer({ env: { PUBLIC_BASE_URL: BASE, ...s3.env, BITLY_TOKEN: bitly.token, BITLY_API_URL: bitly.url } });
+  await seedShow(server);
+
+  it('stores the card in the bucket and texts a Bitly link', async () => {
+    const { gameId } = await completeThroughApi(server, { firstName: 'Lee', mobileNumber: '+14155552672' });
+    const game = await waitFor(async () => { const g = await gameRow(server.app.deps.database.db, gameId); return g.souvenirUrl ? g : undefined; }, 20_000, 'souvenir url');
+    expect(game.souvenirUrl).toBe(`${s3.endpoint}/${s3.bucket}/${game.souvenirKey}`);
+
+    const client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+    const object = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: game.souvenirKey! }));
+    expect(object.ContentType).toBe('image/png');
+    const bytes = Buffer.from(await object.Body!.transformToByteArray());
+    const meta = await sharp(bytes).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['png', 1080, 1080]);
+    client.destroy();
+
+    const [msg] = await waitFor(async () => { const m = await souvenirMessages(server, gameId); return m.length ? m : undefined; }, 10_000, 'souvenir message');
+    const shortened = bitly.requests.find((r) => r.longUrl === game.souvenirUrl);
+    expect(shortened?.status).toBe(200);
+    expect(msg!.body).toContain(shortened!.link!);
+  });
+
+  it('falls back to a built-in link when Bitly fails', async () => {
+    bitly.failNext(1, 503);
+    const { gameId } = await completeThroughApi(server, { firstName: 'Kim', mobileNumber: '+14155552673' });
+    const [msg] = await waitFor(async () => { const m = await souvenirMessages(server, gameId); return m.length ? m : undefined; }, 20_000, 'souvenir message');
+    const game = await gameRow(server.app.deps.database.db, gameId);
+    expect(bitly.requests.some((r) => r.longUrl === game.souvenirUrl && r.status === 503)).toBe(true);
+    const code = /https:\/\/mlb\.example\.test\/s\/([A-Za-z0-9_-]{8,})/.exec(msg!.body)?.[1];
+    expect(code).toBeDefined();
+    const redirect = await fetch(`${server.url}/s/${code}`, { redirect: 'manual' });
+    expect(redirect.headers.get('location')).toBe(game.souvenirUrl);
+  });
+});
