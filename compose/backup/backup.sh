@@ -15,6 +15,11 @@ name="${BACKUP_NAME:-mlb}"
 days="${BACKUP_RETENTION_DAYS:-30}"
 [[ "$days" =~ ^[0-9]+$ ]] || { echo "BACKUP_RETENTION_DAYS must be a whole number of days" >&2; exit 2; }
 export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-${AWS_REGION:-us-east-1}}"
+# S3-compatible servers often reject the newer default checksum trailers.
+if [ -n "${S3_ENDPOINT:-}" ]; then
+  export AWS_REQUEST_CHECKSUM_CALCULATION="${AWS_REQUEST_CHECKSUM_CALCULATION:-when_required}"
+  export AWS_RESPONSE_CHECKSUM_VALIDATION="${AWS_RESPONSE_CHECKSUM_VALIDATION:-when_required}"
+fi
 
 log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) backup: $*"; }
 aws_() { aws ${S3_ENDPOINT:+--endpoint-url "$S3_ENDPOINT"} "$@"; }

@@ -12,6 +12,11 @@ source="${1:?usage: restore.sh SOURCE DATABASE}"
 database="${2:?usage: restore.sh SOURCE DATABASE}"
 [[ "$database" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || { echo "DATABASE must be a plain name" >&2; exit 2; }
 export AWS_DEFAULT_REGION="${AWS_DEFAULT_REGION:-${AWS_REGION:-us-east-1}}"
+# S3-compatible servers often reject the newer default checksum trailers.
+if [ -n "${S3_ENDPOINT:-}" ]; then
+  export AWS_REQUEST_CHECKSUM_CALCULATION="${AWS_REQUEST_CHECKSUM_CALCULATION:-when_required}"
+  export AWS_RESPONSE_CHECKSUM_VALIDATION="${AWS_RESPONSE_CHECKSUM_VALIDATION:-when_required}"
+fi
 
 log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) restore: $*"; }
 aws_() { aws ${S3_ENDPOINT:+--endpoint-url "$S3_ENDPOINT"} "$@"; }
