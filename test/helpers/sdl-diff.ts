@@ -1,7 +1,7 @@
 // What a schema lacks compared with a contract: types, fields, arguments, enum values, and each
 // field's and argument's named type (and list shape). A server may add; it may not drop or rename.
 import {
-  getNamedType, isEnumType, isInputObjectType, isInterfaceType, isListType, isNonNullType, isObjectType, isScalarType,
+  OperationTypeNode, getNamedType, isEnumType, isInputObjectType, isInterfaceType, isListType, isNonNullType, isObjectType, isScalarType,
   type GraphQLArgument, type GraphQLField, type GraphQLInputField, type GraphQLSchema, type GraphQLType,
 } from 'graphql';
 
@@ -60,7 +60,7 @@ export function missingFromSchema(contract: GraphQLSchema, actual: GraphQLSchema
       }
     }
   }
-  for (const op of ['query', 'mutation', 'subscription'] as const) {
+  for (const op of [OperationTypeNode.QUERY, OperationTypeNode.MUTATION, OperationTypeNode.SUBSCRIPTION]) {
     const want = contract.getRootType(op);
     const have = actual.getRootType(op);
     if (want && !have) problems.push(`missing ${op} operation type`);
