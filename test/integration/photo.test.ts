@@ -1,0 +1,100 @@
+// PUT /players/:id/photo: every refusal (401, 403, 404, 413, 415, 400) stores nothing; accepted
+// images are stored greyscale at the card's photo size.
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { players } from '../../src/db/schema.js';
+import { PHOTO_BOX } from '../../src/souvenir/card.js';
+import { insertPlayer } from '../fakes/game-rows.js';
+import { useTestServer } from '../helpers/server.js';
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mlb-photo-'));
+// Registered first, so it runs after the server has stopped.
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const server = await useTestServer({ env: { DATA_DIR: dataDir, PUBLIC_BASE_URL: 'https://mlb.example.test' } });
+const db = server.app.deps.database.db;
+const photosDir = path.join(dataDir, 'media', 'photos');
+const storedFiles = () => (existsSync(photosDir) ? readdirSync(photosDir).length : 0);
+
+const colourful = (format: 'jpeg' | 'png' | 'webp') =>
+  sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 200, g: 40, b: 40 } } })
+    .composite([{ input: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><circle cx="400" cy="300" r="250" fill="#3c9"/></svg>'), top: 300, left: 400 }])
+    .toFormat(format)
+    .toBuffer();
+
+async function upload(id: number | string, body: Buffer, opts: { token?: string | null; type?: string } = {}) {
+  const token = opts.token === undefined ? await server.token('TABLET') : opts.token;
+  const res = await fetch(`${server.url}/players/${id}/photo`, {
+    method: 'PUT',
+    headers: { 'content-type': opts.type ?? 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: new Uint8Array(body),
+  });
+  const json = (await res.json()) as { photoUrl?: string; errors?: Array<{ extensions: { code: string } }> };
+  return { status: res.status, json, code: json.errors?.[0]?.extensions.code };
+}
+
+async function photoKey(id: number) {
+  const [row] = await db.select({ key: players.photoKey, url: players.photoUrl }).from(players).where(eq(players.id, id));
+  return row!;
+}
+
+describe('photo upload', () => {
+  it.each(['jpeg', 'png', 'webp'] as const)('stores a %s as a greyscale photo sized for the card', async (format) => {
+    const player = await insertPlayer(db);
+    const before = storedFiles();
+    const r = await upload(player.id, await colourful(format), { type: 'image/whatever' });
+    expect(r.status).toBe(200);
+    expect(r.json.photoUrl).toMatch(/^https:\/\/mlb\.example\.test\/media\/photos\/[A-Za-z0-9_-]{22}\.jpg$/);
+    expect(storedFiles()).toBe(before + 1);
+    const row = await photoKey(player.id);
+    expect(row.url).toBe(r.json.photoUrl);
+
+    const served = await fetch(`${server.url}${new URL(r.json.photoUrl!).pathname}`);
+    expect(served.status).toBe(200);
+    const bytes = Buffer.from(await served.arrayBuffer());
+    const meta = await sharp(bytes).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', PHOTO_BOX.width, PHOTO_BOX.height]);
+    // Greyscale: every pixel has equal channels once expanded to RGB.
+    const { data } = await sharp(bytes).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    let coloured = 0;
+    for (let i = 0; i < data.length; i += 3) if (Math.abs(data[i]! - data[i + 1]!) > 2 || Math.abs(data[i]! - data[i + 2]!) > 2) coloured++;
+    expect(coloured).toBe(0);
+  });
+
+  it('lets TABLET, STAFF and ADMIN upload and refuses VR_GAME with 403', async () => {
+    const player = await insertPlayer(db);
+    const jpeg = await colourful('jpeg');
+    for (const role of ['TABLET', 'STAFF', 'ADMIN'] as const) {
+      expect((await upload(player.id, jpeg, { token: await server.token(role) })).status).toBe(200);
+    }
+    const key = (await photoKey(player.id)).key;
+    const before = storedFiles();
+    const r = await upload(player.id, jpeg, { token: await server.token('VR_GAME') });
+    expect([r.status, r.code]).toEqual([403, 'FORBIDDEN']);
+    expect(storedFiles()).toBe(before);
+    expect((await photoKey(player.id)).key).toBe(key);
+  });
+
+  it.each<[string, () => Promise<{ id: number | string; body: Buffer; token?: string | null; type?: string }>, number, string]>([
+    ['no token', async () => ({ id: 0, body: await colourful('jpeg'), token: null }), 401, 'UNAUTHENTICATED'],
+    ['an invalid token', async () => ({ id: 0, body: await colourful('jpeg'), token: 'not.a.jwt' }), 401, 'UNAUTHENTICATED'],
+    ['an unknown player', async () => ({ id: 987654, body: await colourful('jpeg') }), 404, 'NOT_FOUND'],
+    ['a malformed player id', async () => ({ id: 'abc', body: await colourful('jpeg') }), 404, 'NOT_FOUND'],
+    ['text labelled as a JPEG', async () => ({ id: 0, body: Buffer.from('hello, this is not an image'), type: 'image/jpeg' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['a GIF', async () => ({ id: 0, body: Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'), type: 'image/gif' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['an empty body', async () => ({ id: 0, body: Buffer.alloc(0), type: 'image/png' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['a truncated JPEG', async () => ({ id: 0, body: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7)]) }), 400, 'BAD_REQUEST'],
+    ['more than 10 MB', async () => ({ id: 0, body: Buffer.concat([await colourful('jpeg'), Buffer.alloc(10 * 1024 * 1024)]) }), 413, 'PAYLOAD_TOO_LARGE'],
+  ])('refuses %s and stores nothing', async (_name, make, status, code) => {
+    const player = await insertPlayer(db);
+    const req = await make();
+    const before = storedFiles();
+    const r = await upload(req.id === 0 ? player.id : req.id, req.body, { token: req.token, type: req.type });
+    expect([r.status, r.code]).toEqual([status, code]);
+    expect(storedFiles()).toBe(before);
+    expect(await photoKey(player.id)).toEqual({ key: null, url: null });
+  });
+});
