@@ -2,7 +2,7 @@
 // a socket is closed (4401) when its token expires. Subscriptions are shared: one execution per
 // (document, variables, visibility), its results serialized once and written to every socket.
 import type { IncomingMessage, Server } from 'node:http';
-import { getOperationAST, GraphQLError, parse, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { CloseCode, makeServer, type Context as WsContext } from 'graphql-ws';
 import { handleProtocols } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -10,13 +10,17 @@ import type { Deps } from '../deps.js';
 import { viewerFromAuthorization, type Viewer } from '../services/auth.service.js';
 import { createContext } from '../graphql/context.js';
 import { toClientError } from '../graphql/errors.js';
-import { checkLimits } from '../graphql/limits.js';
 import { startLiveHub, type LiveHub } from '../live/hub.js';
-import { encodeMessage, SharedPayload } from '../live/shared-execution.js';
+import { latestIterator } from '../live/latest-iterator.js';
+import type { SharedPayload } from '../live/shared-execution.js';
+import { prepareDocument } from './document-cache.js';
 
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_GOING_AWAY = 1001;
 const KEEPALIVE_MS = 12_000;
+// A socket this far behind gets only the newest state once it catches up.
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+const CLOSE_BRACE = Buffer.from('}');
 // setTimeout's limit; tokens live 24 h, so this only guards odd clocks.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -45,7 +49,7 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
   servers.set(deps, wss);
   const hub = startLiveHub(deps);
   const shared = hub.shared;
-  const shareable = new WeakMap<ExecutionArgs, AsyncGenerator<SharedPayload>>();
+  const shareable = new WeakMap<ExecutionArgs, AsyncGenerator<never>>();
   const clientError = (e: GraphQLError) => toClientError(e.toJSON(), e, deps.log);
   const asGraphqlError = (e: GraphQLError) => {
     const safe = clientError(e);
@@ -72,59 +76,87 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
       }
       return true;
     },
-    onSubscribe: async (ctx, _id, payload) => {
+    onSubscribe: async (ctx, id, payload) => {
       try {
-        const document = parse(payload.query);
-        const errors = validate(schema, document);
-        if (errors.length) return errors;
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [new GraphQLError('Unable to identify operation')];
-        const limit = checkLimits(schema, document, payload.variables ?? {}, payload.operationName);
-        if (limit) return [limit];
+        const prepared = prepareDocument(schema, payload.query, payload.variables, payload.operationName);
+        if ('errors' in prepared) return prepared.errors;
+        const { document, operation } = prepared;
         const args: ExecutionArgs = { schema, document, variableValues: payload.variables, operationName: payload.operationName };
-        if (operation.operation !== 'subscription') {
+        if (operation !== 'subscription') {
           const contextValue = contextFor(ctx);
-          contextValue.isMutation = operation.operation === 'mutation';
+          contextValue.isMutation = operation === 'mutation';
           return { ...args, contextValue };
         }
-        const joined = await shared.join({
-          schema, document, query: payload.query, variables: payload.variables ?? undefined, operationName: payload.operationName,
-          visibility: ctx.extra.viewer?.role ?? 'anonymous',
-          context: () => contextFor(ctx),
-          formatError: clientError,
-        });
+        const { socket } = ctx.extra;
+        // The stream graphql-ws iterates never yields: results go straight to the socket, the same
+        // bytes for every subscriber; the stream only carries the end (complete or error).
+        let membership: { leave(): void } | undefined;
+        const stream = latestIterator<never>(() => membership?.leave());
+        const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+        let pending: SharedPayload | null = null;
+        const write = (p: SharedPayload) => {
+          if (stream.closed || socket.readyState !== socket.OPEN) return;
+          if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+            if (!pending) setTimeout(() => { const q = pending!; pending = null; write(q); }, 100);
+            pending = p;
+            return;
+          }
+          socket.send(Buffer.concat([prefix, p.json, CLOSE_BRACE]), { binary: false });
+        };
+        const joined = await shared.join(
+          {
+            schema, document, query: payload.query, variables: payload.variables ?? undefined, operationName: payload.operationName,
+            visibility: ctx.extra.viewer?.role ?? 'anonymous',
+            context: () => contextFor(ctx),
+            formatError: clientError,
+          },
+          {
+            next: (p) => (pending ? (pending = p) : write(p)),
+            end: (errors) => (errors ? stream.fail(new GraphQLError(errors[0]!.message, { originalError: errors[0] })) : void stream.return(undefined)),
+          },
+        );
         if (Array.isArray(joined)) return joined.map(asGraphqlError);
+        membership = joined as { leave(): void };
+        if (stream.closed) membership.leave();
         const execArgs = { ...args, contextValue: null };
-        shareable.set(execArgs, joined as AsyncGenerator<SharedPayload>);
+        shareable.set(execArgs, stream);
         return execArgs;
       } catch (err) {
         if (err instanceof GraphQLError) return [err];
         return [asGraphqlError(new GraphQLError((err as Error).message, { originalError: err as Error }))];
       }
     },
-    // Subscriptions were started in onSubscribe; graphql-ws only iterates them.
+    // Subscriptions were started in onSubscribe; graphql-ws only waits for their end.
     subscribe: (args) => (shareable.get(args) as AsyncGenerator<never>) ?? (() => { throw new Error('subscription was not prepared'); })(),
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => asGraphqlError(e)),
     onNext: (_ctx, _id, _payload, _args, result) => {
-      if (result instanceof SharedPayload) return result as never;
       if (!result.errors?.length) return result;
       return { ...result, errors: result.errors.map((e) => clientError(e as GraphQLError)) } as never;
     },
   });
+
+  // Pings find dead peers (a tablet that lost Wi-Fi) so their subscriptions are released; one timer
+  // for all sockets, as 10,000 sockets with a timer each cost memory for nothing.
+  const alive = new WeakSet<WebSocket>() as WeakSet<WebSocket> & { add(ws: WebSocket): void };
+  const keepalive = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, KEEPALIVE_MS);
+  keepalive.unref();
 
   wss.on('connection', (socket, request) => {
     socket.once('error', (err) => {
       deps.log.warn({ err: err.message }, 'websocket error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
-    // Pings find dead peers (a tablet that lost Wi-Fi) so their subscriptions are released.
-    let alive = true;
-    socket.on('pong', () => (alive = true));
-    const keepalive = setInterval(() => {
-      if (!alive) return socket.terminate();
-      alive = false;
-      socket.ping();
-    }, KEEPALIVE_MS);
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
     const extra: Extra = { socket, request, viewer: null };
     const closed = gql.opened(
       {
@@ -133,7 +165,7 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
           new Promise<void>((resolve) => {
             if (socket.readyState !== socket.OPEN) return resolve();
             // A failed write means the socket is gone; its close event cleans up.
-            socket.send(encodeMessage(data), { binary: false }, () => resolve());
+            socket.send(data, { binary: false }, () => resolve());
           }),
         close: (code, reason) => socket.close(code, reason),
         onMessage: (cb) =>
@@ -149,7 +181,7 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
       extra,
     );
     socket.once('close', (code, reason) => {
-      clearInterval(keepalive);
+      alive.delete(socket);
       if (extra.expiry) clearTimeout(extra.expiry);
       void closed(code, String(reason));
     });
@@ -159,6 +191,7 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
     wss,
     hub,
     async dispose() {
+      clearInterval(keepalive);
       for (const client of wss.clients) client.close(CLOSE_GOING_AWAY, 'Server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await hub.stop();

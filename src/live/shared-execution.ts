@@ -5,33 +5,23 @@ import { createHash } from 'node:crypto';
 import {
   createSourceEventStream, execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema,
 } from 'graphql';
-import { latestIterator, type LatestIterator } from './latest-iterator.js';
 
-/** A result serialized once; graphql-ws puts a marker where it goes and the socket adapter splices the bytes in. */
+/** A result serialized once; every subscriber's socket gets these same bytes. */
 export class SharedPayload {
   constructor(readonly json: Buffer) {}
-  toJSON(): string {
-    lastSerialized = this;
-    return SHARED_MARKER;
-  }
 }
 
-const SHARED_MARKER = '\u0000shared-payload\u0000';
-const MARKER_TAIL = `${JSON.stringify(SHARED_MARKER)}}`;
-let lastSerialized: SharedPayload | null = null;
-
-/**
- * Turns an outgoing graphql-ws message into bytes: a `next` message carrying a SharedPayload is
- * `{"id":…,"type":"next","payload":<marker>}` — payload is the last key, so the marker is at the
- * very end whatever the (client-chosen) id contains — and its serialized bytes replace the marker.
- */
-export function encodeMessage(data: string): string | Buffer {
-  if (!lastSerialized || !data.endsWith(MARKER_TAIL)) return data;
-  const payload = lastSerialized;
-  lastSerialized = null;
-  return Buffer.concat([Buffer.from(data.slice(0, -MARKER_TAIL.length)), payload.json, CLOSE_BRACE]);
+/** One subscriber of a shared execution: writes results to its socket. */
+export interface SharedSubscriber {
+  /** A result to send (the first one is the current state). */
+  next(payload: SharedPayload): void;
+  /** The execution ended: with errors, or normally (null). */
+  end(errors: readonly GraphQLError[] | null): void;
 }
-const CLOSE_BRACE = Buffer.from('}');
+
+// Sockets written per macrotask: a fan-out to 10,000 sockets must not hold the event loop for
+// its whole duration (HTTP requests and pings keep being served in between).
+const FANOUT_CHUNK = 500;
 
 export interface SharedRequest {
   schema: GraphQLSchema;
@@ -47,20 +37,27 @@ export interface SharedRequest {
   formatError(error: GraphQLError): GraphQLFormattedError;
 }
 
+interface Member {
+  readonly subscriber: SharedSubscriber;
+  sent: SharedPayload | null;
+}
+
 interface Execution {
-  readonly sinks: Set<LatestIterator<SharedPayload>>;
+  readonly sinks: Set<Member>;
   last: SharedPayload | null;
   /** Events executed so far (once each, however many subscribers). */
   executed: number;
   closed: boolean;
+  /** Why the execution stopped, for its subscribers (null: it just completed). */
+  failure: readonly GraphQLError[] | null;
   /** Resolves when the first result is out (or with the errors that stopped the subscription starting). */
   readonly started: Promise<readonly GraphQLError[] | null>;
   close(): void;
 }
 
 export interface SharedExecutions {
-  /** A stream of serialized results for this subscriber, or the errors that prevent subscribing. */
-  join(req: SharedRequest): Promise<LatestIterator<SharedPayload> | readonly GraphQLError[]>;
+  /** Adds a subscriber (it gets the current result at once), or returns the errors that prevent subscribing. */
+  join(req: SharedRequest, subscriber: SharedSubscriber): Promise<{ leave(): void } | readonly GraphQLError[]>;
   stats(): { executions: number; subscribers: number; executed: number };
   /** One execution's subscribers and executed events, by key (see keyOf). */
   info(key: string): { subscribers: number; executed: number } | undefined;
@@ -79,6 +76,34 @@ export function createSharedExecutions(): SharedExecutions {
     return new SharedPayload(Buffer.from(JSON.stringify(body)));
   }
 
+  /**
+   * Sends the newest result to every member that has not had it, a chunk per macrotask. A result
+   * arriving mid-way restarts the pass: members already served get the newer one, none is skipped.
+   */
+  function fanOut(exec: Execution & { fanning?: boolean; again?: boolean }) {
+    if (exec.fanning) {
+      exec.again = true;
+      return;
+    }
+    exec.fanning = true;
+    exec.again = false;
+    const members = [...exec.sinks];
+    let i = 0;
+    const step = () => {
+      const payload = exec.last!;
+      for (const end = Math.min(i + FANOUT_CHUNK, members.length); i < end; i++) {
+        const m = members[i]!;
+        if (m.sent === payload || !exec.sinks.has(m)) continue;
+        m.sent = payload;
+        m.subscriber.next(payload);
+      }
+      if (i < members.length && !exec.closed) return void setImmediate(step);
+      exec.fanning = false;
+      if (exec.again && !exec.closed) fanOut(exec);
+    };
+    step();
+  }
+
   function start(key: string, req: SharedRequest): Execution {
     let source: AsyncIterator<unknown> | null = null;
     let resolveStarted!: (errors: readonly GraphQLError[] | null) => void;
@@ -86,6 +111,7 @@ export function createSharedExecutions(): SharedExecutions {
       sinks: new Set(),
       last: null,
       executed: 0,
+      failure: null,
       closed: false,
       started: new Promise<readonly GraphQLError[] | null>((r) => (resolveStarted = r)),
       close() {
@@ -93,7 +119,9 @@ export function createSharedExecutions(): SharedExecutions {
         exec.closed = true;
         if (executions.get(key) === exec) executions.delete(key);
         void source?.return?.();
-        for (const sink of [...exec.sinks]) void sink.return(undefined);
+        const members = [...exec.sinks];
+        exec.sinks.clear();
+        for (const m of members) m.subscriber.end(exec.failure);
       },
     };
     executions.set(key, exec);
@@ -118,7 +146,7 @@ export function createSharedExecutions(): SharedExecutions {
         executed++;
         exec.executed++;
         exec.last = serialize(req, result as ExecutionResult);
-        for (const sink of exec.sinks) sink.push(exec.last);
+        fanOut(exec);
         resolveStarted(null);
       }
       exec.close();
@@ -126,14 +154,14 @@ export function createSharedExecutions(): SharedExecutions {
     run().catch((err: unknown) => {
       const error = err instanceof GraphQLError ? err : new GraphQLError((err as Error)?.message ?? String(err), { originalError: err as Error });
       resolveStarted([error]);
-      for (const sink of exec.sinks) sink.fail(error);
+      exec.failure = [error];
       exec.close();
     });
     return exec;
   }
 
   return {
-    async join(req) {
+    async join(req, subscriber) {
       const key = keyOf(req);
       for (;;) {
         let exec = executions.get(key);
@@ -142,13 +170,15 @@ export function createSharedExecutions(): SharedExecutions {
         if (errors) return errors;
         if (exec.closed) continue; // its last subscriber left while we waited: start afresh
         const execution = exec;
-        const sink = latestIterator<SharedPayload>(() => {
-          execution.sinks.delete(sink);
-          if (execution.sinks.size === 0) execution.close();
-        });
-        execution.sinks.add(sink);
-        if (execution.last) sink.push(execution.last);
-        return sink;
+        const member: Member = { subscriber, sent: execution.last };
+        execution.sinks.add(member);
+        subscriber.next(execution.last!);
+        return {
+          leave() {
+            if (!execution.sinks.delete(member)) return;
+            if (execution.sinks.size === 0) execution.close();
+          },
+        };
       }
     },
     stats() {
