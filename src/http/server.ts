@@ -8,6 +8,7 @@ import { graphiqlHandler } from './graphiql.js';
 import { createGraphqlHttp } from './graphql-http.js';
 import { attachGraphqlWs } from './graphql-ws.js';
 import { boardRoutes } from './board.js';
+import { exportRoutes } from './export.js';
 import { healthRoutes } from './health.js';
 import { metricsRoutes } from './metrics.js';
 import { twilioStatusRoutes } from './twilio-status.js';
@@ -78,6 +79,7 @@ export async function startHttpServer(deps: Deps, opts: { port: number; host: st
   app.use(shortLinkRoutes(deps));
   app.use(souvenirPreviewRoutes(deps));
   app.use(boardRoutes(deps.config));
+  app.use(exportRoutes(deps));
   app.use(bodyErrors);
 
   await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,133 @@
+// GET /export/games.csv for staff: the `games` query's filters as query parameters, streamed
+// batch by batch along the keyset so memory stays flat however many games there are.
+import { Router, type Request, type Response } from 'express';
+import type { Game } from '../db/schema.js';
+import type { Deps } from '../deps.js';
+import { csvRow, type CsvValue } from '../domain/csv.js';
+import { BadInputError } from '../domain/errors.js';
+import { GAME_STATES } from '../domain/game-states.js';
+import { createLoaders } from '../graphql/loaders.js';
+import { iterateGames, type GameFilterInput, type GameOrderName, type GamesArgs } from '../services/game-query.service.js';
+import { authorize, sendError } from './route-auth.js';
+
+export const EXPORT_BATCH = 500;
+const ORDERS: readonly GameOrderName[] = ['CREATED_ASC', 'CREATED_DESC', 'SCORE_DESC', 'UPDATED_DESC'];
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+export const EXPORT_COLUMNS = [
+  'game_id', 'show_id', 'show', 'show_date', 'state', 'player_id', 'first_name', 'last_name', 'mobile_number', 'email', 'team',
+  'score', 'distance', 'homeruns', 'recall_count', 'created_at', 'updated_at', 'queued_at', 'recalled_at', 'confirmed_at',
+  'playing_at', 'completed_at', 'cancelled_at', 'souvenir_url',
+] as const;
+
+function isDay(value: string): boolean {
+  if (!DAY.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
+}
+
+/** Query parameters → the `games` arguments; every bad parameter is reported at once. */
+export function exportArgs(query: Request['query']): Omit<GamesArgs, 'first' | 'after'> {
+  const text = (name: string) => (typeof query[name] === 'string' && query[name] !== '' ? (query[name] as string) : undefined);
+  const fields: Record<string, string> = {};
+  const filter: GameFilterInput = {};
+  const state = text('state');
+  if (state !== undefined) {
+    if ((GAME_STATES as readonly string[]).includes(state)) filter.state = state as GameFilterInput['state'];
+    else fields.state = `must be one of ${GAME_STATES.join(', ')}`;
+  }
+  filter.showId = text('showId');
+  filter.team = text('team');
+  for (const name of ['createdOn', 'updatedOn'] as const) {
+    const day = text(name);
+    if (day !== undefined && !isDay(day)) fields[name] = 'must be a date YYYY-MM-DD';
+    else filter[name] = day;
+  }
+  const orderBy = text('orderBy') ?? 'CREATED_ASC';
+  if (!ORDERS.includes(orderBy as GameOrderName)) fields.orderBy = `must be one of ${ORDERS.join(', ')}`;
+  if (Object.keys(fields).length) throw new BadInputError(fields);
+  return { filter, orderBy: orderBy as GameOrderName };
+}
+
+async function rowsOf(deps: Deps, batch: Game[]): Promise<CsvValue[][]> {
+  // Fresh loaders per batch: batched lookups without caching the whole export in memory.
+  const loaders = createLoaders(() => deps.database.read);
+  const [players, shows] = await Promise.all([
+    loaders.player.loadMany(batch.map((g) => g.playerId)),
+    loaders.show.loadMany(batch.map((g) => g.showId)),
+  ]);
+  const teamIds = players.map((p) => (p && !(p instanceof Error) ? p.teamId : null));
+  const teams = await loaders.team.loadMany(teamIds.filter((id): id is number => id !== null));
+  const teamName = new Map(teams.flatMap((t) => (t && !(t instanceof Error) ? [[t.id, t.name] as const] : [])));
+  return batch.map((g, i) => {
+    const p = players[i] instanceof Error ? null : players[i];
+    const s = shows[i] instanceof Error ? null : shows[i];
+    return [
+      g.id, g.showId, s?.name, s?.date, g.state, g.playerId, p?.firstName, p?.lastName, p?.mobileNumber, p?.email,
+      p?.teamId ? teamName.get(p.teamId) : null, g.score, g.distance, g.homeruns, g.recallCount, g.createdAt, g.updatedAt,
+      g.queuedAt, g.recalledAt, g.confirmedAt, g.playingAt, g.completedAt, g.cancelledAt, g.souvenirUrl,
+    ];
+  });
+}
+
+/** Writes with back-pressure; a client that went away also releases the wait. */
+async function write(res: Response, chunk: string): Promise<void> {
+  if (res.write(chunk) || res.destroyed) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+export function exportRoutes(deps: Deps): Router {
+  const router = Router();
+  router.get('/export/games.csv', async (req, res) => {
+    const viewer = await authorize(deps, req, res, ['STAFF']);
+    if (!viewer) return;
+    let args: ReturnType<typeof exportArgs>;
+    try {
+      args = exportArgs(req.query);
+    } catch (err) {
+      const fields = (err as BadInputError).fields;
+      res.status(400).json({ errors: [{ message: (err as Error).message, extensions: { code: 'BAD_USER_INPUT', fields } }] });
+      return;
+    }
+    const log = deps.log.child({ route: 'export', account: viewer.username });
+    let closed = false;
+    res.on('close', () => { closed = true; });
+    let rows = 0;
+    try {
+      const batches = iterateGames(deps.database.read, args, deps.config.timeZone, EXPORT_BATCH);
+      let first = await batches.next();
+      // Headers go out only once the first batch has been read, so a bad filter still gets a JSON error.
+      res.status(200);
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="games-${new Date(deps.now()).toISOString().slice(0, 10)}.csv"`);
+      res.setHeader('Cache-Control', 'no-store');
+      await write(res, csvRow(EXPORT_COLUMNS));
+      while (!first.done && !closed) {
+        for (const row of await rowsOf(deps, first.value)) await write(res, csvRow(row));
+        rows += first.value.length;
+        first = await batches.next();
+      }
+      if (!closed) await batches.return(undefined);
+      res.end();
+      log.info({ rows, filter: args.filter }, 'games exported');
+    } catch (err) {
+      if (err instanceof BadInputError && !res.headersSent) {
+        res.status(400).json({ errors: [{ message: err.message, extensions: { code: 'BAD_USER_INPUT', fields: err.fields } }] });
+        return;
+      }
+      log.error({ err, rows }, 'export failed');
+      // Mid-stream a status can no longer be sent: cut the download so it is not mistaken for complete.
+      if (res.headersSent) res.destroy(err as Error);
+      else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+    }
+  });
+  return router;
+}
