@@ -3,7 +3,7 @@
 // Prints each section as a markdown table and saves them all to bench/results/.
 import { spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +21,9 @@ interface SectionResult {
   section: BenchSection;
   error?: string;
 }
+
+// Two runs at once would measure each other: one run per machine at a time.
+const LOCK_FILE = path.join(os.tmpdir(), 'mlb-game-server-bench.lock');
 
 const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 
@@ -81,6 +84,43 @@ function runSection(name: string, env: NodeJS.ProcessEnv): Promise<SectionResult
   });
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Waits until no other bench run holds the machine, then holds it until this process exits. */
+async function holdMachine(): Promise<void> {
+  let said = false;
+  for (;;) {
+    try {
+      writeFileSync(LOCK_FILE, String(process.pid), { flag: 'wx' });
+      process.once('exit', () => {
+        try {
+          if (readFileSync(LOCK_FILE, 'utf8') === String(process.pid)) unlinkSync(LOCK_FILE);
+        } catch {
+          // already gone
+        }
+      });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const holder = Number(readFileSync(LOCK_FILE, 'utf8').trim());
+    if (!holder || !alive(holder)) {
+      rmSync(LOCK_FILE, { force: true });
+      continue;
+    }
+    if (!said) log(`another bench run (pid ${holder}) is measuring; waiting for it to finish`);
+    said = true;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
 function gitSha(): string | null {
   try {
     return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
@@ -102,6 +142,7 @@ async function main(): Promise<number> {
     console.error('No bench/*.bench.ts files found.');
     return 2;
   }
+  await holdMachine();
   const startedAt = new Date();
   const host = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg() };
   log(`sections: ${names.join(', ')} — ${host.cpus} CPUs, load average ${host.loadAverage.map((l) => l.toFixed(2)).join(' ')}`);

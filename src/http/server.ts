@@ -97,7 +97,10 @@ export async function startHttpServer(deps: Deps, opts: { port: number; host: st
       for (const client of ws.wss.clients) client.close(1001, 'Server shutting down');
       await ws.dispose();
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // A keep-alive connection whose request was in flight turns idle only later: sweep it then,
+        // rather than waiting out keepAliveTimeout.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.close(() => (clearInterval(sweep), resolve()));
         server.closeIdleConnections();
       });
       await graphql.apollo.stop();
