@@ -3,9 +3,9 @@
 import { eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { afterAll, describe, expect, it } from 'vitest';
-import { messages, type Message } from '../../src/db/schema.js';
+import { messages, players, type Message } from '../../src/db/schema.js';
 import { queueSms, type SmsRequest } from '../../src/services/outbox.js';
-import { insertPlayer, insertShow, waitFor } from '../fakes/game-rows.js';
+import { insertCompletedGame, insertPlayer, insertShow, waitFor } from '../fakes/game-rows.js';
 import { startTwilioFake, twilioEnv } from '../fakes/twilio.fake.js';
 import { useTestServer } from '../helpers/server.js';
 
@@ -163,5 +163,58 @@ describe('twilio status callback', () => {
     const m = await message(id);
     expect(m.status).toBe('failed');
     expect(m.error).toContain('30005');
+  });
+});
+
+describe('Game.messages and resendMessage', () => {
+  const MESSAGES = `query($id: ID!) { game(id: $id) { id messages { id kind to body status providerId attempts error } } }`;
+  const RESEND = `mutation($id: ID!) { resendMessage(id: $id) { id kind to body status attempts } }`;
+
+  it('lists a game\'s messages to STAFF and ADMIN only', async () => {
+    const to = newPhone();
+    const player = await insertPlayer(db, { mobileNumber: to });
+    const game = await insertCompletedGame(db, player.id, show.id);
+    const id = (await queue({ kind: 'souvenir', playerId: player.id, gameId: game.id, to, body: 'your card', dedupeKey: `souvenir:${game.id}` }))!;
+    await settled(id, 'sent');
+    for (const role of ['STAFF', 'ADMIN'] as const) {
+      const r = await server.gql(MESSAGES, { id: String(game.id) }, await server.token(role));
+      expect(r.errors).toBeUndefined();
+      expect(r.data.game.messages).toEqual([expect.objectContaining({ id: String(id), kind: 'SOUVENIR', to, body: 'your card', status: 'SENT', attempts: 1, error: null })]);
+    }
+    for (const [role, code] of [['TABLET', 'FORBIDDEN'], ['VR_GAME', 'FORBIDDEN'], [null, 'UNAUTHENTICATED']] as const) {
+      const r = await server.gql(MESSAGES, { id: String(game.id) }, role ? await server.token(role) : null);
+      expect(r.errors?.[0]?.extensions?.code).toBe(code);
+      expect(JSON.stringify(r.data ?? null)).not.toContain(to);
+    }
+  });
+
+  it('resends as a new message to the player\'s current number, and refuses while the original is queued', async () => {
+    const oldTo = newPhone();
+    const newTo = newPhone();
+    const player = await insertPlayer(db, { mobileNumber: oldTo });
+    const game = await insertCompletedGame(db, player.id, show.id);
+    fake.script({ kind: 'status', status: 400, code: 21211, message: 'Invalid To number' });
+    const id = (await queue({ kind: 'souvenir', playerId: player.id, gameId: game.id, to: oldTo, body: 'card again', dedupeKey: `souvenir:${game.id}` }))!;
+    await settled(id, 'failed');
+
+    const tablet = await server.gql(RESEND, { id: String(id) }, await server.token('TABLET'));
+    expect(tablet.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await db.update(players).set({ mobileNumber: newTo }).where(eq(players.id, player.id));
+    const r = await server.gql(RESEND, { id: String(id) }, await server.token('STAFF'));
+    expect(r.errors).toBeUndefined();
+    expect(r.data.resendMessage).toMatchObject({ kind: 'SOUVENIR', to: newTo, body: 'card again' });
+    const resent = await settled(Number(r.data.resendMessage.id), 'sent');
+    expect(fake.accepted(newTo).map((m) => m.body)).toEqual(['card again']);
+    expect((await message(id)).status).toBe('failed');
+
+    const list = await server.gql(MESSAGES, { id: String(game.id) }, await server.token('STAFF'));
+    expect(list.data.game.messages.map((m: { id: string; status: string }) => [m.id, m.status])).toEqual([[String(id), 'FAILED'], [String(resent.id), 'SENT']]);
+
+    // A message not yet sent is not sent twice.
+    const pending = await db.insert(messages).values({ kind: 'recall', playerId: player.id, gameId: game.id, to: newTo, body: 'pending', dedupeKey: `pending:${newTo}` }).returning();
+    const conflict = await server.gql(RESEND, { id: String(pending[0]!.id) }, await server.token('ADMIN'));
+    expect(conflict.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const missing = await server.gql(RESEND, { id: '99999999' }, await server.token('ADMIN'));
+    expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });

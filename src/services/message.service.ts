@@ -1,0 +1,47 @@
+// The SMS outbox as staff see it: messages per game, and sending one again as a new message.
+import { randomUUID } from 'node:crypto';
+import { asc, eq, inArray } from 'drizzle-orm';
+import type { Db, Executor } from '../db/client.js';
+import { messages, players, type Message } from '../db/schema.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { queueSms } from './outbox.js';
+import { inTransaction, parseId, type Writer } from './writer.js';
+
+/** Messages of each game, oldest first, in the order of `gameIds`. */
+export async function messagesOfGames(db: Executor, gameIds: readonly number[]): Promise<Message[][]> {
+  const rows = gameIds.length ? await db.select().from(messages).where(inArray(messages.gameId, [...gameIds])).orderBy(asc(messages.id)) : [];
+  const byGame = new Map<number, Message[]>(gameIds.map((id) => [id, []]));
+  for (const row of rows) byGame.get(row.gameId!)?.push(row);
+  return gameIds.map((id) => byGame.get(id)!);
+}
+
+/**
+ * Sends the text of a message again, as a new message (its own row, job and dedupe key), to the
+ * player's current number — a corrected number is the usual reason to resend. A message still
+ * waiting to be sent is not resent: that would text twice.
+ */
+export async function resendMessage(w: Writer, rawId: string | number): Promise<Message> {
+  const id = parseId('Message', rawId);
+  return inTransaction(w, async (tx) => {
+    const [original] = await tx.select().from(messages).where(eq(messages.id, id)).for('update');
+    if (!original) throw new NotFoundError('Message', rawId);
+    if (original.status === 'queued') throw new ConflictError(`Message ${id} has not been sent yet; it will not be sent twice`, { status: original.status });
+    const [player] = await tx.select({ mobile: players.mobileNumber }).from(players).where(eq(players.id, original.playerId));
+    if (!player?.mobile) throw new ConflictError(`The player of message ${id} has no mobile number`);
+    const newId = await queueSms(tx, w.boss, {
+      kind: original.kind,
+      playerId: original.playerId,
+      gameId: original.gameId,
+      to: player.mobile,
+      body: original.body,
+      dedupeKey: `resend:${id}:${randomUUID()}`,
+    });
+    const [created] = await tx.select().from(messages).where(eq(messages.id, newId!));
+    return created!;
+  });
+}
+
+export async function messageById(db: Db, id: number): Promise<Message | null> {
+  const [row] = await db.select().from(messages).where(eq(messages.id, id));
+  return row ?? null;
+}
