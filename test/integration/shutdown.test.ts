@@ -68,7 +68,7 @@ function openSubscription(url: string): Promise<{ socket: WebSocket; closed: Pro
   });
 }
 
-/** A POST whose body is only half sent: the request is in flight until `finish` sends the rest. */
+/** A keep-alive POST whose body is only half sent: the request is in flight until `finish` sends the rest. */
 function startSlowRequest(url: string) {
   const { hostname, port } = new URL(url);
   const body = JSON.stringify({ query: '{ shows { id name } }' });
@@ -84,7 +84,7 @@ function startSlowRequest(url: string) {
     socket.once('connect', () => {
       socket.write(
         `POST /graphql HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: application/json\r\n` +
-          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
+          `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: keep-alive\r\n\r\n${body.slice(0, half)}`,
         () => resolve(),
       );
     }),
@@ -130,8 +130,12 @@ describe('SIGTERM', () => {
     expect(await refusesConnections(child.url, 5_000)).toBe(true);
 
     // The request that was already being received is still served, after the signal.
+    const finishedAt = Date.now();
     slow.finish();
     const response = await slow.response;
+    // The kept-alive connection is closed as soon as its request is answered, not after
+    // keepAliveTimeout (5 s).
+    expect(Date.now() - finishedAt).toBeLessThan(3_000);
     expect(response).toMatch(/^HTTP\/1\.1 200 /);
     expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toEqual({ data: { shows: expect.any(Array) } });
 
