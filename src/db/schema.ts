@@ -84,6 +84,8 @@ export const games = pgTable('games', {
   index('games_created_idx').on(t.createdAt, t.id),
   index('games_updated_idx').on(t.updatedAt, t.id),
   index('games_score_idx').on(t.score, t.id),
+  // The queue's wait estimate reads a show's latest completed games; without this it sorts the whole history.
+  index('games_show_completed_idx').on(t.showId, t.completedAt, t.id).where(sql`${t.state} = 'COMPLETED'`),
 ]);
 
 /** Append-only history of every transition; its id is also the show's queue version. */

@@ -1,0 +1,1 @@
+CREATE INDEX "games_show_completed_idx" ON "games" USING btree ("show_id","completed_at","id") WHERE "games"."state" = 'COMPLETED';
