@@ -5,6 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Logger } from 'pino';
 import type { Deps } from '../deps.js';
 import { QUEUES } from '../jobs.js';
+import { liveHub } from '../live/hub.js';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'mlb_' });
@@ -34,6 +35,12 @@ export const graphqlErrors = new Counter({
 const subscriptionsActive = new Gauge({
   name: 'mlb_subscriptions_active',
   help: 'GraphQL subscriptions currently open on this process',
+  registers: [registry],
+});
+
+const subscriptionExecutions = new Gauge({
+  name: 'mlb_subscription_executions',
+  help: 'Distinct subscription executions on this process (identical subscriptions share one)',
   registers: [registry],
 });
 
@@ -83,15 +90,26 @@ const dbUp = new Gauge({
 const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;
 const SMS_STATUSES = ['queued', 'sent', 'delivered', 'failed'] as const;
 
-/** Set by the subscriptions code whenever its count changes (or use the two helpers below). */
-export function setActiveSubscriptions(count: number): void {
-  subscriptionsActive.set(count);
-}
+/** Called by the WebSocket server as subscriptions start and end (or set outright). */
 export function subscriptionStarted(): void {
   subscriptionsActive.inc();
 }
 export function subscriptionEnded(): void {
   subscriptionsActive.dec();
+}
+export function setActiveSubscriptions(count: number): void {
+  subscriptionsActive.set(count);
+}
+
+function refreshSubscriptions(deps: Deps): void {
+  let stats;
+  try {
+    // How many executions serve this process's subscribers (the sharing at work).
+    stats = liveHub(deps).shared.stats();
+  } catch {
+    return; // a worker-only process: no live updates here
+  }
+  subscriptionExecutions.set(stats.executions);
 }
 
 /** For job handlers: how one job ended and how long it took. */
@@ -146,6 +164,7 @@ async function refresh(deps: Deps): Promise<void> {
 
 /** The Prometheus text of this process, with the database-backed gauges read now. */
 export async function renderMetrics(deps: Deps): Promise<string> {
+  refreshSubscriptions(deps);
   dbConnections.reset();
   try {
     await refresh(deps);

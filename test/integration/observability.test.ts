@@ -5,12 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
+import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { toClientError } from '../../src/graphql/errors.js';
 import { createLogger } from '../../src/log.js';
 import { operationLabel } from '../../src/observability/apollo-metrics.js';
-import { jobLogger, setActiveSubscriptions } from '../../src/observability/metrics.js';
+import { jobLogger } from '../../src/observability/metrics.js';
 import { initSentry } from '../../src/observability/sentry.js';
 import { parse, getOperationAST } from 'graphql';
 import { seedShow, SIGN_UP } from '../helpers/lifecycle.js';
@@ -71,10 +72,38 @@ describe('/metrics', async () => {
     expect(after).toMatch(/^mlb_process_resident_memory_bytes \d+/m);
   });
 
-  it('reports the active subscriptions gauge as set by the subscriptions code', async () => {
-    setActiveSubscriptions(3);
-    expect(sample(await scrape(), 'mlb_subscriptions_active')).toBe(3);
-    setActiveSubscriptions(0);
+  it('reports the open subscriptions of this process, read from its live hub', async () => {
+    await seedShow(server);
+    const socket = new WebSocket(`${server.url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
+    const started = new Promise<void>((resolve, reject) => {
+      socket.on('message', (raw) => {
+        const msg = JSON.parse(String(raw));
+        if (msg.type === 'connection_ack') {
+          // Two identical subscriptions share one execution.
+          for (const id of ['a', 'b']) socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: 'subscription { queueChanged { version } }' } }));
+        }
+        if (msg.type === 'next' && msg.id === 'b') resolve();
+        if (msg.type === 'error') reject(new Error(JSON.stringify(msg.payload)));
+      });
+    });
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+    await started;
+    const open = await scrape();
+    expect(sample(open, 'mlb_subscriptions_active')).toBe(2);
+    expect(sample(open, 'mlb_subscription_executions')).toBe(1);
+    socket.close();
+    await new Promise((r) => socket.once('close', r));
+    let closed = open;
+    for (let i = 0; i < 50 && sample(closed, 'mlb_subscriptions_active') !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      closed = await scrape();
+    }
+    expect(sample(closed, 'mlb_subscriptions_active')).toBe(0);
+    for (let i = 0; i < 50 && sample(closed, 'mlb_subscription_executions') !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      closed = await scrape();
+    }
+    expect(sample(closed, 'mlb_subscription_executions')).toBe(0);
   });
 });
 
