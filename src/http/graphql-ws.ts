@@ -14,6 +14,7 @@ import { startLiveHub, type LiveHub } from '../live/hub.js';
 import { latestIterator } from '../live/latest-iterator.js';
 import type { SharedPayload } from '../live/shared-execution.js';
 import { prepareDocument } from './document-cache.js';
+import { subscriptionEnded, subscriptionStarted } from '../observability/metrics.js';
 
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_GOING_AWAY = 1001;
@@ -91,7 +92,11 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
         // The stream graphql-ws iterates never yields: results go straight to the socket, the same
         // bytes for every subscriber; the stream only carries the end (complete or error).
         let membership: { leave(): void } | undefined;
-        const stream = latestIterator<never>(() => membership?.leave());
+        const stream = latestIterator<never>(() => {
+          if (!membership) return;
+          membership.leave();
+          subscriptionEnded();
+        });
         const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
         let pending: SharedPayload | null = null;
         const write = (p: SharedPayload) => {
@@ -116,8 +121,12 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
           },
         );
         if (Array.isArray(joined)) return joined.map(asGraphqlError);
-        membership = joined as { leave(): void };
-        if (stream.closed) membership.leave();
+        if (stream.closed) {
+          (joined as { leave(): void }).leave();
+        } else {
+          membership = joined as { leave(): void };
+          subscriptionStarted();
+        }
         const execArgs = { ...args, contextValue: null };
         shareable.set(execArgs, stream);
         return execArgs;
