@@ -18,10 +18,10 @@ export interface Change {
  * announced, and subscribers in every process show a stale queue until the next change. Inside
  * the transaction delivery is exact. The price is Postgres' notify lock, held from pre-commit until
  * the commit record is flushed, which serializes notifying commits; bench/announce.bench.ts
- * measures it with the writes a transition makes (update the game, insert its event). On a
- * 2-core machine (fsync on, shared with other work) that cost 36–56 % of raw commit throughput
- * at 8–32 connections (327 vs 560 tx/s after commit at 8, 450 vs 564 at 32), and nothing at one
- * connection, where after-commit is slower (188 vs 125 tx/s: one more round trip per mutation).
+ * measures it with the writes a transition makes (update the game, insert its event). Two runs on
+ * a 2-core machine (fsync on, shared with other work): at 8 connections 327–604 tx/s in the
+ * transaction vs 560–793 after commit; at 32, 391–450 vs 564–857; at one connection the
+ * transaction is faster (188–247 vs 125–172 tx/s), as after-commit costs one more round trip.
  * A booth makes a few changes a second, two orders of magnitude below either ceiling, so exact
  * delivery wins.
  */
