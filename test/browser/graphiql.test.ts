@@ -20,7 +20,7 @@ describe.skipIf(!hasChromium)('/graphiql in headless Chromium', async () => {
   }
   // Monaco renders spaces as no-break spaces.
   const response = async () => (await page.locator('.graphiql-response').innerText()).replace(/\u00a0/g, ' ');
-  async function responseContains(needle: string | RegExp, timeout = 10_000) {
+  async function responseContains(needle: string | RegExp, timeout = 20_000) {
     const until = Date.now() + timeout;
     for (;;) {
       const text = await response();
