@@ -1,9 +1,15 @@
 import { BadInputError } from './errors.js';
 
-/** A GraphQL ID argument as a database id; anything that is not a positive integer is bad input. */
-export function parseId(value: string | number, field = 'id'): number {
+/** A GraphQL ID as a database id (a positive 32-bit integer), or null when it cannot name a row. */
+export function toId(value: string | number): number | null {
   const text = String(value).trim();
   const n = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > 2_147_483_647) throw new BadInputError({ [field]: 'must be a positive whole number' });
+  return Number.isSafeInteger(n) && n >= 1 && n <= 2_147_483_647 ? n : null;
+}
+
+/** An ID given as input (a filter, a lookup argument): anything else is bad input naming the field. */
+export function parseId(value: string | number, field = 'id'): number {
+  const n = toId(value);
+  if (n === null) throw new BadInputError({ [field]: 'must be a positive whole number' });
   return n;
 }

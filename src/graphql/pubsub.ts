@@ -1,4 +1,7 @@
 import { createPubSub } from '@graphql-yoga/subscription';
 
-/** In-process fan-out; src/live feeds it from Postgres NOTIFY so every API process hears every change. */
+/**
+ * type-graphql refuses to build a schema with subscriptions but no PubSub. Ours never publish on it:
+ * every subscription has its own `subscribe` fed by the live hub (src/live), one per process.
+ */
 export const pubSub = createPubSub();

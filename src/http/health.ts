@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { appliedMigrationCount, shippedMigrationCount } from '../db/migrate.js';
 import type { Deps } from '../deps.js';
+import { liveHub } from '../live/hub.js';
 
 export function healthRoutes(deps: Deps): Router {
   const router = Router();
@@ -17,6 +18,11 @@ export function healthRoutes(deps: Deps): Router {
         return;
       }
       await deps.database.read.execute('select 1');
+      // Without its LISTEN connection this process would serve stale queues to subscribers.
+      if (!liveHub(deps).listener.connected) {
+        res.status(503).json({ status: 'live updates reconnecting' });
+        return;
+      }
       res.json({ status: 'ready', migrations: applied });
     } catch (err) {
       deps.log.warn({ err }, 'readiness check failed');

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Db, Executor, Tx } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { NotFoundError } from '../domain/errors.js';
+import { toId } from '../domain/ids.js';
 
 export interface Writer {
   /** The primary, or an open transaction (the service's transaction then becomes a savepoint of it). */
@@ -27,9 +28,9 @@ export function inTransaction<T>(w: Writer, fn: (tx: Tx) => Promise<T>): Promise
   return (w.db as Db).transaction(fn);
 }
 
-/** GraphQL IDs arrive as strings; anything that is not a positive integer cannot name a row. */
+/** The id of a row a mutation acts on: one that cannot exist is simply not found. */
 export function parseId(entity: string, raw: string | number): number {
-  const id = typeof raw === 'number' ? raw : /^\d{1,10}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) throw new NotFoundError(entity, raw);
+  const id = toId(raw);
+  if (id === null) throw new NotFoundError(entity, raw);
   return id;
 }

@@ -31,9 +31,15 @@ describe('tokens', () => {
     expect(r.data.me.role).toBe(role);
   });
 
-  it('answers me with null for anonymous callers', async () => {
-    const r = await server.gql(ME);
-    expect(r.data.me).toBeNull();
+  it('answers me with null for anonymous callers, including an empty "Bearer " header', async () => {
+    expect((await server.gql(ME)).data.me).toBeNull();
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' },
+      body: JSON.stringify({ query: ME }),
+    });
+    expect(res.status).toBe(200);
+    expect((await res.json()).data.me).toBeNull();
   });
 
   it('refuses a tampered token', async () => {
