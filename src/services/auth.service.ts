@@ -57,6 +57,9 @@ export async function signToken(secretKey: string, viewer: Viewer, issuedAt: Dat
     .sign(key(secretKey));
 }
 
+const VERIFIED_MAX = 1000;
+const verified = new Map<string, Viewer>();
+
 /** Reads `Bearer <jwt>` (or a bare token); null when absent, UnauthenticatedError when invalid or expired. */
 export async function viewerFromAuthorization(secretKey: string, header: unknown): Promise<Viewer | null> {
   if (header === undefined || header === null || header === '') return null;
@@ -64,13 +67,20 @@ export async function viewerFromAuthorization(secretKey: string, header: unknown
   const token = header.replace(/^Bearer(\s+|$)/i, '').trim();
   // GraphiQL's header editor starts as "Bearer " with no token: that caller is simply anonymous.
   if (token === '') return null;
+  const cacheKey = `${secretKey}\u0000${token}`;
+  const cached = verified.get(cacheKey);
+  if (cached && (cached.exp ?? 0) * 1000 > Date.now()) return cached;
   try {
     const { payload } = await jwtVerify(token, key(secretKey), { algorithms: ['HS256'] });
     const role = payload.role as Role;
     if (!payload.sub || typeof payload.username !== 'string' || !['ADMIN', 'STAFF', 'TABLET', 'VR_GAME'].includes(role)) {
       throw new Error('claims');
     }
-    return { id: Number(payload.sub), username: payload.username, role, exp: payload.exp };
+    const viewer: Viewer = { id: Number(payload.sub), username: payload.username, role, exp: payload.exp };
+    // Devices send the same token with every request: verify it once (bounded; oldest forgotten first).
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(cacheKey, viewer);
+    return viewer;
   } catch (err) {
     const expired = (err as { code?: string }).code === 'ERR_JWT_EXPIRED';
     throw new UnauthenticatedError(expired ? 'Your session has expired; sign in again' : 'Invalid token');

@@ -10,7 +10,7 @@ import { checkResult, type GameResult } from '../domain/result.js';
 import { smallestTeam } from '../domain/team-assignment.js';
 import { announce } from '../live/announce.js';
 import { queueSms, queueSouvenir } from './outbox.js';
-import { autoRecallLocked, lockShowRecalls } from './recall.service.js';
+import { autoRecallLocked, lockShowRecalls, tryLockShowRecalls } from './recall.service.js';
 import { inTransaction, parseId, type Writer } from './writer.js';
 
 // Two-key advisory lock namespace for team assignment (recall locks use their own, per show).
@@ -106,20 +106,27 @@ export async function moveGame(w: Writer, rawId: string | number, action: 'queue
   return inTransaction(w, async (tx) => (await transition(tx, w, id, action)).game);
 }
 
-/** complete and cancel free a recall slot, so they run under the show's recall lock and refill the window. */
+/**
+ * complete and cancel trigger auto-recall. A cancel may free a recall slot (a RECALLED game), so it
+ * waits for the show's recall lock, taken before the row lock — the order auto-recall uses, so they
+ * cannot deadlock. A completion (of a PLAYING game) frees no slot: when another transaction already
+ * holds the lock, that one's pass sees the same window, so the completion skips its own pass instead
+ * of queueing every completion of the show behind one lock.
+ */
 async function finishGame(w: Writer, rawId: string | number, action: 'complete' | 'cancel', result?: GameResult): Promise<Game> {
   const id = parseId('Game', rawId);
   return inTransaction(w, async (tx) => {
-    // The show lock is taken before the row lock, the same order auto-recall uses, so they cannot deadlock.
-    const [found] = await tx.select({ showId: games.showId }).from(games).where(eq(games.id, id));
-    if (!found) throw new NotFoundError('Game', rawId);
-    await lockShowRecalls(tx, found.showId);
+    if (action === 'cancel') {
+      const [found] = await tx.select({ showId: games.showId }).from(games).where(eq(games.id, id));
+      if (!found) throw new NotFoundError('Game', rawId);
+      await lockShowRecalls(tx, found.showId);
+    }
     const { game } = await transition(tx, w, id, action, result);
     if (action === 'complete') {
       const [player] = await tx.select({ mobile: players.mobileNumber }).from(players).where(eq(players.id, game.playerId));
       await queueSouvenir(tx, w.boss, game.id, Boolean(player?.mobile));
     }
-    await autoRecallLocked(tx, w, found.showId);
+    if (action === 'cancel' || (await tryLockShowRecalls(tx, game.showId))) await autoRecallLocked(tx, w, game.showId);
     return game;
   });
 }

@@ -15,6 +15,12 @@ export async function lockShowRecalls(tx: Tx, showId: number): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${RECALL_LOCK}, ${showId})`);
 }
 
+/** Takes the show's recall lock only if it is free; false when another transaction holds it. */
+export async function tryLockShowRecalls(tx: Tx, showId: number): Promise<boolean> {
+  const [row] = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${RECALL_LOCK}, ${showId}) as locked`);
+  return Boolean(row?.locked);
+}
+
 export async function activeRecalls(tx: Tx, showId: number, now: Date, windowMinutes: number): Promise<number> {
   const [row] = await tx
     .select({ n: count() })
