@@ -9,8 +9,11 @@ const INNER = CARD_SIZE - 2 * PAD - 2 * BORDER;
 export const PHOTO_BOX = { width: INNER, height: 600 } as const;
 const FOOTER = 112;
 const RADIUS = 20;
-// Each edge piece rounds its own corners: `overflow: hidden` on the frame would make satori mask
-// every element inside it, and resvg renders each mask as a full-size layer (4× slower).
+/** The inner radius of the frame: the photo's top corners follow it. */
+export const CORNER_RADIUS = RADIUS;
+// No `overflow: hidden` and no CSS borders: satori turns them into masks and clip paths, and resvg
+// renders each as a full-canvas layer. Edge pieces round their own corners; the frame, the
+// dividers and the team mark's ring are filled shapes.
 const TOP_CORNERS = { borderTopLeftRadius: RADIUS, borderTopRightRadius: RADIUS } as const;
 
 export interface CardData {
@@ -80,10 +83,14 @@ function placeholder(): CardNode {
   ]);
 }
 
-function stat(label: string, value: string, unit: string | null, accent: Rgb, divider: boolean): CardNode {
-  const width = Math.floor(INNER / 3);
+function divider(accent: Rgb): CardNode {
+  return el('div', { width: 2, height: '100%', backgroundColor: css(accent, 0.35) });
+}
+
+function stat(label: string, value: string, unit: string | null, accent: Rgb): CardNode {
+  const width = Math.floor((INNER - 4) / 3);
   const fitted = fitText(value, width - 60 - (unit ? 60 : 0), 124, 40, 0.5);
-  return el('div', { display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'center', width, height: '100%', paddingBottom: 12, borderLeft: divider ? `2px solid ${css(accent, 0.35)}` : 'none' }, [
+  return el('div', { display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'center', width, height: '100%', paddingBottom: 12 }, [
     el('div', { fontFamily: TEXT, fontWeight: 600, fontSize: 26, letterSpacing: 5, color: css(accent) }, label),
     el('div', { display: 'flex', alignItems: 'flex-end', height: 150 }, [
       el('div', { fontFamily: DISPLAY, fontWeight: 700, fontSize: fitted.size, color: '#ffffff', lineHeight: 1.1 }, fitted.text),
@@ -92,36 +99,55 @@ function stat(label: string, value: string, unit: string | null, accent: Rgb, di
   ]);
 }
 
-/** The whole card; `photo` is a data URI of the already toned photo, or null for the placeholder. */
-export function buildCard(data: CardData, photo: string | null): CardNode {
+/** Where the photo box sits on the card. */
+export const PHOTO_ORIGIN = { left: PAD + BORDER, top: PAD + BORDER } as const;
+
+function palette(data: CardData) {
   const team = parseColor(data.teamColor);
-  const deep = shade(team, 0.55);
-  const pale = tint(team, 0.75);
+  return { team, deep: shade(team, 0.55), pale: tint(team, 0.75), onTeam: isLight(team) ? '#111111' : '#ffffff' };
+}
+
+/**
+ * The card without what lies over the photo box. With `photo` false the box holds the neutral
+ * placeholder; with true it is left plain, to be covered by the toned photo and then the overlay
+ * (render.ts composites the three layers: the photo never passes through the SVG renderer).
+ */
+export function buildCard(data: CardData, photo: boolean): CardNode {
+  const { team, deep, pale, onTeam } = palette(data);
+  return el('div', { display: 'flex', width: CARD_SIZE, height: CARD_SIZE, padding: PAD, backgroundColor: css(deep), fontFamily: TEXT }, [
+    el('div', { display: 'flex', width: INNER + 2 * BORDER, height: INNER + 2 * BORDER, padding: BORDER, borderRadius: RADIUS + BORDER, backgroundColor: css(pale) }, [
+      el('div', { display: 'flex', flexDirection: 'column', width: INNER, height: INNER, borderRadius: RADIUS, backgroundColor: '#0d1117' }, [
+        photo ? el('div', { width: PHOTO_BOX.width, height: PHOTO_BOX.height, ...TOP_CORNERS, backgroundColor: '#0d1117' }) : placeholder(),
+        el('div', { display: 'flex', flexDirection: 'row', width: INNER, height: INNER - PHOTO_BOX.height - FOOTER, backgroundColor: '#0d1117' }, [
+          stat('SCORE', data.score.toLocaleString('en-US'), null, pale),
+          divider(pale),
+          stat('HOME RUNS', String(data.homeruns).padStart(2, '0'), null, pale),
+          divider(pale),
+          stat('DISTANCE', data.distance.toLocaleString('en-US'), 'FT', pale),
+        ]),
+        el('div', { display: 'flex', alignItems: 'center', justifyContent: 'space-between', width: INNER, height: FOOTER, paddingLeft: 40, paddingRight: 40, backgroundColor: css(team), borderBottomLeftRadius: RADIUS, borderBottomRightRadius: RADIUS }, [
+          el('div', { fontFamily: DISPLAY, fontWeight: 600, fontSize: 46, letterSpacing: 3, color: onTeam, whiteSpace: 'nowrap' }, fitText((data.teamName ?? 'HOME RUN DERBY').toUpperCase(), 560, 46, 28).text),
+          el('div', { fontFamily: TEXT, fontWeight: 600, fontSize: 24, letterSpacing: 3, color: onTeam, opacity: 0.85, whiteSpace: 'nowrap' }, fitText((data.showName ?? 'MLB VR').toUpperCase(), 340, 24, 24, 0.7).text),
+        ]),
+      ]),
+    ]),
+  ]);
+}
+
+/** What lies over the photo box (name and team mark), on a transparent PHOTO_BOX-sized layer. */
+export function buildOverlay(data: CardData): CardNode {
+  const { team, pale, onTeam } = palette(data);
   const nameWidth = INNER - 80 - 150;
   const first = fitText(data.firstName.trim().toUpperCase() || '?', nameWidth, 150, 56);
   const last = data.lastName?.trim() ? fitText(data.lastName.trim().toUpperCase(), nameWidth, 110, 48) : null;
-  const footerText = isLight(team) ? '#111111' : '#ffffff';
-
-  return el('div', { display: 'flex', width: CARD_SIZE, height: CARD_SIZE, padding: PAD, backgroundColor: css(deep), fontFamily: TEXT }, [
-    el('div', { display: 'flex', flexDirection: 'column', width: INNER + 2 * BORDER, height: INNER + 2 * BORDER, border: `${BORDER}px solid ${css(pale)}`, borderRadius: RADIUS + BORDER, backgroundColor: '#0d1117' }, [
-      el('div', { display: 'flex', position: 'relative', width: PHOTO_BOX.width, height: PHOTO_BOX.height, ...TOP_CORNERS }, [
-        photo ? el('img', { width: PHOTO_BOX.width, height: PHOTO_BOX.height, objectFit: 'cover', ...TOP_CORNERS }, undefined, { src: photo, width: PHOTO_BOX.width, height: PHOTO_BOX.height }) : placeholder(),
-        el('div', { position: 'absolute', left: 40, bottom: 24, display: 'flex', flexDirection: 'column', width: nameWidth }, [
-          el('div', { fontFamily: DISPLAY, fontWeight: 700, fontSize: first.size, color: '#ffffff', lineHeight: 1, letterSpacing: 2, whiteSpace: 'nowrap' }, first.text),
-          ...(last ? [el('div', { fontFamily: DISPLAY, fontWeight: 700, fontSize: last.size, color: css(pale), lineHeight: 1.05, letterSpacing: 2, whiteSpace: 'nowrap' }, last.text)] : []),
-        ]),
-        el('div', { position: 'absolute', top: 28, right: 28, display: 'flex', alignItems: 'center', justifyContent: 'center', width: 128, height: 128, borderRadius: 64, backgroundColor: css(team), border: '6px solid #ffffff' }, [
-          el('div', { fontFamily: DISPLAY, fontWeight: 700, fontSize: 52, color: footerText }, initials(data.teamName)),
-        ]),
-      ]),
-      el('div', { display: 'flex', flexDirection: 'row', width: INNER, height: INNER - PHOTO_BOX.height - FOOTER, backgroundColor: '#0d1117' }, [
-        stat('SCORE', data.score.toLocaleString('en-US'), null, pale, false),
-        stat('HOME RUNS', String(data.homeruns).padStart(2, '0'), null, pale, true),
-        stat('DISTANCE', data.distance.toLocaleString('en-US'), 'FT', pale, true),
-      ]),
-      el('div', { display: 'flex', alignItems: 'center', justifyContent: 'space-between', width: INNER, height: FOOTER, paddingLeft: 40, paddingRight: 40, backgroundColor: css(team), borderBottomLeftRadius: RADIUS, borderBottomRightRadius: RADIUS }, [
-        el('div', { fontFamily: DISPLAY, fontWeight: 600, fontSize: 46, letterSpacing: 3, color: footerText, whiteSpace: 'nowrap' }, fitText((data.teamName ?? 'HOME RUN DERBY').toUpperCase(), 560, 46, 28).text),
-        el('div', { fontFamily: TEXT, fontWeight: 600, fontSize: 24, letterSpacing: 3, color: footerText, opacity: 0.85, whiteSpace: 'nowrap' }, fitText((data.showName ?? 'MLB VR').toUpperCase(), 340, 24, 24, 0.7).text),
+  return el('div', { display: 'flex', position: 'relative', width: PHOTO_BOX.width, height: PHOTO_BOX.height }, [
+    el('div', { position: 'absolute', left: 40, bottom: 24, display: 'flex', flexDirection: 'column', width: nameWidth }, [
+      el('div', { fontFamily: DISPLAY, fontWeight: 700, fontSize: first.size, color: '#ffffff', lineHeight: 1, letterSpacing: 2, whiteSpace: 'nowrap' }, first.text),
+      ...(last ? [el('div', { fontFamily: DISPLAY, fontWeight: 700, fontSize: last.size, color: css(pale), lineHeight: 1.05, letterSpacing: 2, whiteSpace: 'nowrap' }, last.text)] : []),
+    ]),
+    el('div', { position: 'absolute', top: 28, right: 28, display: 'flex', alignItems: 'center', justifyContent: 'center', width: 128, height: 128, borderRadius: 64, backgroundColor: '#ffffff' }, [
+      el('div', { display: 'flex', alignItems: 'center', justifyContent: 'center', width: 116, height: 116, borderRadius: 58, backgroundColor: css(team) }, [
+        el('div', { fontFamily: DISPLAY, fontWeight: 700, fontSize: 52, color: onTeam }, initials(data.teamName)),
       ]),
     ]),
   ]);

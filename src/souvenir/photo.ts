@@ -45,28 +45,70 @@ export function duotoneStops(color: Rgb): { dark: Rgb; light: Rgb } {
   return { dark: mix(color, { r: 0, g: 0, b: 0 }, 0.55), light: mix(color, { r: 255, g: 255, b: 255 }, 0.8) };
 }
 
-let shadeOverlay: Promise<Buffer> | undefined;
-/** A darkening towards the bottom so the white name stays legible; baked into the photo, not drawn per render as an SVG gradient. */
-function bottomShade(): Promise<Buffer> {
-  const { width, height } = PHOTO_BOX;
-  shadeOverlay ??= sharp(Buffer.from(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="s" x1="0" y1="0" x2="0" y2="1">` +
-    `<stop offset="0.45" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.78"/></linearGradient></defs>` +
-    `<rect width="100%" height="100%" fill="url(#s)"/></svg>`,
-  )).png().toBuffer();
-  return shadeOverlay;
+/** Opacity of the darkening at the foot of the photo, per row, so the white name stays legible. */
+function shadeRows(height: number): Float32Array {
+  const rows = new Float32Array(height);
+  for (let y = 0; y < height; y++) {
+    const t = (y / (height - 1) - 0.45) / 0.55;
+    rows[y] = t <= 0 ? 0 : 0.78 * t;
+  }
+  return rows;
+}
+const SHADE = shadeRows(PHOTO_BOX.height);
+
+/** How much of each pixel of a row lies inside the box's rounded top corners (1 = all), antialiased. */
+function cornerCoverage(x: number, y: number, width: number, radius: number): number {
+  if (y >= radius) return 1;
+  const cx = x < radius ? radius : x >= width - radius ? width - radius : -1;
+  if (cx < 0) return 1;
+  const dx = x + 0.5 - cx;
+  const dy = y + 0.5 - radius;
+  const d = Math.sqrt(dx * dx + dy * dy);
+  return d <= radius - 0.5 ? 1 : d >= radius + 0.5 ? 0 : radius + 0.5 - d;
 }
 
-/** Maps the greyscale photo onto the team colour's two stops (one linear pass per channel) and shades its foot. */
-export async function duotonePhoto(grey: Buffer, color: Rgb): Promise<Buffer> {
+/**
+ * Paints the photo, toned with the team colour, straight into the card's RGBA pixels: shadows in a
+ * deep shade of the colour, highlights in a pale tint (a duotone), darkened towards its foot, top
+ * corners rounded. One pass over the pixels with a lookup table; no image is encoded or decoded.
+ */
+export async function paintDuotonePhoto(
+  card: Buffer,
+  cardWidth: number,
+  greyJpeg: Buffer,
+  color: Rgb,
+  origin: { left: number; top: number },
+  radius: number,
+): Promise<void> {
+  const { width, height } = PHOTO_BOX;
+  let { data: grey, info } = await sharp(greyJpeg).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  // Uploads are prepared at the box size; only a photo prepared for an older layout needs scaling.
+  if (info.width !== width || info.height !== height) {
+    grey = await sharp(greyJpeg).resize(width, height, { fit: 'cover' }).extractChannel(0).raw().toBuffer();
+  }
   const { dark, light } = duotoneStops(color);
-  const toned = await sharp(grey)
-    .toColourspace('srgb')
-    .linear([(light.r - dark.r) / 255, (light.g - dark.g) / 255, (light.b - dark.b) / 255], [dark.r, dark.g, dark.b])
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  return sharp(toned.data, { raw: toned.info })
-    .composite([{ input: await bottomShade(), top: 0, left: 0 }])
-    .jpeg({ quality: 85 })
-    .toBuffer();
+  const lut = new Uint8Array(256 * 3);
+  for (let g = 0; g < 256; g++) {
+    lut[g * 3] = Math.round(dark.r + ((light.r - dark.r) * g) / 255);
+    lut[g * 3 + 1] = Math.round(dark.g + ((light.g - dark.g) * g) / 255);
+    lut[g * 3 + 2] = Math.round(dark.b + ((light.b - dark.b) * g) / 255);
+  }
+  for (let y = 0; y < height; y++) {
+    const keep = 1 - SHADE[y]!;
+    let o = ((origin.top + y) * cardWidth + origin.left) * 4;
+    let i = y * width;
+    for (let x = 0; x < width; x++, i++, o += 4) {
+      const l = grey[i]! * 3;
+      const cover = y < radius ? cornerCoverage(x, y, width, radius) : 1;
+      if (cover === 1) {
+        card[o] = lut[l]! * keep;
+        card[o + 1] = lut[l + 1]! * keep;
+        card[o + 2] = lut[l + 2]! * keep;
+      } else if (cover > 0) {
+        card[o] = lut[l]! * keep * cover + card[o]! * (1 - cover);
+        card[o + 1] = lut[l + 1]! * keep * cover + card[o + 1]! * (1 - cover);
+        card[o + 2] = lut[l + 2]! * keep * cover + card[o + 2]! * (1 - cover);
+      }
+    }
+  }
 }

@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { games, messages, shortLinks } from '../../src/db/schema.js';
-import { buildCard, type CardData } from '../../src/souvenir/card.js';
+import { buildOverlay, type CardData } from '../../src/souvenir/card.js';
 import { preparePhoto } from '../../src/souvenir/photo.js';
 import { renderSouvenir } from '../../src/souvenir/render.js';
 import { startBitlyFake } from '../fakes/bitly.fake.js';
@@ -71,11 +71,11 @@ describe('souvenir card', () => {
   });
 
   it('truncates a name too long for the card instead of overflowing', async () => {
-    const card = JSON.stringify(buildCard({ ...CARD, firstName: 'X'.repeat(64) }, null));
+    const card = JSON.stringify(buildOverlay({ ...CARD, firstName: 'X'.repeat(64) }));
     const shown = /"(X+…)"/.exec(card)?.[1];
     expect(shown).toBeDefined();
     expect(shown!.length).toBeLessThan(40);
-    expect(JSON.stringify(buildCard(CARD, null))).not.toContain('…');
+    expect(JSON.stringify(buildOverlay(CARD))).not.toContain('…');
   });
 });
 
