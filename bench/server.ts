@@ -189,7 +189,8 @@ export async function startBenchServer(opts: BenchServerOptions): Promise<BenchS
   const database = opts.database ?? (await createBenchDatabase(opts.label));
   const port = await freePort();
   const role = opts.role ?? 'api';
-  const nodeArgs = ['--import', 'tsx'];
+  // The same flags as `npm start` and the image (see Dockerfile).
+  const nodeArgs = ['--max-semi-space-size=16', '--import', 'tsx'];
   if (opts.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
   const env = { ...benchEnv(database.url, { PORT: String(port), ...opts.env }) };
   const child = spawn(process.execPath, [...nodeArgs, 'src/main.ts', role], {
