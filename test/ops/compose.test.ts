@@ -198,7 +198,7 @@ describe('image and scripts', () => {
     expect(df).toMatch(/npm ci --omit=dev/);
     expect(df).toMatch(/^USER node$/m);
     expect(df).toMatch(/^HEALTHCHECK .*\n?.*CMD \["node", "-e", .*\/healthz/m);
-    expect(df).toMatch(/ENTRYPOINT \["node", "--import", "tsx", "src\/main\.ts"\]/);
+    expect(df).toMatch(/ENTRYPOINT \["node", "--max-semi-space-size=16", "--import", "tsx", "src\/main\.ts"\]/);
     // tsx runs the server, so it must survive `--omit=dev`.
     expect(JSON.parse(read('package.json')).dependencies).toHaveProperty('tsx');
     const ignored = read('.dockerignore').split('\n');
