@@ -12,6 +12,7 @@ import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { startBoss } from '../src/jobs.js';
 import { createLogger } from '../src/log.js';
+import { withDatabase } from '../src/db/client.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BENCH_PASSWORDS = { ADMIN: 'bench-admin-password', TABLET: 'bench-tablet-password', VR_GAME: 'bench-vrgame-password' } as const;
@@ -59,11 +60,6 @@ export async function stopBenchPostgres(): Promise<void> {
   await c?.stop();
 }
 
-export function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 export interface BenchDatabase {
   url: string;

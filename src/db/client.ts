@@ -33,6 +33,13 @@ function connect(url: string, max: number, onQuery?: (sql: string) => void) {
   return postgres(url, { max, onnotice: () => {}, connection: { application_name: 'mlb-game-server' }, debug: onQuery ? (_c, query) => onQuery(query) : false });
 }
 
+/** The same server and credentials, another database. */
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
 export function openDatabase({ url, primaryUrl, max = 10, onQuery }: DatabaseOptions): Database {
   const primarySql = connect(primaryUrl ?? url, max, onQuery);
   const readSql = primaryUrl && primaryUrl !== url ? connect(url, max, onQuery) : primarySql;

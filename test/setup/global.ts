@@ -9,6 +9,7 @@ import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { runMigrations } from '../../src/db/migrate.js';
 import { startBoss } from '../../src/jobs.js';
 import { createLogger } from '../../src/log.js';
+import { withDatabase } from '../../src/db/client.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,11 +18,6 @@ declare module 'vitest' {
   }
 }
 
-export function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
 
 export default async function setup(project: TestProject) {
   const log = createLogger('warn');

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../src/domain/errors.js';
 import { renderMessage } from '../../src/domain/messages.js';
 import { checkResult } from '../../src/domain/result.js';
 import { normalizeShowInput, normalizeTeamInput } from '../../src/domain/show-input.js';
 import { smallestTeam } from '../../src/domain/team-assignment.js';
+import { fieldsOf } from '../helpers/errors.js';
 
-const fieldsOf = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(BadInputError);
-    return (err as BadInputError).fields;
-  }
-  throw new Error('expected a BadInputError');
-};
 
 describe('team assignment', () => {
   it('picks the team with the fewest members, ties by lowest id', () => {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BadInputError } from '../../src/domain/errors.js';
 import { checkPlayerInput, normalizeMobile, normalizePlayerUpdate, normalizeSignUp } from '../../src/domain/player-input.js';
+import { fieldsOf } from '../helpers/errors.js';
 
 const base = { firstName: 'Ada', handedness: 'RIGHT' as const };
 
-function fieldsOf(fn: () => unknown): Record<string, string> {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(BadInputError);
-    return (err as BadInputError).fields;
-  }
-  throw new Error('expected a BadInputError');
-}
 
 describe('sign-up input', () => {
   it('trims, fills defaults and leaves optional fields empty', () => {
