@@ -33,6 +33,30 @@ function connect(url: string, max: number, onQuery?: (sql: string) => void) {
   return postgres(url, { max, onnotice: () => {}, connection: { application_name: 'mlb-game-server' }, debug: onQuery ? (_c, query) => onQuery(query) : false });
 }
 
+/**
+ * drizzle asks postgres.js for unnamed statements, which cost a Describe round trip and a fresh
+ * parse and plan on every call. Named (prepared) statements are parsed once per connection: half the
+ * round trips and socket writes per query, which are most of a mutation's cost. The statement text
+ * varies little (an IN list's length at most), so each connection keeps only a few hundred.
+ */
+function preparing<T extends object>(client: T): T {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop === 'unsafe') {
+        return (query: string, params?: unknown[], options?: object) => (value as Function).call(target, query, params, { ...options, prepare: true });
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        return (...args: unknown[]) => {
+          const fn = args.pop() as (sql: object) => unknown;
+          return (value as Function).call(target, ...args, (sql: object) => fn(preparing(sql)));
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 /** The same server and credentials, another database. */
 export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
@@ -43,8 +67,8 @@ export function withDatabase(url: string, name: string): string {
 export function openDatabase({ url, primaryUrl, max = 10, onQuery }: DatabaseOptions): Database {
   const primarySql = connect(primaryUrl ?? url, max, onQuery);
   const readSql = primaryUrl && primaryUrl !== url ? connect(url, max, onQuery) : primarySql;
-  const db = drizzle(primarySql, { schema });
-  const read = readSql === primarySql ? db : drizzle(readSql, { schema });
+  const db = drizzle(preparing(primarySql), { schema });
+  const read = readSql === primarySql ? db : drizzle(preparing(readSql), { schema });
   return {
     db,
     read,

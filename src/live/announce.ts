@@ -1,6 +1,6 @@
 // Changes are announced on a Postgres channel; every API process LISTENs and fans out to its
 // subscribers. Payloads are ids only: listeners re-read what they need.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 
 export const CHANNEL = 'mlb_changes';
@@ -18,13 +18,17 @@ export interface Change {
  * announced, and subscribers in every process show a stale queue until the next change. Inside
  * the transaction delivery is exact. The price is Postgres' notify lock, held from pre-commit until
  * the commit record is flushed, which serializes notifying commits; bench/announce.bench.ts
- * measures it with the writes a transition makes (update the game, insert its event). Two runs on
- * a 2-core machine (fsync on, shared with other work): at 8 connections 327–604 tx/s in the
- * transaction vs 560–793 after commit; at 32, 391–450 vs 564–857; at one connection the
- * transaction is faster (188–247 vs 125–172 tx/s), as after-commit costs one more round trip.
- * A booth makes a few changes a second, two orders of magnitude below either ceiling, so exact
- * delivery wins.
+ * measures it with the writes a transition makes (update the game, insert its event). On a quiet
+ * 2-core machine (fsync on): in the transaction 1560 / 1194 / 1627 tx/s at 1 / 8 / 32 connections,
+ * after commit 1198 / 1206 / 1523, without any notify 1651 / 1548 / 1613; under heavy load from
+ * other work, after-commit pulled ahead at 8–32 connections (560–857 vs 327–604 tx/s). A booth makes
+ * a few changes a second, far below either ceiling, so exact delivery wins.
  */
 export async function announce(tx: Executor, change: Change): Promise<void> {
-  await tx.execute(sql`select pg_notify(${CHANNEL}, ${JSON.stringify(change)})`);
+  await tx.execute(sql`select ${notifyOf(change)}`);
+}
+
+/** The NOTIFY as an expression, for a statement that writes and announces in one round trip. */
+export function notifyOf(change: Change): SQL {
+  return sql`pg_notify(${CHANNEL}, ${JSON.stringify(change)})`;
 }

@@ -2,13 +2,13 @@
 // row, outbox jobs and the change announcement, all in the caller's single transaction.
 import { and, count, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { gameEvents, games, players, shows, teams, type Game, type GameState } from '../db/schema.js';
+import { gameEvents, games, players, shows, teams, type Game, type GameEvent, type GameState } from '../db/schema.js';
 import { ConflictError, IllegalTransitionError, NotFoundError } from '../domain/errors.js';
 import { TRANSITIONS, type GameAction } from '../domain/game-states.js';
 import { renderMessage } from '../domain/messages.js';
 import { checkResult, type GameResult } from '../domain/result.js';
 import { smallestTeam } from '../domain/team-assignment.js';
-import { announce } from '../live/announce.js';
+import { notifyOf } from '../live/announce.js';
 import { queueSms, queueSouvenir } from './outbox.js';
 import { autoRecallLocked, lockShowRecalls, tryLockShowRecalls } from './recall.service.js';
 import { inTransaction, parseId, type Writer } from './writer.js';
@@ -51,14 +51,25 @@ export async function transition(tx: Tx, w: Writer, gameId: number, action: Game
     throw new IllegalTransitionError(current.state, t.to);
   }
   const { fromState, ...game } = row;
-  const [event] = await tx
-    .insert(gameEvents)
-    .values({ gameId, showId: game.showId, fromState, toState: t.to, actor: w.actor, at: now })
-    .returning({ id: gameEvents.id });
-  if (action === 'recall') await textRecall(tx, w, game, event!.id);
+  const eventId = await recordEvent(tx, { gameId, showId: game.showId, fromState, toState: t.to, actor: w.actor, at: now });
+  if (action === 'recall') await textRecall(tx, w, game, eventId);
   if (action === 'confirm') await assignTeam(tx, game.playerId);
-  await announce(tx, { showId: game.showId, gameId });
-  return { game, from: fromState, eventId: event!.id };
+  return { game, from: fromState, eventId };
+}
+
+/**
+ * Appends a game's event and announces the change in one statement: the announcement is delivered
+ * at commit either way, and a transition costs one round trip less.
+ */
+async function recordEvent(tx: Tx, e: Omit<GameEvent, 'id'>): Promise<number> {
+  const inserted = tx
+    .$with('inserted')
+    .as(tx.insert(gameEvents).values(e).returning({ id: gameEvents.id }));
+  const [row] = await tx
+    .with(inserted)
+    .select({ id: inserted.id, notified: notifyOf({ showId: e.showId, gameId: e.gameId }).as('notified') })
+    .from(inserted);
+  return row!.id;
 }
 
 async function textRecall(tx: Tx, w: Writer, game: Game, eventId: number): Promise<void> {
@@ -95,8 +106,7 @@ async function assignTeam(tx: Tx, playerId: number): Promise<void> {
 export async function createGame(tx: Tx, w: Writer, playerId: number, showId: number): Promise<Game> {
   const now = w.now();
   const [game] = await tx.insert(games).values({ playerId, showId, createdAt: now, updatedAt: now }).returning();
-  await tx.insert(gameEvents).values({ gameId: game!.id, showId, fromState: null, toState: 'NEW', actor: w.actor, at: now });
-  await announce(tx, { showId, gameId: game!.id });
+  await recordEvent(tx, { gameId: game!.id, showId, fromState: null, toState: 'NEW', actor: w.actor, at: now });
   return game!;
 }
 
