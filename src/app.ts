@@ -40,7 +40,7 @@ export async function startApp({ config, api = true, worker = true, log = create
     cleanups.length = 0;
   };
   try {
-    const sentry = initSentry(config, log);
+    const sentry = await initSentry(config, log);
     cleanups.push(() => sentry.flush());
     let url = config.databaseUrl;
     if (!url) {

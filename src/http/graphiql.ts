@@ -1,7 +1,6 @@
 // GraphiQL served whole by this server (everything inlined: no CDN), gzipped once and cached.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Request, Response } from 'express';
 
 const DEFAULT_QUERY = `# Sign in first: run the login mutation, then put the token in the Headers tab as
@@ -15,9 +14,11 @@ query Queue {
 }
 `;
 
-let page: { html: Buffer; gzip: Buffer; etag: string } | undefined;
+let page: Promise<{ html: Buffer; gzip: Buffer; etag: string }> | undefined;
 
-function build() {
+// The page inlines all of GraphiQL (≈9 MB): loaded on the first visit, not by every process at start.
+async function build() {
+  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
   const html = Buffer.from(
     renderGraphiQL({
       endpoint: '/graphql',
@@ -32,20 +33,21 @@ function build() {
   return { html, gzip: gzipSync(html, { level: 9 }), etag: `"${createHash('sha1').update(html).digest('base64url')}"` };
 }
 
-export function graphiqlHandler(req: Request, res: Response): void {
+export async function graphiqlHandler(req: Request, res: Response): Promise<void> {
   page ??= build();
+  const { html, gzip, etag } = await page;
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Cache-Control', 'public, max-age=3600');
-  res.setHeader('ETag', page.etag);
+  res.setHeader('ETag', etag);
   res.setHeader('Vary', 'Accept-Encoding');
-  if (req.headers['if-none-match'] === page.etag) {
+  if (req.headers['if-none-match'] === etag) {
     res.status(304).end();
     return;
   }
   if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
     res.setHeader('Content-Encoding', 'gzip');
-    res.end(page.gzip);
+    res.end(gzip);
   } else {
-    res.end(page.html);
+    res.end(html);
   }
 }

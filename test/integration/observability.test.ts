@@ -134,7 +134,7 @@ describe('Sentry', () => {
 
     const config = loadConfig({ env: { NODE_ENV: 'test', SENTRY_DSN: `http://publickey@127.0.0.1:${port}/42`, GIT_SHA: 'abc1234', DATA_DIR: '.data/test' }, secretsDir: '/nonexistent' });
     const log = createLogger('silent');
-    const sentry = initSentry(config, log);
+    const sentry = await initSentry(config, log);
 
     const answer = toClientError({ message: 'kaput-7f3a' }, new Error('kaput-7f3a'), log);
     expect(answer).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
