@@ -12,7 +12,7 @@ import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { runMigrations } from '../src/db/migrate.js';
 import { startBoss } from '../src/jobs.js';
 import { createLogger } from '../src/log.js';
-import { withDatabase } from '../src/db/client.js';
+import { createDatabase, type ScratchDatabase } from '../src/db/admin.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const BENCH_PASSWORDS = { ADMIN: 'bench-admin-password', TABLET: 'bench-tablet-password', VR_GAME: 'bench-vrgame-password' } as const;
@@ -60,12 +60,7 @@ export async function stopBenchPostgres(): Promise<void> {
   await c?.stop();
 }
 
-
-export interface BenchDatabase {
-  url: string;
-  name: string;
-  drop(): Promise<void>;
-}
+export type BenchDatabase = ScratchDatabase;
 
 export interface BenchDatabaseOptions {
   /** Apply the migrations and create pg-boss's schema and queues (default true). */
@@ -78,31 +73,14 @@ export interface BenchDatabaseOptions {
 export async function createBenchDatabase(label: string, opts: BenchDatabaseOptions = {}): Promise<BenchDatabase> {
   const { adminUrl } = await benchPostgres();
   const name = `bench_${label.replace(/\W+/g, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  try {
-    await admin.unsafe(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = withDatabase(adminUrl, name);
+  const database = await createDatabase(adminUrl, name);
   if (opts.migrate ?? true) {
-    await runMigrations(url);
-    const boss = await startBoss({ url, log, supervise: false, max: 2 });
+    await runMigrations(database.url);
+    const boss = await startBoss({ url: database.url, log, supervise: false, max: 2 });
     await boss.stop({ graceful: false, close: true });
   }
-  if (opts.seed ?? true) await seedBenchData(url);
-  return {
-    url,
-    name,
-    async drop() {
-      const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      try {
-        await a.unsafe(`drop database if exists ${name} with (force)`);
-      } finally {
-        await a.end();
-      }
-    },
-  };
+  if (opts.seed ?? true) await seedBenchData(database.url);
+  return database;
 }
 
 async function seedBenchData(url: string): Promise<void> {
