@@ -166,7 +166,7 @@ const run: BenchModule = async () => {
   if (at16) goals.push(`p99 < 20 ms at ${GOAL_CLIENTS} clients: ${at16.p99 < 20 ? 'met' : 'NOT met'} (${round(at16.p99, 2)} ms)`);
   notes.unshift(
     `closed loop: each client runs the chain back to back; ${WARMUP_S} s warm-up then ${DURATION_S} s measured per level; mutations/s counts successful mutations, chains/s successful completeGames; chain latency is over chains that started and ended inside the window`,
-    'server: `src/main.ts api` in its own process (NODE_ENV=production, LOG_LEVEL=warn, recall enabled: completeGame auto-recalls under the show lock), its own database; jobs pile up in pg-boss (no worker)',
+    'server: `src/main.ts api` in its own process (NODE_ENV=production, LOG_LEVEL=warn, recall enabled: completeGame auto-recalls when the show’s recall lock is free), its own database; jobs pile up in pg-boss (no worker)',
     'pgbench: bench/pgbench/lifecycle.sql, the same statements per mutation, -M prepared -j 2 -T per level on a database of its own; its per-mutation columns are sums of statement averages',
     'CPU %: share of one core used by the server process, the Postgres backends and this load generator during the measured window (2 cores in all, shared with anything else running)',
   );

@@ -17,8 +17,8 @@ INSERT INTO players (first_name, last_name, mobile_number, handedness, signed_wa
 VALUES ('Bench', 'Player', '+1415555' || :suffix::text, 'RIGHT', true, false, NULL, now(), now())
 RETURNING id AS player_id, mobile_number \gset
 INSERT INTO games (player_id, show_id, created_at, updated_at) VALUES (:player_id, :show_id, now(), now()) RETURNING *, id AS game_id \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at) VALUES (:game_id, :show_id, NULL, 'NEW', 'mlbtablet', now());
-SELECT pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :game_id::int)::text);
+WITH inserted AS (INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at) VALUES (:game_id, :show_id, NULL, 'NEW', 'mlbtablet', now()) RETURNING id)
+SELECT id, pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :game_id::int)::text) FROM inserted;
 INSERT INTO messages (dedupe_key, kind, player_id, game_id, "to", body)
 VALUES ('welcome:' || :player_id::text, 'welcome', :player_id, NULL, :mobile_number, replace(:welcome_message, '{firstName}', 'Bench'))
 ON CONFLICT (dedupe_key) DO NOTHING RETURNING id AS message_id \gset
@@ -125,9 +125,9 @@ UPDATE games SET state = 'QUEUED', updated_at = now(), queued_at = coalesce(game
 FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
 WHERE games.id = prev.id AND prev.state IN ('NEW', 'RECALLED')
 RETURNING games.*, prev.state AS from_state \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
-VALUES (:game_id, :show_id, :from_state, 'QUEUED', 'mlbtablet', now()) RETURNING id AS event_id \gset
-SELECT pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :game_id::int)::text);
+WITH inserted AS (INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
+VALUES (:game_id, :show_id, :from_state, 'QUEUED', 'mlbtablet', now()) RETURNING id)
+SELECT id AS event_id, pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :game_id::int)::text) FROM inserted \gset
 COMMIT;
 
 -- confirmGame: plus the team of a player without one (the smallest team, under a lock).
@@ -136,14 +136,14 @@ UPDATE games SET state = 'CONFIRMED', updated_at = now(), confirmed_at = coalesc
 FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
 WHERE games.id = prev.id AND prev.state IN ('NEW', 'QUEUED', 'RECALLED')
 RETURNING games.*, prev.state AS from_state \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
-VALUES (:game_id, :show_id, :from_state, 'CONFIRMED', 'mlbtablet', now()) RETURNING id AS event_id \gset
+WITH inserted AS (INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
+VALUES (:game_id, :show_id, :from_state, 'CONFIRMED', 'mlbtablet', now()) RETURNING id)
+SELECT id AS event_id, pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :game_id::int)::text) FROM inserted \gset
 SELECT team_id FROM players WHERE id = :player_id;
 SELECT pg_advisory_xact_lock(7302, 0);
 SELECT teams.id AS team_id, count(players.id) AS members FROM teams LEFT JOIN players ON players.team_id = teams.id
 GROUP BY teams.id ORDER BY count(players.id), teams.id LIMIT 1 \gset
 UPDATE players SET team_id = :team_id WHERE id = :player_id AND team_id IS NULL;
-SELECT pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :game_id::int)::text);
 COMMIT;
 
 -- playGame
@@ -152,22 +152,20 @@ UPDATE games SET state = 'PLAYING', updated_at = now(), playing_at = coalesce(ga
 FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
 WHERE games.id = prev.id AND prev.state IN ('CONFIRMED')
 RETURNING games.*, prev.state AS from_state \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
-VALUES (:game_id, :show_id, :from_state, 'PLAYING', 'mlbvrgame', now()) RETURNING id AS event_id \gset
-SELECT pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :game_id::int)::text);
+WITH inserted AS (INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
+VALUES (:game_id, :show_id, :from_state, 'PLAYING', 'mlbvrgame', now()) RETURNING id)
+SELECT id AS event_id, pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :game_id::int)::text) FROM inserted \gset
 COMMIT;
 
--- completeGame: show recall lock, result, souvenir job, then auto-recall up to the window (2).
+-- completeGame: result, souvenir job, then — if the show's recall lock is free — auto-recall up to the window (2).
 BEGIN;
-SELECT show_id FROM games WHERE id = :game_id \gset
-SELECT pg_advisory_xact_lock(7301, :show_id);
 UPDATE games SET state = 'COMPLETED', updated_at = now(), score = :r_score, distance = :r_distance, homeruns = :r_homeruns, completed_at = coalesce(games.completed_at, now())
 FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
 WHERE games.id = prev.id AND prev.state IN ('PLAYING')
 RETURNING games.*, prev.state AS from_state \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
-VALUES (:game_id, :show_id, :from_state, 'COMPLETED', 'mlbvrgame', now()) RETURNING id AS event_id \gset
-SELECT pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :game_id::int)::text);
+WITH inserted AS (INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
+VALUES (:game_id, :show_id, :from_state, 'COMPLETED', 'mlbvrgame', now()) RETURNING id)
+SELECT id AS event_id, pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :game_id::int)::text) FROM inserted \gset
 SELECT (mobile_number IS NOT NULL) AS has_mobile FROM players WHERE id = :player_id \gset
 WITH ins AS (
 INSERT INTO pgboss.job_common (
@@ -264,6 +262,8 @@ notified AS (
   FROM ins WHERE start_after <= pgboss.job_now() LIMIT 1
 )
 SELECT id FROM ins WHERE (SELECT count(*) FROM notified) >= 0;
+SELECT pg_try_advisory_xact_lock(7301, :show_id) AS got_lock \gset
+\if :got_lock
 SELECT greatest(2 - count(*), 0) AS wanted FROM games
 WHERE show_id = :show_id AND state = 'RECALLED' AND recalled_at > now() - interval '20 minutes' \gset
 SELECT coalesce(c[1], 0) AS cand1, coalesce(c[2], 0) AS cand2 FROM (
@@ -279,8 +279,9 @@ WITH moved AS (
   RETURNING games.*, prev.state AS from_state)
 SELECT count(*) AS recalled, max(player_id) AS rplayer_id, max(from_state::text) AS rfrom_state FROM moved \gset
 \if :recalled > 0
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
-VALUES (:cand1, :show_id, :rfrom_state::game_state, 'RECALLED', 'system', now()) RETURNING id AS revent_id \gset
+WITH inserted AS (INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
+VALUES (:cand1, :show_id, :rfrom_state::game_state, 'RECALLED', 'system', now()) RETURNING id)
+SELECT id AS revent_id, pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :cand1::int)::text) FROM inserted \gset
 SELECT p.first_name AS rfirst, p.mobile_number AS rmobile, s.recall_message AS rtemplate
 FROM players p JOIN shows s ON s.id = :show_id WHERE p.id = :rplayer_id \gset
 INSERT INTO messages (dedupe_key, kind, player_id, game_id, "to", body)
@@ -381,7 +382,6 @@ notified AS (
   FROM ins WHERE start_after <= pgboss.job_now() LIMIT 1
 )
 SELECT id FROM ins WHERE (SELECT count(*) FROM notified) >= 0;
-SELECT pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :cand1::int)::text);
 \endif
 \endif
 \if :cand2 > 0
@@ -392,8 +392,9 @@ WITH moved AS (
   RETURNING games.*, prev.state AS from_state)
 SELECT count(*) AS recalled, max(player_id) AS rplayer_id, max(from_state::text) AS rfrom_state FROM moved \gset
 \if :recalled > 0
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
-VALUES (:cand2, :show_id, :rfrom_state::game_state, 'RECALLED', 'system', now()) RETURNING id AS revent_id \gset
+WITH inserted AS (INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
+VALUES (:cand2, :show_id, :rfrom_state::game_state, 'RECALLED', 'system', now()) RETURNING id)
+SELECT id AS revent_id, pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :cand2::int)::text) FROM inserted \gset
 SELECT p.first_name AS rfirst, p.mobile_number AS rmobile, s.recall_message AS rtemplate
 FROM players p JOIN shows s ON s.id = :show_id WHERE p.id = :rplayer_id \gset
 INSERT INTO messages (dedupe_key, kind, player_id, game_id, "to", body)
@@ -494,7 +495,7 @@ notified AS (
   FROM ins WHERE start_after <= pgboss.job_now() LIMIT 1
 )
 SELECT id FROM ins WHERE (SELECT count(*) FROM notified) >= 0;
-SELECT pg_notify('mlb_changes', json_build_object('showId', :show_id::int, 'gameId', :cand2::int)::text);
+\endif
 \endif
 \endif
 COMMIT;
