@@ -1,3 +1,4 @@
+import { sql, type Column, type SQL } from 'drizzle-orm';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema.js';
@@ -55,6 +56,14 @@ function preparing<T extends object>(client: T): T {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/**
+ * `column = any($1)` for a list of ids: one statement text whatever the list's length. An IN list
+ * would be a new prepared statement per length in every connection (batches vary from 1 to 100).
+ */
+export function inIds(column: Column | SQL.Aliased, ids: readonly number[]): SQL {
+  return sql`${column} = any(${sql.param([...ids])}::int[])`;
 }
 
 /** The same server and credentials, another database. */

@@ -1,7 +1,7 @@
 // Per-operation batching: a page of games with players and teams costs one query per kind.
 import DataLoader from 'dataloader';
-import { asc, desc, inArray } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { asc, desc } from 'drizzle-orm';
+import { inIds, type Db } from '../db/client.js';
 import { gameEvents, games, players, shows, teams, type Game, type GameEvent, type Player, type Show, type Team } from '../db/schema.js';
 import { queuePositions } from '../services/queue.service.js';
 import { memberCounts } from '../services/team-query.service.js';
@@ -33,21 +33,21 @@ function fromMap<V>(load: (keys: number[]) => Promise<Map<number, V>>, missing: 
 
 export function createLoaders(db: () => Db) {
   return {
-    show: byId<Show>((ids) => db().select().from(shows).where(inArray(shows.id, ids))),
-    team: byId<Team>((ids) => db().select().from(teams).where(inArray(teams.id, ids))),
-    player: byId<Player>((ids) => db().select().from(players).where(inArray(players.id, ids))),
-    game: byId<Game>((ids) => db().select().from(games).where(inArray(games.id, ids))),
+    show: byId<Show>((ids) => db().select().from(shows).where(inIds(shows.id, ids))),
+    team: byId<Team>((ids) => db().select().from(teams).where(inIds(teams.id, ids))),
+    player: byId<Player>((ids) => db().select().from(players).where(inIds(players.id, ids))),
+    game: byId<Game>((ids) => db().select().from(games).where(inIds(games.id, ids))),
     /** A player's active game: their latest (highest id). */
     activeGame: new DataLoader<number, Game | null>(async (playerIds) => {
       const rows = await db().selectDistinctOn([games.playerId]).from(games)
-        .where(inArray(games.playerId, [...playerIds])).orderBy(games.playerId, desc(games.id));
+        .where(inIds(games.playerId, playerIds)).orderBy(games.playerId, desc(games.id));
       const map = new Map(rows.map((g) => [g.playerId, g]));
       return playerIds.map((id) => map.get(id) ?? null);
     }),
     /** Every game of a player, oldest first. */
-    gamesByPlayer: grouped<Game>((ids) => db().select().from(games).where(inArray(games.playerId, ids)).orderBy(asc(games.id)), (g) => g.playerId),
+    gamesByPlayer: grouped<Game>((ids) => db().select().from(games).where(inIds(games.playerId, ids)).orderBy(asc(games.id)), (g) => g.playerId),
     /** Transitions of a game, in the order they happened. */
-    history: grouped<GameEvent>((ids) => db().select().from(gameEvents).where(inArray(gameEvents.gameId, ids)).orderBy(asc(gameEvents.id)), (e) => e.gameId),
+    history: grouped<GameEvent>((ids) => db().select().from(gameEvents).where(inIds(gameEvents.gameId, ids)).orderBy(asc(gameEvents.id)), (e) => e.gameId),
     /** 1-based place among the QUEUED games of the game's show; null when not QUEUED. */
     queuePosition: fromMap<number | null>((ids) => queuePositions(db(), ids), null),
     memberCount: fromMap<number>((ids) => memberCounts(db(), ids), 0),

@@ -1,7 +1,7 @@
 // The SMS outbox as staff see it: messages per game, and sending one again as a new message.
 import { randomUUID } from 'node:crypto';
-import { asc, eq, inArray } from 'drizzle-orm';
-import type { Db, Executor } from '../db/client.js';
+import { asc, eq } from 'drizzle-orm';
+import { inIds, type Db, type Executor } from '../db/client.js';
 import { messages, players, type Message } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { queueSms } from './outbox.js';
@@ -9,7 +9,7 @@ import { inTransaction, parseId, type Writer } from './writer.js';
 
 /** Messages of each game, oldest first, in the order of `gameIds`. */
 export async function messagesOfGames(db: Executor, gameIds: readonly number[]): Promise<Message[][]> {
-  const rows = gameIds.length ? await db.select().from(messages).where(inArray(messages.gameId, [...gameIds])).orderBy(asc(messages.id)) : [];
+  const rows = gameIds.length ? await db.select().from(messages).where(inIds(messages.gameId, gameIds)).orderBy(asc(messages.id)) : [];
   const byGame = new Map<number, Message[]>(gameIds.map((id) => [id, []]));
   for (const row of rows) byGame.get(row.gameId!)?.push(row);
   return gameIds.map((id) => byGame.get(id)!);

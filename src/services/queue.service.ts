@@ -3,7 +3,7 @@
 // once per show per burst and share it among all subscribers.
 import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
-import type { Db } from '../db/client.js';
+import { inIds, type Db } from '../db/client.js';
 import { gameEvents, games, shows, type Game, type Show } from '../db/schema.js';
 import { NotFoundError } from '../domain/errors.js';
 import { ESTIMATE_SAMPLE_SIZE, estimateWaits } from '../domain/wait-estimate.js';
@@ -89,8 +89,8 @@ export async function queuePositions(db: Db, gameIds: readonly number[]): Promis
       position: sql<number>`row_number() over (partition by ${games.showId} order by ${games.queuedAt}, ${games.id})`.as('position'),
     })
     .from(games)
-    .where(and(eq(games.state, 'QUEUED'), inArray(games.showId, db.select({ showId: games.showId }).from(games).where(inArray(games.id, [...gameIds])))))
+    .where(and(eq(games.state, 'QUEUED'), inArray(games.showId, db.select({ showId: games.showId }).from(games).where(inIds(games.id, gameIds)))))
     .as('ranked');
-  const rows = await db.select().from(ranked).where(inArray(ranked.id, [...gameIds]));
+  const rows = await db.select().from(ranked).where(inIds(ranked.id, gameIds));
   return new Map(rows.map((r) => [r.id, Number(r.position)]));
 }

@@ -1,5 +1,5 @@
-import { asc, count, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { asc, count, eq } from 'drizzle-orm';
+import { inIds, type Db } from '../db/client.js';
 import { players, teams, type Team } from '../db/schema.js';
 
 export async function listTeams(db: Db): Promise<Team[]> {
@@ -18,7 +18,7 @@ export async function memberCounts(db: Db, teamIds: readonly number[]): Promise<
   const rows = await db
     .select({ teamId: players.teamId, n: count() })
     .from(players)
-    .where(inArray(players.teamId, [...teamIds]))
+    .where(inIds(players.teamId, teamIds))
     .groupBy(players.teamId);
   for (const r of rows) result.set(r.teamId!, r.n);
   return result;

@@ -1,7 +1,7 @@
 // Team.scores: per calendar day (server time zone) of game creation, totals over the team's
 // COMPLETED games. Days are bucketed in SQL so the time zone rules are Postgres's, not ours.
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import { and, eq, sql } from 'drizzle-orm';
+import { inIds, type Db } from '../db/client.js';
 import { games, players } from '../db/schema.js';
 
 export interface TeamDayScore {
@@ -27,7 +27,7 @@ export async function teamScores(db: Db, teamIds: readonly number[], timeZone: s
     })
     .from(games)
     .innerJoin(players, eq(players.id, games.playerId))
-    .where(and(eq(games.state, 'COMPLETED'), inArray(players.teamId, [...teamIds])))
+    .where(and(eq(games.state, 'COMPLETED'), inIds(players.teamId, teamIds)))
     // Positional: the time zone is a parameter, and Postgres would not match `$1` in the list to `$n` here.
     .groupBy(sql`1`, sql`2`)
     .orderBy(sql`1`, sql`2`);
