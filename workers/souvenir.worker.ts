@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { Deps } from '../src/deps.js';
 import { jobLogger, recordJob } from '../src/observability/metrics.js';
+import { captureJobError } from '../src/observability/sentry.js';
 import { produceSouvenir } from '../src/services/souvenir.service.js';
 import { storageFor } from '../src/storage/storage.js';
 
@@ -25,6 +26,7 @@ export async function startSouvenirWorker(deps: Deps): Promise<void> {
     } catch (err) {
       recordJob('souvenir', 'retry', (performance.now() - started) / 1000);
       log.error({ err }, 'souvenir failed; will retry');
+      captureJobError(err, job!, 'souvenir');
       throw err;
     }
   });

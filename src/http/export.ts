@@ -93,9 +93,8 @@ export function exportRoutes(deps: Deps): Router {
     try {
       args = exportArgs(req.query);
     } catch (err) {
-      const fields = (err as BadInputError).fields;
-      res.status(400).json({ errors: [{ message: (err as Error).message, extensions: { code: 'BAD_USER_INPUT', fields } }] });
-      return;
+      if (!(err instanceof BadInputError)) throw err;
+      return sendError(res, 400, 'BAD_USER_INPUT', err.message, { fields: err.fields });
     }
     const log = deps.log.child({ route: 'export', account: viewer.username });
     let closed = false;
@@ -120,8 +119,7 @@ export function exportRoutes(deps: Deps): Router {
       log.info({ rows, filter: args.filter }, 'games exported');
     } catch (err) {
       if (err instanceof BadInputError && !res.headersSent) {
-        res.status(400).json({ errors: [{ message: err.message, extensions: { code: 'BAD_USER_INPUT', fields: err.fields } }] });
-        return;
+        return sendError(res, 400, 'BAD_USER_INPUT', err.message, { fields: err.fields });
       }
       log.error({ err, rows }, 'export failed');
       // Mid-stream a status can no longer be sent: cut the download so it is not mistaken for complete.

@@ -1,10 +1,12 @@
 // PUT /players/:id/photo: the raw image as the body (JPEG, PNG or WebP, at most 10 MB), checked
 // by its bytes, prepared once for the souvenir and stored. Every refusal stores nothing.
-import { desc, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
-import { games, players } from '../db/schema.js';
+import { players } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { announce } from '../live/announce.js';
+import { NotFoundError } from '../domain/errors.js';
+import { setPlayerPhoto } from '../services/player.service.js';
+import { writerFor } from '../services/writer.js';
 import { MAX_PHOTO_BYTES, preparePhoto, sniffImageType, UndecodablePhotoError } from '../souvenir/photo.js';
 import { randomKey, storageFor } from '../storage/storage.js';
 import { authorize, pathId, sendError } from './route-auth.js';
@@ -54,17 +56,13 @@ export function photoRoutes(deps: Deps): Router {
       const playerId = res.locals.playerId as number;
       const key = randomKey('photos', 'jpg');
       const photoUrl = await storage.put(key, prepared, 'image/jpeg');
-      const updated = await deps.database.db.transaction(async (tx) => {
-        const [row] = await tx
-          .update(players)
-          .set({ photoKey: key, photoUrl, updatedAt: sql`now()` })
-          .where(eq(players.id, playerId))
-          .returning({ id: players.id, photoUrl: players.photoUrl });
-        const [latest] = await tx.select({ id: games.id, showId: games.showId }).from(games).where(eq(games.playerId, playerId)).orderBy(desc(games.id)).limit(1);
-        if (latest) await announce(tx, { showId: latest.showId, gameId: latest.id });
-        return row;
-      });
-      if (!updated) return sendError(res, 404, 'NOT_FOUND', `Player ${playerId} not found`);
+      let updated;
+      try {
+        updated = await setPlayerPhoto(writerFor(deps, null), playerId, { key, url: photoUrl });
+      } catch (err) {
+        if (err instanceof NotFoundError) return sendError(res, 404, 'NOT_FOUND', err.message);
+        throw err;
+      }
       deps.log.info({ playerId, key, type, bytes: body.length, stored: prepared.length }, 'player photo stored');
       res.status(200).json({ id: String(updated.id), photoUrl: updated.photoUrl });
     } catch (err) {

@@ -4,10 +4,11 @@ import type { Request, Response } from 'express';
 import type { Role } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { UnauthenticatedError } from '../domain/errors.js';
+import { toId } from '../domain/ids.js';
 import { viewerFromAuthorization, type Viewer } from '../services/auth.service.js';
 
-export function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+export function sendError(res: Response, status: number, code: string, message: string, extensions: Record<string, unknown> = {}): void {
+  res.status(status).json({ errors: [{ message, extensions: { ...extensions, code } }] });
 }
 
 /** The viewer when their role is allowed (ADMIN always is); otherwise answers 401/403 and returns null. */
@@ -32,6 +33,5 @@ export async function authorize(deps: Deps, req: Request, res: Response, roles: 
 
 /** A positive integer id from the path, or null. */
 export function pathId(value: unknown): number | null {
-  const n = typeof value === 'string' && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : NaN;
-  return Number.isSafeInteger(n) && n <= 2_147_483_647 ? n : null;
+  return typeof value === 'string' ? toId(value) : null;
 }

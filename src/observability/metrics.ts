@@ -97,9 +97,6 @@ export function subscriptionStarted(): void {
 export function subscriptionEnded(): void {
   subscriptionsActive.dec();
 }
-export function setActiveSubscriptions(count: number): void {
-  subscriptionsActive.set(count);
-}
 
 function refreshSubscriptions(deps: Deps): void {
   let stats;

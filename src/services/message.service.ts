@@ -1,7 +1,7 @@
 // The SMS outbox as staff see it: messages per game, and sending one again as a new message.
 import { randomUUID } from 'node:crypto';
-import { asc, eq } from 'drizzle-orm';
-import { inIds, type Db, type Executor } from '../db/client.js';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { inIds, type Executor } from '../db/client.js';
 import { messages, players, type Message } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { queueSms } from './outbox.js';
@@ -41,7 +41,30 @@ export async function resendMessage(w: Writer, rawId: string | number): Promise<
   });
 }
 
-export async function messageById(db: Db, id: number): Promise<Message | null> {
-  const [row] = await db.select().from(messages).where(eq(messages.id, id));
-  return row ?? null;
+type DeliveryStatus = 'sent' | 'delivered' | 'failed';
+
+/** Twilio's statuses we record, and the states each may replace (callbacks can arrive out of order). */
+const DELIVERY: Record<string, { to: DeliveryStatus; from: Array<'queued' | DeliveryStatus> }> = {
+  sent: { to: 'sent', from: ['queued'] },
+  delivered: { to: 'delivered', from: ['queued', 'sent'] },
+  read: { to: 'delivered', from: ['queued', 'sent'] },
+  undelivered: { to: 'failed', from: ['queued', 'sent'] },
+  failed: { to: 'failed', from: ['queued', 'sent'] },
+  canceled: { to: 'failed', from: ['queued', 'sent'] },
+};
+
+/**
+ * Records a provider's delivery report for the message it sent as `providerId`. Unknown statuses
+ * and reports that would move a message backwards change nothing. Returns how many rows changed.
+ */
+export async function recordDelivery(db: Executor, providerId: string, status: string, errorCode: string | undefined, now: Date): Promise<number> {
+  const move = DELIVERY[status.toLowerCase()];
+  if (!move) return 0;
+  const detail = move.to === 'failed' ? `delivery ${status}${errorCode ? `, code ${errorCode}` : ''}` : null;
+  const updated = await db
+    .update(messages)
+    .set({ status: move.to, updatedAt: now, ...(detail ? { error: detail } : {}) })
+    .where(and(eq(messages.providerId, providerId), inArray(messages.status, move.from)))
+    .returning({ id: messages.id });
+  return updated.length;
 }

@@ -68,11 +68,29 @@ export async function updatePlayer(w: Writer, rawId: string | number, input: Raw
       .where(eq(players.id, id))
       .returning();
     if (!player) throw new NotFoundError('Player', rawId);
-    // The queue shows names: tell the show of the player's active game.
-    const active = await latestGame(tx, id);
-    if (active) await announce(tx, { showId: active.showId, gameId: active.id });
+    await announceActiveGame(tx, id);
     return player;
   });
+}
+
+/** Records a stored photo (already scaled and toned) as the player's. */
+export async function setPlayerPhoto(w: Writer, playerId: number, photo: { key: string; url: string }): Promise<Player> {
+  return inTransaction(w, async (tx) => {
+    const [player] = await tx
+      .update(players)
+      .set({ photoKey: photo.key, photoUrl: photo.url, updatedAt: w.now() })
+      .where(eq(players.id, playerId))
+      .returning();
+    if (!player) throw new NotFoundError('Player', playerId);
+    await announceActiveGame(tx, playerId);
+    return player;
+  });
+}
+
+/** The queue shows players: tell the show of the player's active game that they changed. */
+async function announceActiveGame(tx: Tx, playerId: number): Promise<void> {
+  const active = await latestGame(tx, playerId);
+  if (active) await announce(tx, { showId: active.showId, gameId: active.id });
 }
 
 async function latestGame(tx: Tx, playerId: number): Promise<Game | undefined> {

@@ -1,14 +1,9 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { asc, count } from 'drizzle-orm';
 import { inIds, type Db } from '../db/client.js';
 import { players, teams, type Team } from '../db/schema.js';
 
 export async function listTeams(db: Db): Promise<Team[]> {
   return db.select().from(teams).orderBy(asc(teams.name), asc(teams.id));
-}
-
-export async function findTeam(db: Db, id: number): Promise<Team | null> {
-  const [row] = await db.select().from(teams).where(eq(teams.id, id));
-  return row ?? null;
 }
 
 /** Players per team for several teams at once; teams without members count 0. */
