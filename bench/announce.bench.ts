@@ -49,11 +49,14 @@ const announceBench: BenchModule = async () => {
   const listener = postgres(db.url, { max: 1, onnotice: () => {} });
   try {
     const [show] = await setup`select id from shows limit 1`;
-    const players = await setup`insert into players (first_name, handedness) select 'Bench ' || g, 'RIGHT' from generate_series(1, 200) g returning id`;
-    const games = await setup`insert into games (player_id, show_id) select unnest(${players.map((p) => p.id)}::int[]), ${show!.id} returning id`;
+    const players =
+      await setup`insert into players (first_name, handedness) select 'Bench ' || g, 'RIGHT' from generate_series(1, 200) g returning id`;
+    const games =
+      await setup`insert into games (player_id, show_id) select unnest(${players.map((p) => p.id)}::int[]), ${show!.id} returning id`;
     const gameIds = games.map((g) => g.id as number);
     await listener.listen(CHANNEL, () => received++);
-    const [settings] = await setup`select current_setting('fsync') as fsync, current_setting('synchronous_commit') as sync`;
+    const [settings] =
+      await setup`select current_setting('fsync') as fsync, current_setting('synchronous_commit') as sync`;
 
     const rows: BenchRow[] = [];
     const byKey = new Map<string, number>();

@@ -55,25 +55,38 @@ export function summarizeProfile(file: string, top = 12): ProfileSummary {
     total += dt;
     const pk = packageOf(f.url, f.functionName);
     pkg.set(pk, (pkg.get(pk) ?? 0) + dt);
-    const where = f.url ? `${f.url.replace(/.*node_modules\//, '').replace(/.*\/(src|workers)\//, '$1/')}:${f.lineNumber + 1}` : '';
+    const where = f.url
+      ? `${f.url.replace(/.*node_modules\//, '').replace(/.*\/(src|workers)\//, '$1/')}:${f.lineNumber + 1}`
+      : '';
     const fn = `${f.functionName || '(anonymous)'} ${where}`.trim();
     fns.set(fn, (fns.get(fn) ?? 0) + dt);
   }
   const rank = (m: Map<string, number>) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, t]) => ({ name, share: total ? t / total : 0 }));
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, t]) => ({ name, share: total ? t / total : 0 }));
   return { steadyMs: total / 1000, byPackage: rank(pkg), byFunction: rank(fns) };
 }
 
 /** The newest .cpuprofile in `dir`. */
 export function newestProfile(dir: string): string | null {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort();
   return files.length ? path.join(dir, files[files.length - 1]!) : null;
 }
 
 export function describeProfile(s: ProfileSummary, top = 8): string[] {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   return [
-    `server CPU profile, ${(s.steadyMs / 1000).toFixed(1)} s after start-up — by package: ${s.byPackage.slice(0, top).map((x) => `${x.name} ${pct(x.share)}`).join(', ')}`,
-    `server CPU profile — top functions (self): ${s.byFunction.slice(0, top).map((x) => `${x.name} ${pct(x.share)}`).join(', ')}`,
+    `server CPU profile, ${(s.steadyMs / 1000).toFixed(1)} s after start-up — by package: ${s.byPackage
+      .slice(0, top)
+      .map((x) => `${x.name} ${pct(x.share)}`)
+      .join(', ')}`,
+    `server CPU profile — top functions (self): ${s.byFunction
+      .slice(0, top)
+      .map((x) => `${x.name} ${pct(x.share)}`)
+      .join(', ')}`,
   ];
 }

@@ -42,7 +42,11 @@ export class GqlClient {
           path: '/graphql',
           method: 'POST',
           agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${c.token}` },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            authorization: `Bearer ${c.token}`,
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -45,16 +45,28 @@ async function graphqlLevels(rows: BenchRow[], notes: string[]): Promise<Map<num
         },
         chain: async (step, i) => {
           const input = {
-            firstName: `Bench${i}`, lastName: 'Player', handedness: i % 2 ? 'LEFT' : 'RIGHT', signedWaiver: true,
+            firstName: `Bench${i}`,
+            lastName: 'Player',
+            handedness: i % 2 ? 'LEFT' : 'RIGHT',
+            signedWaiver: true,
             mobileNumber: `+1 415 555 ${2000 + Math.floor(Math.random() * 1000)}`,
           };
-          const call = (op: string, query: string, variables: Record<string, unknown>, token: string): GqlCall => ({ op, query, variables, token });
+          const call = (op: string, query: string, variables: Record<string, unknown>, token: string): GqlCall => ({
+            op,
+            query,
+            variables,
+            token,
+          });
           const signed = await step(call('signUp', SIGN_UP, { input }, tablet));
           const id = signed.signUp.activeGame.id;
           await step(call('queueGame', move('queueGame'), { id }, tablet));
           await step(call('confirmGame', move('confirmGame'), { id }, tablet));
           await step(call('playGame', move('playGame'), { id }, vr));
-          const result = { score: Math.floor(Math.random() * 5000), distance: Math.floor(Math.random() * 500), homeruns: Math.floor(Math.random() * 20) };
+          const result = {
+            score: Math.floor(Math.random() * 5000),
+            distance: Math.floor(Math.random() * 500),
+            homeruns: Math.floor(Math.random() * 20),
+          };
           await step(call('completeGame', COMPLETE, { id, result }, vr));
         },
       });
@@ -87,17 +99,24 @@ async function graphqlLevels(rows: BenchRow[], notes: string[]): Promise<Map<num
       }
       row['chain p50/p99 ms'] = `${round(chain.p50)}/${round(chain.p99)}`;
       row.errors = result.samples.length - ok.length;
-      row['CPU server/pg/client %'] = `${pct(cpu.server, result.seconds)}/${pct(cpu.pg, result.seconds)}/${pct(cpu.client, result.seconds)}`;
+      row['CPU server/pg/client %'] =
+        `${pct(cpu.server, result.seconds)}/${pct(cpu.pg, result.seconds)}/${pct(cpu.client, result.seconds)}`;
       rows.push(row);
       for (const [msg, n] of result.errors) notes.push(`GraphQL ${clients} clients: ${n} × ${msg}`);
-      log(`GraphQL ${clients} clients: ${row['mutations/s']} mutations/s, p50 ${row['p50 ms']} ms, p99 ${row['p99 ms']} ms, ${row.errors} errors`);
+      log(
+        `GraphQL ${clients} clients: ${row['mutations/s']} mutations/s, p50 ${row['p50 ms']} ms, p99 ${row['p99 ms']} ms, ${row.errors} errors`,
+      );
     }
   } finally {
     await server.stop();
   }
   if (cpuProfDir) {
     const file = newestProfile(cpuProfDir);
-    if (file) notes.push(...describeProfile(summarizeProfile(file)), `profile file: ${path.basename(file)} (all levels together)`);
+    if (file)
+      notes.push(
+        ...describeProfile(summarizeProfile(file)),
+        `profile file: ${path.basename(file)} (all levels together)`,
+      );
   }
   return byLevel;
 }
@@ -129,7 +148,14 @@ async function pgbenchLevels(rows: BenchRow[], notes: string[]): Promise<Map<num
       const chain = summarize(r.runMs);
       const mps = r.tps * OPS.length;
       byLevel.set(clients, mps);
-      const row: BenchRow = { name: `pgbench ${clients} clients`, 'mutations/s': round(mps), 'chains/s': round(r.tps), 'ours/pgbench': null, 'p50 ms': null, 'p99 ms': null };
+      const row: BenchRow = {
+        name: `pgbench ${clients} clients`,
+        'mutations/s': round(mps),
+        'chains/s': round(r.tps),
+        'ours/pgbench': null,
+        'p50 ms': null,
+        'p99 ms': null,
+      };
       transactionAverages(r.statements).forEach((ms, i) => {
         if (OPS[i]) row[`${OPS[i]} p50/p99`] = `avg ${round(ms, 1)}`;
       });
@@ -138,7 +164,9 @@ async function pgbenchLevels(rows: BenchRow[], notes: string[]): Promise<Map<num
       row['CPU server/pg/client %'] = `-/${pct(pgCpu, pgWall)}/-`;
       rows.push(row);
       notes.push(`pgbench ${clients} clients: ${r.processed} chains in ${round(wall)} s wall (${r.version})`);
-      log(`pgbench ${clients} clients: ${round(mps)} mutations/s (${round(r.tps)} chains/s), chain p99 ${round(chain.p99)} ms`);
+      log(
+        `pgbench ${clients} clients: ${round(mps)} mutations/s (${round(r.tps)} chains/s), chain p99 ${round(chain.p99)} ms`,
+      );
     }
   } finally {
     await db.drop();
@@ -154,16 +182,22 @@ const run: BenchModule = async () => {
   for (const row of rows) {
     const clients = Number(/(\d+) clients/.exec(row.name)?.[1]);
     const base = sql.get(clients);
-    if (row.name.startsWith('GraphQL') && base) row['ours/pgbench'] = `${Math.round((ours.get(clients)!.mps / base) * 100)}%`;
+    if (row.name.startsWith('GraphQL') && base)
+      row['ours/pgbench'] = `${Math.round((ours.get(clients)!.mps / base) * 100)}%`;
   }
   const goals: string[] = [];
   const at16 = ours.get(GOAL_CLIENTS);
   const sql16 = sql.get(GOAL_CLIENTS);
   if (at16 && sql16) {
     const ratio = at16.mps / sql16;
-    goals.push(`throughput ≥ 40% of pgbench at ${GOAL_CLIENTS} clients: ${ratio >= 0.4 ? 'met' : 'NOT met'} (${Math.round(ratio * 100)}%: ${round(at16.mps)} vs ${round(sql16)} mutations/s)`);
+    goals.push(
+      `throughput ≥ 40% of pgbench at ${GOAL_CLIENTS} clients: ${ratio >= 0.4 ? 'met' : 'NOT met'} (${Math.round(ratio * 100)}%: ${round(at16.mps)} vs ${round(sql16)} mutations/s)`,
+    );
   }
-  if (at16) goals.push(`p99 < 20 ms at ${GOAL_CLIENTS} clients: ${at16.p99 < 20 ? 'met' : 'NOT met'} (${round(at16.p99, 2)} ms)`);
+  if (at16)
+    goals.push(
+      `p99 < 20 ms at ${GOAL_CLIENTS} clients: ${at16.p99 < 20 ? 'met' : 'NOT met'} (${round(at16.p99, 2)} ms)`,
+    );
   notes.unshift(
     `closed loop: each client runs the chain back to back; ${WARMUP_S} s warm-up then ${DURATION_S} s measured per level; mutations/s counts successful mutations, chains/s successful completeGames; chain latency is over chains that started and ended inside the window`,
     'server: `src/main.ts api` in its own process (NODE_ENV=production, LOG_LEVEL=warn, recall enabled: completeGame auto-recalls when the show’s recall lock is free), its own database; jobs pile up in pg-boss (no worker)',

@@ -10,7 +10,9 @@ export function findPgbench(): string | null {
   if (process.env.PGBENCH) return existsSync(process.env.PGBENCH) ? process.env.PGBENCH : null;
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return null;
-  const versions = readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(base)
+    .filter((v) => /^\d+$/.test(v))
+    .sort((a, b) => Number(b) - Number(a));
   for (const v of versions) {
     const bin = path.join(base, v, 'bin', 'pgbench');
     if (existsSync(bin)) return bin;
@@ -42,21 +44,49 @@ export async function runPgbench(o: PgbenchOptions): Promise<PgbenchResult> {
   const u = new URL(o.url);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mlb-pgbench-'));
   const args = [
-    '-n', '-r', '-M', 'prepared', '-c', String(o.clients), '-j', String(Math.min(o.threads, o.clients)), '-T', String(o.seconds),
-    '-f', o.script, '-l', `--log-prefix=${path.join(dir, 'tx')}`,
-    '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username), u.pathname.slice(1),
+    '-n',
+    '-r',
+    '-M',
+    'prepared',
+    '-c',
+    String(o.clients),
+    '-j',
+    String(Math.min(o.threads, o.clients)),
+    '-T',
+    String(o.seconds),
+    '-f',
+    o.script,
+    '-l',
+    `--log-prefix=${path.join(dir, 'tx')}`,
+    '-h',
+    u.hostname,
+    '-p',
+    u.port || '5432',
+    '-U',
+    decodeURIComponent(u.username),
+    u.pathname.slice(1),
   ];
   try {
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(o.bin, args, { env: { PATH: process.env.PATH ?? '', PGPASSWORD: decodeURIComponent(u.password), PGAPPNAME: 'mlb-bench-pgbench' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      child.once('error', reject);
-      child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    });
-    if (code !== 0) throw new Error(`pgbench exited with ${code}: ${(stderr || stdout).trim().split('\n').slice(-3).join(' | ')}`);
+    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+      (resolve, reject) => {
+        const child = spawn(o.bin, args, {
+          env: {
+            PATH: process.env.PATH ?? '',
+            PGPASSWORD: decodeURIComponent(u.password),
+            PGAPPNAME: 'mlb-bench-pgbench',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+        child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+        child.once('error', reject);
+        child.once('exit', (code) => resolve({ code, stdout, stderr }));
+      },
+    );
+    if (code !== 0)
+      throw new Error(`pgbench exited with ${code}: ${(stderr || stdout).trim().split('\n').slice(-3).join(' | ')}`);
     const num = (re: RegExp) => Number(re.exec(stdout)?.[1] ?? NaN);
     const statements: PgbenchResult['statements'] = [];
     const at = stdout.indexOf('statement latencies');

@@ -37,7 +37,8 @@ function available(): string[] {
 /** Child mode: run one section and write its result as JSON to `out`. */
 async function runChild(name: string, out: string): Promise<void> {
   const mod = (await import(pathToFileURL(path.join(BENCH_DIR, `${name}.bench.ts`)).href)) as { default?: BenchModule };
-  if (typeof mod.default !== 'function') throw new Error(`bench/${name}.bench.ts does not default-export a BenchModule`);
+  if (typeof mod.default !== 'function')
+    throw new Error(`bench/${name}.bench.ts does not default-export a BenchModule`);
   const section = await mod.default();
   if (!section || !Array.isArray(section.rows)) throw new Error(`bench/${name}.bench.ts returned no section`);
   writeFileSync(out, JSON.stringify(section));
@@ -78,8 +79,20 @@ function runSection(name: string, env: NodeJS.ProcessEnv): Promise<SectionResult
       rmSync(tmp, { recursive: true, force: true });
       if (section && code === 0) return resolve({ name, ok: true, seconds, section });
       const reason = /\[bench\] \S+ failed: (.*)/.exec(stderrTail)?.[1]?.trim();
-      const error = timedOut ? `timed out after ${SECTION_TIMEOUT_MS / 1000} s` : reason ?? `exited with ${signal ?? `code ${code}`}`;
-      resolve({ name, ok: false, seconds, error, section: { title: section?.title ?? name, rows: [{ name: 'FAILED', error }, ...(section?.rows ?? [])], notes: section?.notes } });
+      const error = timedOut
+        ? `timed out after ${SECTION_TIMEOUT_MS / 1000} s`
+        : (reason ?? `exited with ${signal ?? `code ${code}`}`);
+      resolve({
+        name,
+        ok: false,
+        seconds,
+        error,
+        section: {
+          title: section?.title ?? name,
+          rows: [{ name: 'FAILED', error }, ...(section?.rows ?? [])],
+          notes: section?.notes,
+        },
+      });
     });
   });
 }
@@ -123,7 +136,11 @@ async function holdMachine(): Promise<void> {
 
 function gitSha(): string | null {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return null;
   }
@@ -144,8 +161,16 @@ async function main(): Promise<number> {
   }
   await holdMachine();
   const startedAt = new Date();
-  const host = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg() };
-  log(`sections: ${names.join(', ')} — ${host.cpus} CPUs, load average ${host.loadAverage.map((l) => l.toFixed(2)).join(' ')}`);
+  const host = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? null,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    loadAverage: os.loadavg(),
+  };
+  log(
+    `sections: ${names.join(', ')} — ${host.cpus} CPUs, load average ${host.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
+  );
 
   // One Postgres for the whole run; every section makes databases of its own on it.
   const pg = await benchPostgres();
@@ -155,14 +180,20 @@ async function main(): Promise<number> {
       void stopBenchPostgres().finally(() => process.exit(130));
     });
   }
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: pg.adminUrl, ...(pg.dataDir ? { BENCH_PG_DATA_DIR: pg.dataDir } : {}) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: pg.adminUrl,
+    ...(pg.dataDir ? { BENCH_PG_DATA_DIR: pg.dataDir } : {}),
+  };
   const results: SectionResult[] = [];
   try {
     for (const name of names) {
       log(`▶ ${name}`);
       const result = await runSection(name, env);
       results.push(result);
-      log(`${result.ok ? '✓' : '✗'} ${name} in ${result.seconds.toFixed(1)} s${result.error ? `: ${result.error}` : ''}`);
+      log(
+        `${result.ok ? '✓' : '✗'} ${name} in ${result.seconds.toFixed(1)} s${result.error ? `: ${result.error}` : ''}`,
+      );
       console.log(`\n${formatTable(result.section)}\n`);
     }
   } finally {
@@ -170,7 +201,14 @@ async function main(): Promise<number> {
   }
 
   const finishedAt = new Date();
-  const report = { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), git: gitSha(), host, postgres: pg.embedded ? 'embedded' : 'DATABASE_URL', sections: results };
+  const report = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    git: gitSha(),
+    host,
+    postgres: pg.embedded ? 'embedded' : 'DATABASE_URL',
+    sections: results,
+  };
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const jsonFile = path.join(RESULTS_DIR, `${stamp}.json`);
@@ -184,7 +222,9 @@ async function main(): Promise<number> {
   ].join('\n');
   writeFileSync(path.join(RESULTS_DIR, 'latest.md'), md);
   const failed = results.filter((r) => !r.ok);
-  log(`results: ${path.relative(ROOT, jsonFile)} and bench/results/latest.md; ${results.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.map((f) => f.name).join(', ')})` : ''}`);
+  log(
+    `results: ${path.relative(ROOT, jsonFile)} and bench/results/latest.md; ${results.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.map((f) => f.name).join(', ')})` : ''}`,
+  );
   return failed.length ? 1 : 0;
 }
 

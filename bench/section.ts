@@ -24,8 +24,16 @@ export function percentile(sorted: number[], p: number): number {
 
 export function formatTable(section: BenchSection): string {
   const cols = [...new Set(section.rows.flatMap((r) => Object.keys(r)))];
-  const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v ?? ''));
+  const cell = (v: unknown) =>
+    typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v ?? '');
   const lines = [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`];
   for (const r of section.rows) lines.push(`| ${cols.map((c) => cell(r[c])).join(' | ')} |`);
-  return [`### ${section.title}`, '', ...lines, '', ...(section.goals ?? []).map((g) => `- goal: ${g}`), ...(section.notes ?? []).map((n) => `- ${n}`)].join('\n');
+  return [
+    `### ${section.title}`,
+    '',
+    ...lines,
+    '',
+    ...(section.goals ?? []).map((g) => `- goal: ${g}`),
+    ...(section.notes ?? []).map((n) => `- ${n}`),
+  ].join('\n');
 }

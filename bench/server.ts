@@ -15,7 +15,11 @@ import { createLogger } from '../src/log.js';
 import { createDatabase, type ScratchDatabase } from '../src/db/admin.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const BENCH_PASSWORDS = { ADMIN: 'bench-admin-password', TABLET: 'bench-tablet-password', VR_GAME: 'bench-vrgame-password' } as const;
+export const BENCH_PASSWORDS = {
+  ADMIN: 'bench-admin-password',
+  TABLET: 'bench-tablet-password',
+  VR_GAME: 'bench-vrgame-password',
+} as const;
 const USERNAMES = { ADMIN: 'user', TABLET: 'mlbtablet', VR_GAME: 'mlbvrgame' } as const;
 export type BenchRole = keyof typeof BENCH_PASSWORDS;
 
@@ -34,7 +38,13 @@ let cluster: Promise<Cluster> | undefined;
 export function benchPostgres(): Promise<Cluster> {
   cluster ??= (async () => {
     // bench/run.ts starts the cluster once and hands it to each section as DATABASE_URL.
-    if (process.env.DATABASE_URL) return { adminUrl: process.env.DATABASE_URL, embedded: false, dataDir: process.env.BENCH_PG_DATA_DIR, stop: async () => {} };
+    if (process.env.DATABASE_URL)
+      return {
+        adminUrl: process.env.DATABASE_URL,
+        embedded: false,
+        dataDir: process.env.BENCH_PG_DATA_DIR,
+        stop: async () => {},
+      };
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mlb-bench-pg-'));
     const started = Date.now();
     const pg = await startEmbeddedPostgres(dir, log);
@@ -119,7 +129,12 @@ export interface GqlResult<T = any> {
   errors?: Array<{ message: string; extensions?: Record<string, any> }>;
 }
 
-export async function gqlRequest<T = any>(url: string, query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>> {
+export async function gqlRequest<T = any>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  token?: string,
+): Promise<GqlResult<T>> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -204,7 +219,10 @@ export async function startBenchServer(opts: BenchServerOptions): Promise<BenchS
     gql,
     async token(r) {
       if (tokens.has(r)) return tokens.get(r)!;
-      const res = await gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, { u: USERNAMES[r], p: BENCH_PASSWORDS[r] });
+      const res = await gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, {
+        u: USERNAMES[r],
+        p: BENCH_PASSWORDS[r],
+      });
       if (!res.data?.login) throw new Error(`login as ${USERNAMES[r]} failed: ${JSON.stringify(res.errors)}`);
       tokens.set(r, res.data.login.token);
       return res.data.login.token;

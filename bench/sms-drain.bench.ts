@@ -20,12 +20,21 @@ const smsDrain: BenchModule = async () => {
   const boss = await startBoss({ url: database.url, log: createLogger('warn'), supervise: false, max: 4 });
   let worker: Awaited<ReturnType<typeof startBenchServer>> | undefined;
   try {
-    const [player] = await db.db.insert(players).values({ firstName: 'Bench', handedness: 'RIGHT', mobileNumber: '+14155550100' }).returning();
+    const [player] = await db.db
+      .insert(players)
+      .values({ firstName: 'Bench', handedness: 'RIGHT', mobileNumber: '+14155550100' })
+      .returning();
     log(`queueing ${MESSAGES} messages`);
     for (let i = 0; i < MESSAGES; i += 500) {
       await db.db.transaction(async (tx) => {
         for (let j = i; j < Math.min(i + 500, MESSAGES); j++) {
-          await queueSms(tx, boss, { kind: 'recall', playerId: player!.id, to: '+14155550100', body: `Hi Bench, it is nearly your turn (${j})`, dedupeKey: `bench:${j}` });
+          await queueSms(tx, boss, {
+            kind: 'recall',
+            playerId: player!.id,
+            to: '+14155550100',
+            body: `Hi Bench, it is nearly your turn (${j})`,
+            dedupeKey: `bench:${j}`,
+          });
         }
       });
     }
@@ -35,18 +44,34 @@ const smsDrain: BenchModule = async () => {
     let sent = 0;
     while (sent < MESSAGES && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 200));
-      const [row] = (await db.db.execute(sql`select count(*)::int as n from messages where status = 'sent'`)) as unknown as Array<{ n: number }>;
+      const [row] = (await db.db.execute(
+        sql`select count(*)::int as n from messages where status = 'sent'`,
+      )) as unknown as Array<{ n: number }>;
       sent = row!.n;
     }
     // The database's own clock: from the first message sent to the last, worker start-up excluded.
-    const [span] = (await db.db.execute(sql`select count(*)::int as n, extract(epoch from max(updated_at) - min(updated_at))::float8 as seconds from messages where status = 'sent'`)) as unknown as Array<{ n: number; seconds: number }>;
+    const [span] = (await db.db.execute(
+      sql`select count(*)::int as n, extract(epoch from max(updated_at) - min(updated_at))::float8 as seconds from messages where status = 'sent'`,
+    )) as unknown as Array<{ n: number; seconds: number }>;
     const rate = span!.seconds > 0 ? (span!.n - 1) / span!.seconds : NaN;
-    const [attempts] = (await db.db.execute(sql`select max(attempts)::int as max from messages`)) as unknown as Array<{ max: number }>;
-    const rows: BenchRow[] = [{ name: 'one worker process, log sender', messages: span!.n, seconds: Math.round(span!.seconds * 100) / 100, 'messages/s': Math.round(rate), 'max attempts': attempts!.max }];
+    const [attempts] = (await db.db.execute(sql`select max(attempts)::int as max from messages`)) as unknown as Array<{
+      max: number;
+    }>;
+    const rows: BenchRow[] = [
+      {
+        name: 'one worker process, log sender',
+        messages: span!.n,
+        seconds: Math.round(span!.seconds * 100) / 100,
+        'messages/s': Math.round(rate),
+        'max attempts': attempts!.max,
+      },
+    ];
     return {
       title: 'SMS outbox drain: jobs per second by one worker',
       rows,
-      goals: [`≥ ${GOAL_PER_SECOND} messages/s: ${rate >= GOAL_PER_SECOND ? 'met' : 'NOT met'} (${Math.round(rate)}/s)`],
+      goals: [
+        `≥ ${GOAL_PER_SECOND} messages/s: ${rate >= GOAL_PER_SECOND ? 'met' : 'NOT met'} (${Math.round(rate)}/s)`,
+      ],
       notes: [
         `${MESSAGES} messages queued through the outbox (row + pg-boss job) before the worker starts; each job re-reads and claims its row, "sends", and marks it sent.`,
         'Worker: batches of 20 jobs fetched per round trip, 2 fetch loops, jobs of a batch sent concurrently, per-job results.',

@@ -33,10 +33,17 @@ interface Client {
 /** The subscriber process, with a file-descriptor limit raised for 10,000 sockets. */
 function startClient(): Promise<Client> {
   const script = path.join(ROOT, 'bench', 'subscribers.client.ts');
-  const child = spawn('sh', ['-c', `ulimit -n 65536 2>/dev/null || ulimit -n $(ulimit -Hn); exec "${process.execPath}" --import tsx "${script}"`], {
-    cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = spawn(
+    'sh',
+    [
+      '-c',
+      `ulimit -n 65536 2>/dev/null || ulimit -n $(ulimit -Hn); exec "${process.execPath}" --import tsx "${script}"`,
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   return wrap(child);
 }
 
@@ -76,15 +83,25 @@ function memory(pid: number): { rssMb: number; peakMb: number } {
 /** Event-loop delay since the last scrape (prom-client's monitorEventLoopDelay, reset per scrape). */
 async function eventLoop(server: BenchServer): Promise<{ p99: number; max: number }> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
-  const v = (name: string) => Number(new RegExp(`^mlb_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  const v = (name: string) =>
+    Number(new RegExp(`^mlb_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
   return { p99: v('p99'), max: v('max') };
 }
 
 function summarize(all: number[]) {
   const lost = all.filter((x) => !Number.isFinite(x)).length;
   // A NOTIFY can beat the HTTP response to the driver; such deliveries count as 0 ms.
-  const sorted = all.filter(Number.isFinite).map((x) => Math.max(0, x)).sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN, lost };
+  const sorted = all
+    .filter(Number.isFinite)
+    .map((x) => Math.max(0, x))
+    .sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+    lost,
+  };
 }
 
 async function measure(client: Client, trigger: (k: number) => Promise<void>): Promise<number[]> {
@@ -109,8 +126,11 @@ const subscribersBench: BenchModule = async () => {
     const showId = (await server.gql(`{ currentShow { id } }`)).data.currentShow.id as string;
     const gameIds: string[] = [];
     for (let i = 0; i < MUTATIONS; i++) {
-      const r = await server.gql(`mutation($i: SignUpInput!) { signUp(input: $i) { activeGame { id } } }`,
-        { i: { firstName: `Fan${i}`, lastName: 'Bench', handedness: 'RIGHT', team: i % 2 ? 'Red Sox' : 'Blue Jays' } }, tablet);
+      const r = await server.gql(
+        `mutation($i: SignUpInput!) { signUp(input: $i) { activeGame { id } } }`,
+        { i: { firstName: `Fan${i}`, lastName: 'Bench', handedness: 'RIGHT', team: i % 2 ? 'Red Sox' : 'Blue Jays' } },
+        tablet,
+      );
       gameIds.push(r.data.signUp.activeGame.id);
     }
     const mutate = async (name: string, id: string) => {
@@ -123,7 +143,14 @@ const subscribersBench: BenchModule = async () => {
       const before = memory(server.pid);
       const client = await startClient();
       const t0 = Date.now();
-      client.child.send({ cmd: 'connect', url: `${server.url.replace('http', 'ws')}/graphql`, n, protocol: 'graphql', query: BOARD, variables: { s: showId } });
+      client.child.send({
+        cmd: 'connect',
+        url: `${server.url.replace('http', 'ws')}/graphql`,
+        n,
+        protocol: 'graphql',
+        query: BOARD,
+        variables: { s: showId },
+      });
       await client.next((m) => m.ready, 300_000);
       const connectS = (Date.now() - t0) / 1000;
       const idle = memory(server.pid);
@@ -138,36 +165,71 @@ const subscribersBench: BenchModule = async () => {
       const mem = memory(server.pid);
       const s = summarize(lat);
       rows.push({
-        name: `graphql-ws, ${n} subscribers`, 'p50 ms': r1(s.p50), 'p95 ms': r1(s.p95), 'p99 ms': r1(s.p99), 'max ms': r1(s.max), lost: s.lost,
-        'server CPU %': Math.round((cpu / wallS) * 100), 'RSS before MB': Math.round(before.rssMb), 'RSS MB': Math.round(mem.rssMb), 'peak RSS MB': Math.round(mem.peakMb),
-        'loop p99 ms': r1(loop.p99), 'loop max ms': r1(loop.max), 'connect s': r1(connectS),
+        name: `graphql-ws, ${n} subscribers`,
+        'p50 ms': r1(s.p50),
+        'p95 ms': r1(s.p95),
+        'p99 ms': r1(s.p99),
+        'max ms': r1(s.max),
+        lost: s.lost,
+        'server CPU %': Math.round((cpu / wallS) * 100),
+        'RSS before MB': Math.round(before.rssMb),
+        'RSS MB': Math.round(mem.rssMb),
+        'peak RSS MB': Math.round(mem.peakMb),
+        'loop p99 ms': r1(loop.p99),
+        'loop max ms': r1(loop.max),
+        'connect s': r1(connectS),
       });
-      if (n === 1000) goals.push(`1,000 subscribers p99 < 100 ms: ${s.p99 < 100 ? 'met' : 'NOT met'} (${r1(s.p99)} ms)`);
+      if (n === 1000)
+        goals.push(`1,000 subscribers p99 < 100 ms: ${s.p99 < 100 ? 'met' : 'NOT met'} (${r1(s.p99)} ms)`);
       if (n === 10000) {
         goals.push(`10,000 subscribers p95 < 500 ms: ${s.p95 < 500 ? 'met' : 'NOT met'} (${r1(s.p95)} ms)`);
-        goals.push(`server RSS < 500 MB at 10,000: ${mem.peakMb < 500 ? 'met' : 'NOT met'} (peak ${Math.round(mem.peakMb)} MB, idle-connected ${Math.round(idle.rssMb)} MB)`);
+        goals.push(
+          `server RSS < 500 MB at 10,000: ${mem.peakMb < 500 ? 'met' : 'NOT met'} (peak ${Math.round(mem.peakMb)} MB, idle-connected ${Math.round(idle.rssMb)} MB)`,
+        );
       }
       client.child.send({ cmd: 'close' });
       for (const id of gameIds) await mutate('cancelGame', id).catch(() => {});
       // Fresh NEW games for the next level (cancelled ones cannot be queued again).
       for (let i = 0; i < MUTATIONS; i++) {
-        const r = await server.gql(`mutation($i: SignUpInput!) { signUp(input: $i) { activeGame { id } } }`,
-          { i: { firstName: `Fan${n}x${i}`, lastName: 'Bench', handedness: 'LEFT', team: i % 2 ? 'Red Sox' : 'Blue Jays' } }, tablet);
+        const r = await server.gql(
+          `mutation($i: SignUpInput!) { signUp(input: $i) { activeGame { id } } }`,
+          {
+            i: {
+              firstName: `Fan${n}x${i}`,
+              lastName: 'Bench',
+              handedness: 'LEFT',
+              team: i % 2 ? 'Red Sox' : 'Blue Jays',
+            },
+          },
+          tablet,
+        );
         gameIds[i] = r.data.signUp.activeGame.id;
       }
       // Same JSON for the baseline: the board's snapshot with a full queue.
       for (const id of gameIds) await mutate('queueGame', id);
-      const snapshot = await server.gql(BOARD.replace('subscription Board($s: ID) {\n  queueChanged(showId: $s)', 'query Board($s: ID) {\n  queue(showId: $s)'), { s: showId });
+      const snapshot = await server.gql(
+        BOARD.replace(
+          'subscription Board($s: ID) {\n  queueChanged(showId: $s)',
+          'query Board($s: ID) {\n  queue(showId: $s)',
+        ),
+        { s: showId },
+      );
       const json = JSON.stringify({ id: '1', type: 'next', payload: { data: { queueChanged: snapshot.data.queue } } });
       for (const id of gameIds) await mutate('cancelGame', id);
       for (let i = 0; i < MUTATIONS; i++) {
-        const r = await server.gql(`mutation($i: SignUpInput!) { signUp(input: $i) { activeGame { id } } }`,
-          { i: { firstName: `Fan${n}y${i}`, lastName: 'Bench', handedness: 'LEFT' } }, tablet);
+        const r = await server.gql(
+          `mutation($i: SignUpInput!) { signUp(input: $i) { activeGame { id } } }`,
+          { i: { firstName: `Fan${n}y${i}`, lastName: 'Bench', handedness: 'LEFT' } },
+          tablet,
+        );
         gameIds[i] = r.data.signUp.activeGame.id;
       }
 
       log(`${n} bare ws sockets (baseline, ${json.length} B per message)`);
-      const bare = fork(path.join(ROOT, 'bench', 'subscribers.broadcast.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const bare = fork(path.join(ROOT, 'bench', 'subscribers.broadcast.ts'), [], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
       const port = await new Promise<number>((resolve) => bare.once('message', (m: any) => resolve(m.port)));
       bare.send({ cmd: 'payload', json });
       const bclient = await startClient();
@@ -179,15 +241,29 @@ const subscribersBench: BenchModule = async () => {
       const bs = summarize(blat);
       const bmem = memory(bare.pid!);
       rows.push({
-        name: `bare ws, ${n} sockets`, 'p50 ms': r1(bs.p50), 'p95 ms': r1(bs.p95), 'p99 ms': r1(bs.p99), 'max ms': r1(bs.max), lost: bs.lost,
-        'server CPU %': Math.round(((processCpuSeconds(bare.pid!) - bcpu0) / ((now() - bw0) / 1000)) * 100), 'RSS MB': Math.round(bmem.rssMb), 'peak RSS MB': Math.round(bmem.peakMb),
+        name: `bare ws, ${n} sockets`,
+        'p50 ms': r1(bs.p50),
+        'p95 ms': r1(bs.p95),
+        'p99 ms': r1(bs.p99),
+        'max ms': r1(bs.max),
+        lost: bs.lost,
+        'server CPU %': Math.round(((processCpuSeconds(bare.pid!) - bcpu0) / ((now() - bw0) / 1000)) * 100),
+        'RSS MB': Math.round(bmem.rssMb),
+        'peak RSS MB': Math.round(bmem.peakMb),
       });
       bclient.child.send({ cmd: 'close' });
       bare.send({ cmd: 'close' });
-      if (n === LEVELS.at(-1)) notes.push(`Message size ${json.length} bytes (the board's query, ${MUTATIONS} players waiting); one mutation at a time, ${GAP_MS} ms after the previous one was delivered everywhere.`);
+      if (n === LEVELS.at(-1))
+        notes.push(
+          `Message size ${json.length} bytes (the board's query, ${MUTATIONS} players waiting); one mutation at a time, ${GAP_MS} ms after the previous one was delivered everywhere.`,
+        );
     }
-    notes.push('Latency: from the driver receiving the mutation response to each socket receiving its message (both processes read the same clock); the server, the subscriber process and Postgres share the machine.');
-    notes.push("Event-loop delay: the server's monitorEventLoopDelay (via /metrics) over the measured phase; CPU: server process time / wall time.");
+    notes.push(
+      'Latency: from the driver receiving the mutation response to each socket receiving its message (both processes read the same clock); the server, the subscriber process and Postgres share the machine.',
+    );
+    notes.push(
+      "Event-loop delay: the server's monitorEventLoopDelay (via /metrics) over the measured phase; CPU: server process time / wall time.",
+    );
     return { title: 'Live fan-out: queueChanged subscribers over graphql-ws', rows, goals, notes };
   } finally {
     await server.stop();

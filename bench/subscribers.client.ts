@@ -5,7 +5,14 @@
 import WebSocket from 'ws';
 
 type Cmd =
-  | { cmd: 'connect'; url: string; n: number; protocol: 'graphql' | 'bare'; query?: string; variables?: Record<string, unknown> }
+  | {
+      cmd: 'connect';
+      url: string;
+      n: number;
+      protocol: 'graphql' | 'bare';
+      query?: string;
+      variables?: Record<string, unknown>;
+    }
   | { cmd: 'expect'; j: number; t0: number }
   | { cmd: 'close' };
 
@@ -78,13 +85,20 @@ process.on('message', (m: Cmd) => {
   if (m.cmd === 'connect') void connect(m);
   else if (m.cmd === 'expect') {
     waits.set(m.j, { t0: m.t0 });
-    timeouts.set(m.j, setTimeout(() => {
-      // Report what arrived; missing deliveries count as NaN (lost).
-      const w = waits.get(m.j);
-      if (!w) return;
-      waits.delete(m.j);
-      send({ done: m.j, latencies: Array.from(arrivals[m.j] ?? new Float64Array(n).fill(NaN), (t) => t - w.t0), timedOut: true });
-    }, 15_000));
+    timeouts.set(
+      m.j,
+      setTimeout(() => {
+        // Report what arrived; missing deliveries count as NaN (lost).
+        const w = waits.get(m.j);
+        if (!w) return;
+        waits.delete(m.j);
+        send({
+          done: m.j,
+          latencies: Array.from(arrivals[m.j] ?? new Float64Array(n).fill(NaN), (t) => t - w.t0),
+          timedOut: true,
+        });
+      }, 15_000),
+    );
     check(m.j);
   } else if (m.cmd === 'close') {
     for (const ws of sockets) ws.terminate();

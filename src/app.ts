@@ -31,7 +31,14 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function startApp({ config, api = true, worker = true, log = createLogger(config.logLevel), now = () => new Date(), onQuery }: AppOptions): Promise<App> {
+export async function startApp({
+  config,
+  api = true,
+  worker = true,
+  log = createLogger(config.logLevel),
+  now = () => new Date(),
+  onQuery,
+}: AppOptions): Promise<App> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) {

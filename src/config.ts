@@ -13,13 +13,41 @@ export class ConfigError extends Error {
 
 /** Every setting the server understands, in the order the README documents them. */
 export const SETTING_NAMES = [
-  'NODE_ENV', 'SECRET_KEY', 'DATABASE_URL', 'NUC_DATABASE_URL', 'SENTRY_DSN',
-  'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'S3_BUCKET', 'S3_ENDPOINT',
-  'BITLY_TOKEN', 'BITLY_API_URL', 'TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'TWILIO_API_URL',
-  'PUBLIC_BASE_URL', 'PORT', 'HOST', 'TZ', 'RECALL_WINDOW_SIZE', 'RECALL_WINDOW_MINUTES',
-  'RECALL_INTERVAL_SECONDS', 'RECALL_DISABLE', 'ADMIN_PASSWORD', 'TABLET_PASSWORD', 'VR_GAME_PASSWORD',
-  'LOG_LEVEL', 'CORS_ORIGINS', 'DATA_DIR', 'PHONE_REGION', 'GIT_SHA',
-  'JOB_EXPIRE_SECONDS', 'JOB_RETRY_DELAY_MAX_SECONDS', 'JOB_MONITOR_SECONDS',
+  'NODE_ENV',
+  'SECRET_KEY',
+  'DATABASE_URL',
+  'NUC_DATABASE_URL',
+  'SENTRY_DSN',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_REGION',
+  'S3_BUCKET',
+  'S3_ENDPOINT',
+  'BITLY_TOKEN',
+  'BITLY_API_URL',
+  'TWILIO_ACCOUNT_SID',
+  'TWILIO_AUTH_TOKEN',
+  'TWILIO_FROM',
+  'TWILIO_API_URL',
+  'PUBLIC_BASE_URL',
+  'PORT',
+  'HOST',
+  'TZ',
+  'RECALL_WINDOW_SIZE',
+  'RECALL_WINDOW_MINUTES',
+  'RECALL_INTERVAL_SECONDS',
+  'RECALL_DISABLE',
+  'ADMIN_PASSWORD',
+  'TABLET_PASSWORD',
+  'VR_GAME_PASSWORD',
+  'LOG_LEVEL',
+  'CORS_ORIGINS',
+  'DATA_DIR',
+  'PHONE_REGION',
+  'GIT_SHA',
+  'JOB_EXPIRE_SECONDS',
+  'JOB_RETRY_DELAY_MAX_SECONDS',
+  'JOB_MONITOR_SECONDS',
 ] as const;
 type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -32,8 +60,7 @@ const dbUrl = z
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const int = (min: number, max: number, dflt: number) =>
-  z.coerce.number().int().min(min).max(max).default(dflt);
+const int = (min: number, max: number, dflt: number) => z.coerce.number().int().min(min).max(max).default(dflt);
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -66,7 +93,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CORS_ORIGINS: z.string().default(''),
   DATA_DIR: z.string().default('.data'),
-  PHONE_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code').default('US'),
+  PHONE_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter country code')
+    .default('US'),
   GIT_SHA: optionalText,
   JOB_EXPIRE_SECONDS: int(1, 3600, 60),
   JOB_RETRY_DELAY_MAX_SECONDS: int(0, 3600, 300),
@@ -166,9 +196,15 @@ export function loadConfig(opts: LoadOptions = {}): Config {
         }
       : undefined,
     bitly: s.BITLY_TOKEN ? { token: s.BITLY_TOKEN, apiUrl: s.BITLY_API_URL } : undefined,
-    twilio: twilioSet === 3
-      ? { accountSid: s.TWILIO_ACCOUNT_SID!, authToken: s.TWILIO_AUTH_TOKEN!, from: s.TWILIO_FROM!, apiUrl: s.TWILIO_API_URL }
-      : undefined,
+    twilio:
+      twilioSet === 3
+        ? {
+            accountSid: s.TWILIO_ACCOUNT_SID!,
+            authToken: s.TWILIO_AUTH_TOKEN!,
+            from: s.TWILIO_FROM!,
+            apiUrl: s.TWILIO_API_URL,
+          }
+        : undefined,
     publicBaseUrl: s.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     port: s.PORT,
     host: s.HOST,
@@ -181,7 +217,9 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     }),
     passwords: Object.freeze({ admin: s.ADMIN_PASSWORD, tablet: s.TABLET_PASSWORD, vrGame: s.VR_GAME_PASSWORD }),
     logLevel: s.LOG_LEVEL,
-    corsOrigins: s.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: s.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     dataDir: path.resolve(s.DATA_DIR),
     phoneRegion: s.PHONE_REGION,
     release: s.GIT_SHA,

@@ -45,7 +45,13 @@ export interface BossOptions {
   jobs?: JobSettings;
 }
 
-export async function startBoss({ url, log, supervise, max = 5, jobs = DEFAULT_JOB_SETTINGS }: BossOptions): Promise<PgBoss> {
+export async function startBoss({
+  url,
+  log,
+  supervise,
+  max = 5,
+  jobs = DEFAULT_JOB_SETTINGS,
+}: BossOptions): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString: url,
     schema: 'pgboss',
@@ -66,7 +72,11 @@ export async function startBoss({ url, log, supervise, max = 5, jobs = DEFAULT_J
     const existing = await boss.getQueue(name);
     const wanted = { ...options[name], notify: true } as Omit<Queue, 'name'>;
     if (!existing) await boss.createQueue(name, wanted);
-    else if (supervise && (existing.expireInSeconds !== wanted.expireInSeconds || (existing.retryDelayMax ?? null) !== (wanted.retryDelayMax ?? null))) {
+    else if (
+      supervise &&
+      (existing.expireInSeconds !== wanted.expireInSeconds ||
+        (existing.retryDelayMax ?? null) !== (wanted.retryDelayMax ?? null))
+    ) {
       // Workers own the queue settings: a changed setting applies on their next start.
       const { policy: _policy, retryDelayMax, ...rest } = wanted;
       await boss.updateQueue(name, { ...rest, retryDelayMax: retryDelayMax ?? null });

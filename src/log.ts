@@ -6,6 +6,9 @@ export function createLogger(level: string): Logger {
   return pino({
     level,
     base: { service: 'mlb-game-server' },
-    redact: { paths: ['*.password', '*.authorization', '*.mobileNumber', '*.email', 'req.headers.authorization'], remove: true },
+    redact: {
+      paths: ['*.password', '*.authorization', '*.mobileNumber', '*.email', 'req.headers.authorization'],
+      remove: true,
+    },
   });
 }

@@ -37,7 +37,10 @@ const stop = (signal: NodeJS.Signals) => {
     log.error('did not stop in time; exiting');
     process.exit(1);
   }, 25_000).unref();
-  app?.stop().then(() => process.exit(0), () => process.exit(1));
+  app?.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
 
@@ -45,7 +48,11 @@ app = await startApp({ config, log, api: role !== 'worker', worker: role !== 'ap
   log.fatal({ err }, 'could not start');
   process.exit(1);
 });
-if (stopping) await app.stop().then(() => process.exit(0), () => process.exit(1));
+if (stopping)
+  await app.stop().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 
 const base = config.publicBaseUrl ?? app.http?.url;
 if (app.generatedPasswords.length) {

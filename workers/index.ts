@@ -23,7 +23,9 @@ export async function startWorkers(deps: Deps): Promise<Workers> {
       const timeout = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS);
       });
-      const drained = Promise.all(QUEUES.map((name) => deps.boss.offWork(name, { wait: true }))).then(() => 'drained' as const);
+      const drained = Promise.all(QUEUES.map((name) => deps.boss.offWork(name, { wait: true }))).then(
+        () => 'drained' as const,
+      );
       const result = await Promise.race([drained, timeout]);
       clearTimeout(timer);
       if (result === 'timeout') deps.log.warn('workers did not finish in time; unfinished jobs will be retried');

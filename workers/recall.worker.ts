@@ -21,12 +21,16 @@ export async function runRecallJob(deps: Deps, data: unknown): Promise<number> {
 /** Handles `recall` jobs and enqueues one every RECALL_INTERVAL_SECONDS (deduplicated across worker processes). */
 export async function startRecallWorker(deps: Deps): Promise<void> {
   const { intervalSeconds, disable } = deps.config.recall;
-  await deps.boss.work('recall', { includeMetadata: true, pollingIntervalSeconds: Math.min(intervalSeconds, 2) }, async (jobs) => {
-    for (const job of jobs) {
-      const recalled = await runRecallJob(deps, job.data);
-      if (recalled > 0) deps.log.info({ job: job.id, queue: 'recall', recalled }, 'auto-recall recalled players');
-    }
-  });
+  await deps.boss.work(
+    'recall',
+    { includeMetadata: true, pollingIntervalSeconds: Math.min(intervalSeconds, 2) },
+    async (jobs) => {
+      for (const job of jobs) {
+        const recalled = await runRecallJob(deps, job.data);
+        if (recalled > 0) deps.log.info({ job: job.id, queue: 'recall', recalled }, 'auto-recall recalled players');
+      }
+    },
+  );
   if (disable) return;
   const tick = () => {
     deps.boss

@@ -71,7 +71,10 @@ export async function sendOneSms(deps: Deps, sender: SmsSender, job: JobWithMeta
       mlog.warn({ error, permanent: failure.permanent }, 'sms failed; not retrying');
       return 'failed';
     }
-    await db.update(messages).set({ error, updatedAt: sql`now()` }).where(eq(messages.id, messageId));
+    await db
+      .update(messages)
+      .set({ error, updatedAt: sql`now()` })
+      .where(eq(messages.id, messageId));
     mlog.warn({ error, retry: job.retryCount + 1, of: job.retryLimit }, 'sms send failed; will retry');
     throw failure;
   }

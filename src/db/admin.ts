@@ -19,7 +19,8 @@ async function onServer(adminUrl: string, statement: string): Promise<void> {
 
 /** Creates database `name` (a copy of `template` when given) on adminUrl's server. */
 export async function createDatabase(adminUrl: string, name: string, template?: string): Promise<ScratchDatabase> {
-  if (!/^\w+$/.test(name) || (template && !/^\w+$/.test(template))) throw new Error(`not a plain database name: ${name}`);
+  if (!/^\w+$/.test(name) || (template && !/^\w+$/.test(template)))
+    throw new Error(`not a plain database name: ${name}`);
   await onServer(adminUrl, `create database ${name}${template ? ` template ${template}` : ''}`);
   return {
     url: withDatabase(adminUrl, name),

@@ -31,7 +31,12 @@ export interface DatabaseOptions {
 
 function connect(url: string, max: number, onQuery?: (sql: string) => void) {
   // Notices (e.g. "relation already exists, skipping") are noise in our logs.
-  return postgres(url, { max, onnotice: () => {}, connection: { application_name: 'mlb-game-server' }, debug: onQuery ? (_c, query) => onQuery(query) : false });
+  return postgres(url, {
+    max,
+    onnotice: () => {},
+    connection: { application_name: 'mlb-game-server' },
+    debug: onQuery ? (_c, query) => onQuery(query) : false,
+  });
 }
 
 /**
@@ -45,7 +50,8 @@ function preparing<T extends object>(client: T): T {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (prop === 'unsafe') {
-        return (query: string, params?: unknown[], options?: object) => (value as Function).call(target, query, params, { ...options, prepare: true });
+        return (query: string, params?: unknown[], options?: object) =>
+          (value as Function).call(target, query, params, { ...options, prepare: true });
       }
       if (prop === 'begin' || prop === 'savepoint') {
         return (...args: unknown[]) => {

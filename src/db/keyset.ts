@@ -25,7 +25,10 @@ export function cursorKey(order: KeysetOrder): SQL<string | number> {
 /** Rows strictly after the cursor in the order's direction (a row comparison, so indexes apply). */
 export function afterCursor(order: KeysetOrder, raw: string | null | undefined): SQL | undefined {
   if (raw === null || raw === undefined) return undefined;
-  const { key: [value], id } = decodeCursor(raw, order.name, [order.kind]);
+  const {
+    key: [value],
+    id,
+  } = decodeCursor(raw, order.name, [order.kind]);
   const typed = order.kind === 'timestamp' ? sql`${value}::timestamptz` : sql`${value}::int`;
   return order.dir === 'asc'
     ? sql`(${order.key}, ${order.id}) > (${typed}, ${id})`
@@ -38,7 +41,13 @@ export function orderByKeyset(order: KeysetOrder): SQL[] {
 }
 
 /** Turns `size + 1` fetched rows into a page: the extra row only tells that there is a next page. */
-export function toPage<R, T>(order: KeysetOrder, rows: R[], size: number, totalCount: number, pick: (row: R) => { node: T; id: number; key: KeyValue }): Page<T> {
+export function toPage<R, T>(
+  order: KeysetOrder,
+  rows: R[],
+  size: number,
+  totalCount: number,
+  pick: (row: R) => { node: T; id: number; key: KeyValue },
+): Page<T> {
   const edges = rows.slice(0, size).map((row) => {
     const { node, id, key } = pick(row);
     return { node, cursor: encodeCursor({ order: order.name, key: [key], id }) };

@@ -1,6 +1,16 @@
 import { sql } from 'drizzle-orm';
 import {
-  bigserial, boolean, date, index, integer, pgEnum, pgTable, serial, text, timestamp, uniqueIndex,
+  bigserial,
+  boolean,
+  date,
+  index,
+  integer,
+  pgEnum,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -10,7 +20,13 @@ const tstz = (name: string) => timestamp(name, { withTimezone: true });
 export const roleEnum = pgEnum('role', ['ADMIN', 'STAFF', 'TABLET', 'VR_GAME']);
 export const handednessEnum = pgEnum('handedness', ['LEFT', 'RIGHT']);
 export const gameStateEnum = pgEnum('game_state', [
-  'NEW', 'QUEUED', 'RECALLED', 'CONFIRMED', 'PLAYING', 'COMPLETED', 'CANCELLED',
+  'NEW',
+  'QUEUED',
+  'RECALLED',
+  'CONFIRMED',
+  'PLAYING',
+  'COMPLETED',
+  'CANCELLED',
 ]);
 export const messageKindEnum = pgEnum('message_kind', ['welcome', 'recall', 'souvenir']);
 export const messageStatusEnum = pgEnum('message_status', ['queued', 'sent', 'delivered', 'failed']);
@@ -23,16 +39,20 @@ export const accounts = pgTable('accounts', {
   createdAt: createdAt(),
 });
 
-export const shows = pgTable('shows', {
-  id: serial('id').primaryKey(),
-  name: text('name').notNull(),
-  date: date('date', { mode: 'string' }).notNull(),
-  welcomeMessage: text('welcome_message').notNull(),
-  recallMessage: text('recall_message').notNull(),
-  souvenirMessage: text('souvenir_message').notNull(),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [index('shows_current_idx').on(t.date, t.id)]);
+export const shows = pgTable(
+  'shows',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    date: date('date', { mode: 'string' }).notNull(),
+    welcomeMessage: text('welcome_message').notNull(),
+    recallMessage: text('recall_message').notNull(),
+    souvenirMessage: text('souvenir_message').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('shows_current_idx').on(t.date, t.id)],
+);
 
 export const teams = pgTable('teams', {
   id: serial('id').primaryKey(),
@@ -41,84 +61,114 @@ export const teams = pgTable('teams', {
   createdAt: createdAt(),
 });
 
-export const players = pgTable('players', {
-  id: serial('id').primaryKey(),
-  firstName: text('first_name').notNull(),
-  lastName: text('last_name'),
-  mobileNumber: text('mobile_number'),
-  email: text('email'),
-  teamId: integer('team_id').references(() => teams.id),
-  handedness: handednessEnum('handedness').notNull(),
-  signedWaiver: boolean('signed_waiver').notNull().default(false),
-  isFinalist: boolean('is_finalist').notNull().default(false),
-  profileId: text('profile_id'),
-  /** Storage key of the uploaded photo, already scaled and toned for the souvenir. */
-  photoKey: text('photo_key'),
-  photoUrl: text('photo_url'),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [index('players_team_idx').on(t.teamId), index('players_created_idx').on(t.createdAt, t.id)]);
+export const players = pgTable(
+  'players',
+  {
+    id: serial('id').primaryKey(),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name'),
+    mobileNumber: text('mobile_number'),
+    email: text('email'),
+    teamId: integer('team_id').references(() => teams.id),
+    handedness: handednessEnum('handedness').notNull(),
+    signedWaiver: boolean('signed_waiver').notNull().default(false),
+    isFinalist: boolean('is_finalist').notNull().default(false),
+    profileId: text('profile_id'),
+    /** Storage key of the uploaded photo, already scaled and toned for the souvenir. */
+    photoKey: text('photo_key'),
+    photoUrl: text('photo_url'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('players_team_idx').on(t.teamId), index('players_created_idx').on(t.createdAt, t.id)],
+);
 
-export const games = pgTable('games', {
-  id: serial('id').primaryKey(),
-  playerId: integer('player_id').notNull().references(() => players.id),
-  showId: integer('show_id').notNull().references(() => shows.id),
-  state: gameStateEnum('state').notNull().default('NEW'),
-  score: integer('score').notNull().default(0),
-  distance: integer('distance').notNull().default(0),
-  homeruns: integer('homeruns').notNull().default(0),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-  queuedAt: tstz('queued_at'),
-  recalledAt: tstz('recalled_at'),
-  recallCount: integer('recall_count').notNull().default(0),
-  confirmedAt: tstz('confirmed_at'),
-  playingAt: tstz('playing_at'),
-  completedAt: tstz('completed_at'),
-  cancelledAt: tstz('cancelled_at'),
-  souvenirKey: text('souvenir_key'),
-  souvenirUrl: text('souvenir_url'),
-}, (t) => [
-  index('games_show_state_idx').on(t.showId, t.state, t.queuedAt, t.id),
-  index('games_player_idx').on(t.playerId, t.id),
-  index('games_created_idx').on(t.createdAt, t.id),
-  index('games_updated_idx').on(t.updatedAt, t.id),
-  index('games_score_idx').on(t.score, t.id),
-  // The queue's wait estimate reads a show's latest completed games; without this it sorts the whole history.
-  index('games_show_completed_idx').on(t.showId, t.completedAt, t.id).where(sql`${t.state} = 'COMPLETED'`),
-]);
+export const games = pgTable(
+  'games',
+  {
+    id: serial('id').primaryKey(),
+    playerId: integer('player_id')
+      .notNull()
+      .references(() => players.id),
+    showId: integer('show_id')
+      .notNull()
+      .references(() => shows.id),
+    state: gameStateEnum('state').notNull().default('NEW'),
+    score: integer('score').notNull().default(0),
+    distance: integer('distance').notNull().default(0),
+    homeruns: integer('homeruns').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    queuedAt: tstz('queued_at'),
+    recalledAt: tstz('recalled_at'),
+    recallCount: integer('recall_count').notNull().default(0),
+    confirmedAt: tstz('confirmed_at'),
+    playingAt: tstz('playing_at'),
+    completedAt: tstz('completed_at'),
+    cancelledAt: tstz('cancelled_at'),
+    souvenirKey: text('souvenir_key'),
+    souvenirUrl: text('souvenir_url'),
+  },
+  (t) => [
+    index('games_show_state_idx').on(t.showId, t.state, t.queuedAt, t.id),
+    index('games_player_idx').on(t.playerId, t.id),
+    index('games_created_idx').on(t.createdAt, t.id),
+    index('games_updated_idx').on(t.updatedAt, t.id),
+    index('games_score_idx').on(t.score, t.id),
+    // The queue's wait estimate reads a show's latest completed games; without this it sorts the whole history.
+    index('games_show_completed_idx')
+      .on(t.showId, t.completedAt, t.id)
+      .where(sql`${t.state} = 'COMPLETED'`),
+  ],
+);
 
 /** Append-only history of every transition; its id is also the show's queue version. */
-export const gameEvents = pgTable('game_events', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  gameId: integer('game_id').notNull().references(() => games.id),
-  showId: integer('show_id').notNull().references(() => shows.id),
-  fromState: gameStateEnum('from_state'),
-  toState: gameStateEnum('to_state').notNull(),
-  actor: text('actor'),
-  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('game_events_game_idx').on(t.gameId, t.id), index('game_events_show_idx').on(t.showId, t.id)]);
+export const gameEvents = pgTable(
+  'game_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    gameId: integer('game_id')
+      .notNull()
+      .references(() => games.id),
+    showId: integer('show_id')
+      .notNull()
+      .references(() => shows.id),
+    fromState: gameStateEnum('from_state'),
+    toState: gameStateEnum('to_state').notNull(),
+    actor: text('actor'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('game_events_game_idx').on(t.gameId, t.id), index('game_events_show_idx').on(t.showId, t.id)],
+);
 
 /** One row per SMS the system decided to send; `dedupeKey` makes a retried job harmless. */
-export const messages = pgTable('messages', {
-  id: serial('id').primaryKey(),
-  dedupeKey: text('dedupe_key').notNull(),
-  kind: messageKindEnum('kind').notNull(),
-  playerId: integer('player_id').notNull().references(() => players.id),
-  gameId: integer('game_id').references(() => games.id),
-  to: text('to').notNull(),
-  body: text('body').notNull(),
-  status: messageStatusEnum('status').notNull().default('queued'),
-  providerId: text('provider_id'),
-  attempts: integer('attempts').notNull().default(0),
-  error: text('error'),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-}, (t) => [
-  uniqueIndex('messages_dedupe_idx').on(t.dedupeKey),
-  index('messages_game_idx').on(t.gameId),
-  uniqueIndex('messages_provider_idx').on(t.providerId).where(sql`${t.providerId} is not null`),
-]);
+export const messages = pgTable(
+  'messages',
+  {
+    id: serial('id').primaryKey(),
+    dedupeKey: text('dedupe_key').notNull(),
+    kind: messageKindEnum('kind').notNull(),
+    playerId: integer('player_id')
+      .notNull()
+      .references(() => players.id),
+    gameId: integer('game_id').references(() => games.id),
+    to: text('to').notNull(),
+    body: text('body').notNull(),
+    status: messageStatusEnum('status').notNull().default('queued'),
+    providerId: text('provider_id'),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_dedupe_idx').on(t.dedupeKey),
+    index('messages_game_idx').on(t.gameId),
+    uniqueIndex('messages_provider_idx')
+      .on(t.providerId)
+      .where(sql`${t.providerId} is not null`),
+  ],
+);
 
 export const shortLinks = pgTable('short_links', {
   code: text('code').primaryKey(),

@@ -23,7 +23,10 @@ export async function seedAccounts(db: Db, config: Config): Promise<Array<{ user
     const [existing] = await db.select().from(accounts).where(eq(accounts.username, username));
     if (existing) {
       if (configured && !(await verifyPassword(configured, existing.passwordHash))) {
-        await db.update(accounts).set({ passwordHash: await hashPassword(configured) }).where(eq(accounts.id, existing.id));
+        await db
+          .update(accounts)
+          .set({ passwordHash: await hashPassword(configured) })
+          .where(eq(accounts.id, existing.id));
       }
       continue;
     }
@@ -45,10 +48,17 @@ export async function seedDemoData(db: Db, log: Logger, today: string): Promise<
   await db.insert(shows).values({
     name: 'Home Run Derby VR',
     date: today,
-    welcomeMessage: 'Hi {firstName}, you are in the queue for Home Run Derby VR. We will text you when it is nearly your turn.',
+    welcomeMessage:
+      'Hi {firstName}, you are in the queue for Home Run Derby VR. We will text you when it is nearly your turn.',
     recallMessage: 'Hi {firstName}, it is nearly your turn! Please come to the batting cage now.',
     souvenirMessage: 'Great swings, {firstName}! Your souvenir: {url}',
   });
-  await db.insert(teams).values([{ name: 'Red Sox', color: '#BD3039' }, { name: 'Blue Jays', color: '#134A8E' }]).onConflictDoNothing();
+  await db
+    .insert(teams)
+    .values([
+      { name: 'Red Sox', color: '#BD3039' },
+      { name: 'Blue Jays', color: '#134A8E' },
+    ])
+    .onConflictDoNothing();
   log.info('seeded a default show and two teams');
 }

@@ -39,13 +39,26 @@ export class NotFoundError extends DomainError {
 
 /** Bad input; `fields` maps each offending input field to what is wrong with it. */
 export class BadInputError extends DomainError {
-  constructor(readonly fields: Record<string, string>, message?: string) {
-    super('BAD_USER_INPUT', message ?? `Invalid input: ${Object.entries(fields).map(([f, m]) => `${f} ${m}`).join('; ')}`, { fields });
+  constructor(
+    readonly fields: Record<string, string>,
+    message?: string,
+  ) {
+    super(
+      'BAD_USER_INPUT',
+      message ??
+        `Invalid input: ${Object.entries(fields)
+          .map(([f, m]) => `${f} ${m}`)
+          .join('; ')}`,
+      { fields },
+    );
   }
 }
 
 export class IllegalTransitionError extends DomainError {
-  constructor(readonly from: string, readonly to: string) {
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {
     super('ILLEGAL_TRANSITION', `A game cannot move from ${from} to ${to}`, { from, to });
   }
 }

@@ -1,7 +1,15 @@
 // The game state machine as data: DESIGN.md's table, used by every transition.
 import type { GameState } from '../db/schema.js';
 
-export const GAME_STATES = ['NEW', 'QUEUED', 'RECALLED', 'CONFIRMED', 'PLAYING', 'COMPLETED', 'CANCELLED'] as const satisfies readonly GameState[];
+export const GAME_STATES = [
+  'NEW',
+  'QUEUED',
+  'RECALLED',
+  'CONFIRMED',
+  'PLAYING',
+  'COMPLETED',
+  'CANCELLED',
+] as const satisfies readonly GameState[];
 
 export type GameAction = 'queue' | 'recall' | 'confirm' | 'play' | 'complete' | 'cancel';
 
@@ -20,7 +28,12 @@ export const TRANSITIONS: Readonly<Record<GameAction, Transition>> = Object.free
   confirm: { from: ['NEW', 'QUEUED', 'RECALLED'], to: 'CONFIRMED', stamp: 'confirmedAt', freesSlot: false },
   play: { from: ['CONFIRMED'], to: 'PLAYING', stamp: 'playingAt', freesSlot: false },
   complete: { from: ['PLAYING'], to: 'COMPLETED', stamp: 'completedAt', freesSlot: true },
-  cancel: { from: ['NEW', 'QUEUED', 'RECALLED', 'CONFIRMED', 'PLAYING', 'COMPLETED'], to: 'CANCELLED', stamp: 'cancelledAt', freesSlot: true },
+  cancel: {
+    from: ['NEW', 'QUEUED', 'RECALLED', 'CONFIRMED', 'PLAYING', 'COMPLETED'],
+    to: 'CANCELLED',
+    stamp: 'cancelledAt',
+    freesSlot: true,
+  },
 });
 
 export function canTransition(from: GameState, action: GameAction): boolean {

@@ -9,8 +9,7 @@ export interface LoginThrottle {
 
 export function createLoginThrottle(limit = 5, windowMs = 60_000, maxAddresses = 10_000): LoginThrottle {
   const failures = new Map<string, number[]>();
-  const recent = (address: string, nowMs: number) =>
-    (failures.get(address) ?? []).filter((t) => nowMs - t < windowMs);
+  const recent = (address: string, nowMs: number) => (failures.get(address) ?? []).filter((t) => nowMs - t < windowMs);
   return {
     retryAfter(address, nowMs) {
       const times = recent(address, nowMs);

@@ -47,7 +47,10 @@ const blankToNull = (v: string | null | undefined) => {
 };
 
 /** E.164 for a valid number, null for blank, an error message otherwise. */
-export function normalizeMobile(raw: string | null | undefined, region: string): { value: string | null } | { error: string } {
+export function normalizeMobile(
+  raw: string | null | undefined,
+  region: string,
+): { value: string | null } | { error: string } {
   const text = blankToNull(raw);
   if (text === null) return { value: null };
   const parsed = parsePhoneNumberFromString(text, region as never);
@@ -109,7 +112,10 @@ export function assertNoFieldErrors(...errorMaps: Array<Record<string, string>>)
   if (Object.keys(all).length) throw new BadInputError(all);
 }
 
-export function normalizeSignUp(input: RawPlayerInput, region: string): PlayerFields & { firstName: string; handedness: Handedness } {
+export function normalizeSignUp(
+  input: RawPlayerInput,
+  region: string,
+): PlayerFields & { firstName: string; handedness: Handedness } {
   const { value, errors } = checkPlayerInput(input, region, true);
   assertNoFieldErrors(errors);
   return value as PlayerFields & { firstName: string; handedness: Handedness };

@@ -12,7 +12,11 @@ export function recallCutoff(now: Date, windowMinutes: number): Date {
   return new Date(now.getTime() - windowMinutes * 60_000);
 }
 
-export function isActiveRecall(game: { state: GameState; recalledAt: Date | null }, now: Date, windowMinutes: number): boolean {
+export function isActiveRecall(
+  game: { state: GameState; recalledAt: Date | null },
+  now: Date,
+  windowMinutes: number,
+): boolean {
   return game.state === 'RECALLED' && game.recalledAt !== null && game.recalledAt > recallCutoff(now, windowMinutes);
 }
 

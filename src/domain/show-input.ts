@@ -20,7 +20,8 @@ export function normalizeShowInput(input: ShowFields): ShowFields {
   const name = input.name.trim();
   if (!name) errors.name = 'is required';
   else if (name.length > 120) errors.name = 'must be at most 120 characters';
-  if (!DATE.test(input.date) || Number.isNaN(Date.parse(`${input.date}T00:00:00Z`))) errors.date = 'must be a date YYYY-MM-DD';
+  if (!DATE.test(input.date) || Number.isNaN(Date.parse(`${input.date}T00:00:00Z`)))
+    errors.date = 'must be a date YYYY-MM-DD';
   const welcomeMessage = input.welcomeMessage.trim();
   const recallMessage = input.recallMessage.trim();
   const souvenirMessage = input.souvenirMessage.trim();

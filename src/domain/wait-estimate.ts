@@ -31,7 +31,10 @@ export function estimateWaits(input: WaitEstimateInput): Array<number | null> {
   const avg = averageDuration(input.recentDurationsSeconds);
   if (avg === null) return Array.from({ length: input.waiting }, () => null);
   const rigs = Math.max(1, input.playingElapsedSeconds.length);
-  const leftOfPlaying = input.playingElapsedSeconds.reduce((sum, elapsed) => sum + Math.max(avg - Math.max(elapsed, 0), 0), 0);
+  const leftOfPlaying = input.playingElapsedSeconds.reduce(
+    (sum, elapsed) => sum + Math.max(avg - Math.max(elapsed, 0), 0),
+    0,
+  );
   return Array.from({ length: input.waiting }, (_, i) => {
     const gamesAhead = input.aheadOfQueue + i;
     return Math.round((leftOfPlaying + gamesAhead * avg) / rigs);

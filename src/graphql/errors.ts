@@ -6,7 +6,11 @@ import { DomainError } from '../domain/errors.js';
 import { captureUnexpected } from '../observability/sentry.js';
 import type { Logger } from '../log.js';
 
-interface PgError { code?: string; constraint_name?: string; detail?: string }
+interface PgError {
+  code?: string;
+  constraint_name?: string;
+  detail?: string;
+}
 
 function pgError(err: unknown): PgError | null {
   const e = err as PgError & { name?: string };
@@ -35,11 +39,22 @@ export function toClientError(formatted: GraphQLFormattedError, error: unknown, 
   }
   if (original instanceof ArgumentValidationError) {
     const fields = validationFields(original);
-    return { ...base, message: `Invalid input: ${Object.entries(fields).map(([f, m]) => `${f}: ${m}`).join('; ')}`, extensions: { code: 'BAD_USER_INPUT', fields } };
+    return {
+      ...base,
+      message: `Invalid input: ${Object.entries(fields)
+        .map(([f, m]) => `${f}: ${m}`)
+        .join('; ')}`,
+      extensions: { code: 'BAD_USER_INPUT', fields },
+    };
   }
   const pg = pgError(original);
   if (pg?.code === '23505') return { ...base, message: 'That already exists', extensions: { code: 'CONFLICT' } };
-  if (pg?.code === '23503') return { ...base, message: 'A referenced record does not exist', extensions: { code: 'BAD_USER_INPUT', fields: {} } };
+  if (pg?.code === '23503')
+    return {
+      ...base,
+      message: 'A referenced record does not exist',
+      extensions: { code: 'BAD_USER_INPUT', fields: {} },
+    };
   // Errors GraphQL itself raised (parse, validation, variable coercion) are safe and useful as they are.
   if (original instanceof GraphQLError && !original.originalError) {
     const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};

@@ -2,7 +2,18 @@
 import DataLoader from 'dataloader';
 import { asc, desc } from 'drizzle-orm';
 import { inIds, type Db } from '../db/client.js';
-import { gameEvents, games, players, shows, teams, type Game, type GameEvent, type Player, type Show, type Team } from '../db/schema.js';
+import {
+  gameEvents,
+  games,
+  players,
+  shows,
+  teams,
+  type Game,
+  type GameEvent,
+  type Player,
+  type Show,
+  type Team,
+} from '../db/schema.js';
 import { queuePositions } from '../services/queue.service.js';
 import { memberCounts } from '../services/team-query.service.js';
 import { teamScores, type TeamDayScore } from '../services/team-score.service.js';
@@ -39,26 +50,38 @@ export function createLoaders(db: () => Db) {
     game: byId<Game>((ids) => db().select().from(games).where(inIds(games.id, ids))),
     /** A player's active game: their latest (highest id). */
     activeGame: new DataLoader<number, Game | null>(async (playerIds) => {
-      const rows = await db().selectDistinctOn([games.playerId]).from(games)
-        .where(inIds(games.playerId, playerIds)).orderBy(games.playerId, desc(games.id));
+      const rows = await db()
+        .selectDistinctOn([games.playerId])
+        .from(games)
+        .where(inIds(games.playerId, playerIds))
+        .orderBy(games.playerId, desc(games.id));
       const map = new Map(rows.map((g) => [g.playerId, g]));
       return playerIds.map((id) => map.get(id) ?? null);
     }),
     /** Every game of a player, oldest first. */
-    gamesByPlayer: grouped<Game>((ids) => db().select().from(games).where(inIds(games.playerId, ids)).orderBy(asc(games.id)), (g) => g.playerId),
+    gamesByPlayer: grouped<Game>(
+      (ids) => db().select().from(games).where(inIds(games.playerId, ids)).orderBy(asc(games.id)),
+      (g) => g.playerId,
+    ),
     /** Transitions of a game, in the order they happened. */
-    history: grouped<GameEvent>((ids) => db().select().from(gameEvents).where(inIds(gameEvents.gameId, ids)).orderBy(asc(gameEvents.id)), (e) => e.gameId),
+    history: grouped<GameEvent>(
+      (ids) => db().select().from(gameEvents).where(inIds(gameEvents.gameId, ids)).orderBy(asc(gameEvents.id)),
+      (e) => e.gameId,
+    ),
     /** 1-based place among the QUEUED games of the game's show; null when not QUEUED. */
     queuePosition: fromMap<number | null>((ids) => queuePositions(db(), ids), null),
     memberCount: fromMap<number>((ids) => memberCounts(db(), ids), 0),
     /** Keyed by team and time zone; the time zone is the server's, so one batch holds one zone. */
-    teamScores: new DataLoader<{ teamId: number; timeZone: string }, TeamDayScore[], string>(async (keys) => {
-      const byZone = new Map<string, number[]>();
-      for (const k of keys) byZone.set(k.timeZone, [...(byZone.get(k.timeZone) ?? []), k.teamId]);
-      const results = new Map<string, Map<number, TeamDayScore[]>>();
-      for (const [zone, ids] of byZone) results.set(zone, await teamScores(db(), ids, zone));
-      return keys.map((k) => results.get(k.timeZone)?.get(k.teamId) ?? []);
-    }, { cacheKeyFn: (k) => `${k.timeZone}|${k.teamId}` }),
+    teamScores: new DataLoader<{ teamId: number; timeZone: string }, TeamDayScore[], string>(
+      async (keys) => {
+        const byZone = new Map<string, number[]>();
+        for (const k of keys) byZone.set(k.timeZone, [...(byZone.get(k.timeZone) ?? []), k.teamId]);
+        const results = new Map<string, Map<number, TeamDayScore[]>>();
+        for (const [zone, ids] of byZone) results.set(zone, await teamScores(db(), ids, zone));
+        return keys.map((k) => results.get(k.timeZone)?.get(k.teamId) ?? []);
+      },
+      { cacheKeyFn: (k) => `${k.timeZone}|${k.teamId}` },
+    ),
   };
 }
 

@@ -12,11 +12,21 @@ import type { Config } from '../config.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-interface Asset { body: Buffer; gzip: Buffer | null; etag: string; type: string }
+interface Asset {
+  body: Buffer;
+  gzip: Buffer | null;
+  etag: string;
+  type: string;
+}
 
 function asset(body: Buffer, type: string): Asset {
   const compressible = !type.startsWith('font/');
-  return { body, gzip: compressible ? gzipSync(body) : null, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, type };
+  return {
+    body,
+    gzip: compressible ? gzipSync(body) : null,
+    etag: `"${createHash('sha1').update(body).digest('base64url')}"`,
+    type,
+  };
 }
 
 function send(req: Request, res: Response, a: Asset, cache: string): void {
@@ -49,14 +59,23 @@ export function boardRoutes(config: Config): Router {
   const files: Record<string, Asset> = {
     'board.js': asset(file('board.js'), 'text/javascript; charset=utf-8'),
     'board.css': asset(file('board.css'), 'text/css; charset=utf-8'),
-    'fonts/oswald-700.woff2': asset(readFileSync(require.resolve('@fontsource/oswald/files/oswald-latin-700-normal.woff2')), 'font/woff2'),
-    'fonts/inter-500.woff2': asset(readFileSync(require.resolve('@fontsource/inter/files/inter-latin-500-normal.woff2')), 'font/woff2'),
+    'fonts/oswald-700.woff2': asset(
+      readFileSync(require.resolve('@fontsource/oswald/files/oswald-latin-700-normal.woff2')),
+      'font/woff2',
+    ),
+    'fonts/inter-500.woff2': asset(
+      readFileSync(require.resolve('@fontsource/inter/files/inter-latin-500-normal.woff2')),
+      'font/woff2',
+    ),
   };
 
   const router = Router();
   router.get('/board', (req, res) => {
     // Only our own origin: a screen at a public event must not load or leak anything elsewhere.
-    res.setHeader('Content-Security-Policy', "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self'; base-uri 'none'; frame-ancestors 'self'");
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self'; script-src 'self'; font-src 'self'; base-uri 'none'; frame-ancestors 'self'",
+    );
     send(req, res, page, 'no-cache');
   });
   router.get('/board/*name', (req, res, next) => {

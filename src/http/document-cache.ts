@@ -1,6 +1,14 @@
 // Parsing, validating and limit-checking a document once per distinct text: 10,000 boards send
 // the same subscription, and each parsed copy would otherwise be kept alive by its subscription.
-import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type OperationTypeNode } from 'graphql';
+import {
+  getOperationAST,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationTypeNode,
+} from 'graphql';
 import { checkLimits } from '../graphql/limits.js';
 
 const MAX_ENTRIES = 500;
@@ -17,7 +25,12 @@ function remember<V>(map: Map<string, V>, key: string, value: V): V {
 
 export type Prepared = { document: DocumentNode; operation: OperationTypeNode } | { errors: readonly GraphQLError[] };
 
-export function prepareDocument(schema: GraphQLSchema, query: string, variables: Record<string, unknown> | null | undefined, operationName: string | null | undefined): Prepared {
+export function prepareDocument(
+  schema: GraphQLSchema,
+  query: string,
+  variables: Record<string, unknown> | null | undefined,
+  operationName: string | null | undefined,
+): Prepared {
   let p = parsed.get(query);
   if (!p) {
     try {
@@ -35,6 +48,7 @@ export function prepareDocument(schema: GraphQLSchema, query: string, variables:
   // Complexity depends on the variables (page sizes), so they are part of the key.
   const key = JSON.stringify([query, variables ?? {}, operationName ?? null]);
   let limit = limits.get(key);
-  if (limit === undefined) limit = remember(limits, key, checkLimits(schema, p.document, variables ?? {}, operationName));
+  if (limit === undefined)
+    limit = remember(limits, key, checkLimits(schema, p.document, variables ?? {}, operationName));
   return limit ? { errors: [limit] } : { document: p.document, operation: operation.operation };
 }

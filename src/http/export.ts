@@ -7,7 +7,12 @@ import { csvRow, type CsvValue } from '../domain/csv.js';
 import { BadInputError } from '../domain/errors.js';
 import { GAME_STATES } from '../domain/game-states.js';
 import { createLoaders } from '../graphql/loaders.js';
-import { iterateGames, type GameFilterInput, type GameOrderName, type GamesArgs } from '../services/game-query.service.js';
+import {
+  iterateGames,
+  type GameFilterInput,
+  type GameOrderName,
+  type GamesArgs,
+} from '../services/game-query.service.js';
 import { authorize, sendError } from './route-auth.js';
 
 export const EXPORT_BATCH = 500;
@@ -15,9 +20,30 @@ const ORDERS: readonly GameOrderName[] = ['CREATED_ASC', 'CREATED_DESC', 'SCORE_
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export const EXPORT_COLUMNS = [
-  'game_id', 'show_id', 'show', 'show_date', 'state', 'player_id', 'first_name', 'last_name', 'mobile_number', 'email', 'team',
-  'score', 'distance', 'homeruns', 'recall_count', 'created_at', 'updated_at', 'queued_at', 'recalled_at', 'confirmed_at',
-  'playing_at', 'completed_at', 'cancelled_at', 'souvenir_url',
+  'game_id',
+  'show_id',
+  'show',
+  'show_date',
+  'state',
+  'player_id',
+  'first_name',
+  'last_name',
+  'mobile_number',
+  'email',
+  'team',
+  'score',
+  'distance',
+  'homeruns',
+  'recall_count',
+  'created_at',
+  'updated_at',
+  'queued_at',
+  'recalled_at',
+  'confirmed_at',
+  'playing_at',
+  'completed_at',
+  'cancelled_at',
+  'souvenir_url',
 ] as const;
 
 function isDay(value: string): boolean {
@@ -28,7 +54,8 @@ function isDay(value: string): boolean {
 
 /** Query parameters → the `games` arguments; every bad parameter is reported at once. */
 export function exportArgs(query: Request['query']): Omit<GamesArgs, 'first' | 'after'> {
-  const text = (name: string) => (typeof query[name] === 'string' && query[name] !== '' ? (query[name] as string) : undefined);
+  const text = (name: string) =>
+    typeof query[name] === 'string' && query[name] !== '' ? (query[name] as string) : undefined;
   const fields: Record<string, string> = {};
   const filter: GameFilterInput = {};
   const state = text('state');
@@ -63,9 +90,30 @@ async function rowsOf(deps: Deps, batch: Game[]): Promise<CsvValue[][]> {
     const p = players[i] instanceof Error ? null : players[i];
     const s = shows[i] instanceof Error ? null : shows[i];
     return [
-      g.id, g.showId, s?.name, s?.date, g.state, g.playerId, p?.firstName, p?.lastName, p?.mobileNumber, p?.email,
-      p?.teamId ? teamName.get(p.teamId) : null, g.score, g.distance, g.homeruns, g.recallCount, g.createdAt, g.updatedAt,
-      g.queuedAt, g.recalledAt, g.confirmedAt, g.playingAt, g.completedAt, g.cancelledAt, g.souvenirUrl,
+      g.id,
+      g.showId,
+      s?.name,
+      s?.date,
+      g.state,
+      g.playerId,
+      p?.firstName,
+      p?.lastName,
+      p?.mobileNumber,
+      p?.email,
+      p?.teamId ? teamName.get(p.teamId) : null,
+      g.score,
+      g.distance,
+      g.homeruns,
+      g.recallCount,
+      g.createdAt,
+      g.updatedAt,
+      g.queuedAt,
+      g.recalledAt,
+      g.confirmedAt,
+      g.playingAt,
+      g.completedAt,
+      g.cancelledAt,
+      g.souvenirUrl,
     ];
   });
 }
@@ -98,7 +146,9 @@ export function exportRoutes(deps: Deps): Router {
     }
     const log = deps.log.child({ route: 'export', account: viewer.username });
     let closed = false;
-    res.on('close', () => { closed = true; });
+    res.on('close', () => {
+      closed = true;
+    });
     let rows = 0;
     try {
       const batches = iterateGames(deps.database.read, args, deps.config.timeZone, EXPORT_BATCH);
@@ -106,7 +156,10 @@ export function exportRoutes(deps: Deps): Router {
       // Headers go out only once the first batch has been read, so a bad filter still gets a JSON error.
       res.status(200);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader('Content-Disposition', `attachment; filename="games-${new Date(deps.now()).toISOString().slice(0, 10)}.csv"`);
+      res.setHeader(
+        'Content-Disposition',
+        `attachment; filename="games-${new Date(deps.now()).toISOString().slice(0, 10)}.csv"`,
+      );
       res.setHeader('Cache-Control', 'no-store');
       await write(res, csvRow(EXPORT_COLUMNS));
       while (!first.done && !closed) {

@@ -25,7 +25,11 @@ const limitsPlugin: ApolloServerPlugin<Context> = {
   },
 };
 
-export async function createGraphqlHttp(deps: Deps, schema: GraphQLSchema, plugins: ApolloServerPlugin<Context>[] = []) {
+export async function createGraphqlHttp(
+  deps: Deps,
+  schema: GraphQLSchema,
+  plugins: ApolloServerPlugin<Context>[] = [],
+) {
   const apollo = new ApolloServer<Context>({
     schema,
     csrfPrevention: true,
@@ -46,7 +50,11 @@ export async function createGraphqlHttp(deps: Deps, schema: GraphQLSchema, plugi
       }
       const body = req.body as { operationName?: unknown } | undefined;
       const requestId = String(req.headers['x-request-id'] ?? randomUUID());
-      const log = deps.log.child({ requestId, operation: typeof body?.operationName === 'string' ? body.operationName : undefined, account: viewer?.username });
+      const log = deps.log.child({
+        requestId,
+        operation: typeof body?.operationName === 'string' ? body.operationName : undefined,
+        account: viewer?.username,
+      });
       return createContext(deps, viewer, { ip: req.ip ?? 'unknown', log });
     },
   });

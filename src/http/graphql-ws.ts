@@ -64,7 +64,10 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
     onConnect: async (ctx) => {
       const { socket } = ctx.extra;
       try {
-        ctx.extra.viewer = await viewerFromAuthorization(deps.config.secretKey, ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+        ctx.extra.viewer = await viewerFromAuthorization(
+          deps.config.secretKey,
+          ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization,
+        );
       } catch (err) {
         socket.close(CLOSE_UNAUTHENTICATED, (err as Error).message.slice(0, 120));
         return false;
@@ -82,7 +85,12 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
         const prepared = prepareDocument(schema, payload.query, payload.variables, payload.operationName);
         if ('errors' in prepared) return prepared.errors;
         const { document, operation } = prepared;
-        const args: ExecutionArgs = { schema, document, variableValues: payload.variables, operationName: payload.operationName };
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+        };
         if (operation !== 'subscription') {
           const contextValue = contextFor(ctx);
           contextValue.isMutation = operation === 'mutation';
@@ -102,7 +110,12 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
         const write = (p: SharedPayload) => {
           if (stream.closed || socket.readyState !== socket.OPEN) return;
           if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-            if (!pending) setTimeout(() => { const q = pending!; pending = null; write(q); }, 100);
+            if (!pending)
+              setTimeout(() => {
+                const q = pending!;
+                pending = null;
+                write(q);
+              }, 100);
             pending = p;
             return;
           }
@@ -110,14 +123,21 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
         };
         const joined = await shared.join(
           {
-            schema, document, query: payload.query, variables: payload.variables ?? undefined, operationName: payload.operationName,
+            schema,
+            document,
+            query: payload.query,
+            variables: payload.variables ?? undefined,
+            operationName: payload.operationName,
             visibility: ctx.extra.viewer?.role ?? 'anonymous',
             context: () => contextFor(ctx),
             formatError: clientError,
           },
           {
             next: (p) => (pending ? (pending = p) : write(p)),
-            end: (errors) => (errors ? stream.fail(new GraphQLError(errors[0]!.message, { originalError: errors[0] })) : void stream.return(undefined)),
+            end: (errors) =>
+              errors
+                ? stream.fail(new GraphQLError(errors[0]!.message, { originalError: errors[0] }))
+                : void stream.return(undefined),
           },
         );
         if (Array.isArray(joined)) return joined.map(asGraphqlError);
@@ -136,7 +156,11 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
       }
     },
     // Subscriptions were started in onSubscribe; graphql-ws only waits for their end.
-    subscribe: (args) => (shareable.get(args) as AsyncGenerator<never>) ?? (() => { throw new Error('subscription was not prepared'); })(),
+    subscribe: (args) =>
+      (shareable.get(args) as AsyncGenerator<never>) ??
+      (() => {
+        throw new Error('subscription was not prepared');
+      })(),
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => asGraphqlError(e)),
     onNext: (_ctx, _id, _payload, _args, result) => {
       if (!result.errors?.length) return result;

@@ -11,14 +11,25 @@ export function mediaRoutes(deps: Deps): Router {
   const storage = storageFor(deps.config);
   router.get('/media/*key', (req, res, next) => {
     const key = ([] as string[]).concat((req.params as { key?: string | string[] }).key ?? []).join('/');
-    if (!(storage instanceof DiskStorage) || !KEY_PATTERN.test(key)) return sendError(res, 404, 'NOT_FOUND', 'No such file');
+    if (!(storage instanceof DiskStorage) || !KEY_PATTERN.test(key))
+      return sendError(res, 404, 'NOT_FOUND', 'No such file');
     // Relative to the media root: parent folders (e.g. `.data`) are not the file's business.
-    res.sendFile(key, { root: storage.root, maxAge: '365d', immutable: true, dotfiles: 'deny', headers: { 'X-Content-Type-Options': 'nosniff' } }, (err) => {
-      if (!err) return;
-      if ((err as { status?: number }).status === 404 || (err as NodeJS.ErrnoException).code === 'ENOENT') {
-        if (!res.headersSent) sendError(res, 404, 'NOT_FOUND', 'No such file');
-      } else next(err);
-    });
+    res.sendFile(
+      key,
+      {
+        root: storage.root,
+        maxAge: '365d',
+        immutable: true,
+        dotfiles: 'deny',
+        headers: { 'X-Content-Type-Options': 'nosniff' },
+      },
+      (err) => {
+        if (!err) return;
+        if ((err as { status?: number }).status === 404 || (err as NodeJS.ErrnoException).code === 'ENOENT') {
+          if (!res.headersSent) sendError(res, 404, 'NOT_FOUND', 'No such file');
+        } else next(err);
+      },
+    );
   });
   return router;
 }

@@ -16,7 +16,8 @@ const UPLOAD_ROLES = ['TABLET', 'STAFF'] as const;
 const uploadErrors: ErrorRequestHandler = (err, _req, res, next) => {
   if (res.headersSent) return next(err);
   const type = (err as { type?: string }).type;
-  if (type === 'entity.too.large') return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `A photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
+  if (type === 'entity.too.large')
+    return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `A photo may be at most ${MAX_PHOTO_BYTES / 1024 / 1024} MB`);
   if (type === 'request.aborted') return sendError(res, 400, 'BAD_REQUEST', 'The upload was interrupted');
   next(err);
 };
@@ -32,7 +33,9 @@ export function photoRoutes(deps: Deps): Router {
     try {
       if (!(await authorize(deps, req, res, UPLOAD_ROLES))) return;
       const id = pathId(req.params.id);
-      const [player] = id ? await deps.database.db.select({ id: players.id }).from(players).where(eq(players.id, id)) : [];
+      const [player] = id
+        ? await deps.database.db.select({ id: players.id }).from(players).where(eq(players.id, id))
+        : [];
       if (!player) return sendError(res, 404, 'NOT_FOUND', `Player ${req.params.id} not found`);
       res.locals.playerId = player.id;
       next();

@@ -7,12 +7,23 @@ import { UnauthenticatedError } from '../domain/errors.js';
 import { toId } from '../domain/ids.js';
 import { viewerFromAuthorization, type Viewer } from '../services/auth.service.js';
 
-export function sendError(res: Response, status: number, code: string, message: string, extensions: Record<string, unknown> = {}): void {
+export function sendError(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): void {
   res.status(status).json({ errors: [{ message, extensions: { ...extensions, code } }] });
 }
 
 /** The viewer when their role is allowed (ADMIN always is); otherwise answers 401/403 and returns null. */
-export async function authorize(deps: Deps, req: Request, res: Response, roles: readonly Role[]): Promise<Viewer | null> {
+export async function authorize(
+  deps: Deps,
+  req: Request,
+  res: Response,
+  roles: readonly Role[],
+): Promise<Viewer | null> {
   let viewer: Viewer | null;
   try {
     viewer = await viewerFromAuthorization(deps.config.secretKey, req.headers.authorization);

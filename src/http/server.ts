@@ -48,13 +48,31 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
   if (res.headersSent) return next(err);
   const type = (err as { type?: string }).type;
   if (type === 'entity.parse.failed') {
-    res.status(400).json({ errors: [{ message: `Malformed JSON in request body: ${(err as Error).message}`, extensions: { code: 'BAD_REQUEST' } }] });
+    res.status(400).json({
+      errors: [
+        { message: `Malformed JSON in request body: ${(err as Error).message}`, extensions: { code: 'BAD_REQUEST' } },
+      ],
+    });
   } else if (type === 'entity.too.large') {
-    res.status(413).json({ errors: [{ message: `Request body is larger than the limit of ${BODY_LIMIT}`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    res.status(413).json({
+      errors: [
+        {
+          message: `Request body is larger than the limit of ${BODY_LIMIT}`,
+          extensions: { code: 'PAYLOAD_TOO_LARGE' },
+        },
+      ],
+    });
   } else {
     const status = Number((err as { status?: number }).status) || 500;
     if (status >= 500) (res.locals.log ?? console).error?.({ err }, 'request failed');
-    res.status(status).json({ errors: [{ message: status >= 500 ? 'Internal server error' : (err as Error).message, extensions: { code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+    res.status(status).json({
+      errors: [
+        {
+          message: status >= 500 ? 'Internal server error' : (err as Error).message,
+          extensions: { code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' },
+        },
+      ],
+    });
   }
 };
 

@@ -17,7 +17,12 @@ export function souvenirPreviewRoutes(deps: Deps): Router {
       const { png, timings } = await renderSubject(deps, storage, subject);
       res.setHeader('Content-Type', 'image/png');
       res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('Server-Timing', Object.entries(timings).map(([k, v]) => `${k.replace(/Ms$/, '')};dur=${v.toFixed(1)}`).join(', '));
+      res.setHeader(
+        'Server-Timing',
+        Object.entries(timings)
+          .map(([k, v]) => `${k.replace(/Ms$/, '')};dur=${v.toFixed(1)}`)
+          .join(', '),
+      );
       res.end(png);
     } catch (err) {
       next(err);

@@ -12,7 +12,6 @@ function signedUrl(deps: Deps, req: Request): string {
   return `${base}${req.originalUrl}`;
 }
 
-
 export function twilioStatusRoutes(deps: Deps): Router {
   const router = Router();
   router.post('/twilio/status', express.urlencoded({ extended: false, limit: '64kb' }), async (req, res, next) => {

@@ -78,7 +78,8 @@ export function startLiveHub(deps: Deps): LiveHub {
     }
   }
 
-  const loadShowQueue = (showId: number) => () => loadQueue(db, showId, { now: deps.now(), recall: deps.config.recall });
+  const loadShowQueue = (showId: number) => () =>
+    loadQueue(db, showId, { now: deps.now(), recall: deps.config.recall });
   const loadGame = (gameId: number) => async () => {
     const [row] = await db.select().from(games).where(eq(games.id, gameId));
     if (!row) throw new NotFoundError('Game', gameId);
@@ -89,7 +90,11 @@ export function startLiveHub(deps: Deps): LiveHub {
     queue: (showId) => subscribe(queues, showId, loadShowQueue(showId), 'showId'),
     game: (gameId) => subscribe(gameTopics, gameId, loadGame(gameId), 'gameId'),
     async currentShowId() {
-      const [row] = await deps.database.read.select({ id: shows.id }).from(shows).orderBy(desc(shows.date), desc(shows.id)).limit(1);
+      const [row] = await deps.database.read
+        .select({ id: shows.id })
+        .from(shows)
+        .orderBy(desc(shows.date), desc(shows.id))
+        .limit(1);
       if (!row) throw new NotFoundError('Show', 'current');
       return row.id;
     },
@@ -123,7 +128,11 @@ export function startLiveHub(deps: Deps): LiveHub {
       await hub.listener.stop();
     },
   };
-  (hub as { listener: Listener }).listener = startListener(deps.database.primaryUrl, { onChange: hub.changed, onResync: hub.resync }, log);
+  (hub as { listener: Listener }).listener = startListener(
+    deps.database.primaryUrl,
+    { onChange: hub.changed, onResync: hub.resync },
+    log,
+  );
   hubs.set(deps, hub);
   return hub;
 }

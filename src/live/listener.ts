@@ -68,7 +68,10 @@ export function startListener(url: string, handlers: ListenerHandlers, log: Logg
   const sql = postgres(url, options as postgres.Options<{}>);
 
   const ping = setInterval(() => {
-    if (connected) sql`select 1`.catch(() => { /* onclose reconnects */ });
+    if (connected)
+      sql`select 1`.catch(() => {
+        /* onclose reconnects */
+      });
   }, PING_INTERVAL_MS);
   ping.unref();
 

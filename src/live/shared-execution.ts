@@ -3,7 +3,13 @@
 // rows), serialized to JSON once, and the same bytes go to every socket.
 import { createHash } from 'node:crypto';
 import {
-  createSourceEventStream, execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema,
+  createSourceEventStream,
+  execute,
+  GraphQLError,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
 } from 'graphql';
 
 /** A result serialized once; every subscriber's socket gets these same bytes. */
@@ -64,7 +70,9 @@ export interface SharedExecutions {
 }
 
 export function keyOf(req: Pick<SharedRequest, 'query' | 'variables' | 'operationName' | 'visibility'>): string {
-  return createHash('sha1').update(JSON.stringify([req.query, req.variables ?? {}, req.operationName ?? null, req.visibility])).digest('base64url');
+  return createHash('sha1')
+    .update(JSON.stringify([req.query, req.variables ?? {}, req.operationName ?? null, req.visibility]))
+    .digest('base64url');
 }
 
 export function createSharedExecutions(): SharedExecutions {
@@ -72,7 +80,9 @@ export function createSharedExecutions(): SharedExecutions {
   let executed = 0;
 
   function serialize(req: SharedRequest, result: ExecutionResult): SharedPayload {
-    const body = result.errors?.length ? { ...result, errors: result.errors.map((e) => req.formatError(e)) } : { data: result.data };
+    const body = result.errors?.length
+      ? { ...result, errors: result.errors.map((e) => req.formatError(e)) }
+      : { data: result.data };
     return new SharedPayload(Buffer.from(JSON.stringify(body)));
   }
 
@@ -127,7 +137,12 @@ export function createSharedExecutions(): SharedExecutions {
     executions.set(key, exec);
 
     const run = async () => {
-      const args = { schema: req.schema, document: req.document, variableValues: req.variables, operationName: req.operationName };
+      const args = {
+        schema: req.schema,
+        document: req.document,
+        variableValues: req.variables,
+        operationName: req.operationName,
+      };
       const stream = await createSourceEventStream({ ...args, contextValue: req.context() });
       if (!(Symbol.asyncIterator in stream)) {
         resolveStarted(stream.errors ?? [new GraphQLError('Subscription could not start')]);
@@ -152,7 +167,10 @@ export function createSharedExecutions(): SharedExecutions {
       exec.close();
     };
     run().catch((err: unknown) => {
-      const error = err instanceof GraphQLError ? err : new GraphQLError((err as Error)?.message ?? String(err), { originalError: err as Error });
+      const error =
+        err instanceof GraphQLError
+          ? err
+          : new GraphQLError((err as Error)?.message ?? String(err), { originalError: err as Error });
       resolveStarted([error]);
       exec.failure = [error];
       exec.close();

@@ -9,7 +9,9 @@ import { graphqlDuration, graphqlErrors, graphqlRequests } from './metrics.js';
  */
 export function operationLabel(operation: OperationDefinitionNode | null | undefined): string {
   if (!operation) return 'invalid';
-  const names = [...new Set(operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : [])))].sort();
+  const names = [
+    ...new Set(operation.selectionSet.selections.flatMap((s) => (s.kind === Kind.FIELD ? [s.name.value] : []))),
+  ].sort();
   if (!names.length) return 'fragment';
   return names.length > 3 ? `${names.slice(0, 3).join(',')},…` : names.join(',');
 }

@@ -123,7 +123,10 @@ export function jobLogger(log: Logger, job: { id: string; name?: string }, queue
 async function refresh(deps: Deps): Promise<void> {
   const { database } = deps;
   const targets = database.hasReplica
-    ? ([['primary', database.db], ['replica', database.read]] as const)
+    ? ([
+        ['primary', database.db],
+        ['replica', database.read],
+      ] as const)
     : ([['primary', database.db]] as const);
   await Promise.all([
     (async () => {

@@ -73,7 +73,11 @@ export async function viewerFromAuthorization(secretKey: string, header: unknown
   try {
     const { payload } = await jwtVerify(token, key(secretKey), { algorithms: ['HS256'] });
     const role = payload.role as Role;
-    if (!payload.sub || typeof payload.username !== 'string' || !['ADMIN', 'STAFF', 'TABLET', 'VR_GAME'].includes(role)) {
+    if (
+      !payload.sub ||
+      typeof payload.username !== 'string' ||
+      !['ADMIN', 'STAFF', 'TABLET', 'VR_GAME'].includes(role)
+    ) {
       throw new Error('claims');
     }
     const viewer: Viewer = { id: Number(payload.sub), username: payload.username, role, exp: payload.exp };

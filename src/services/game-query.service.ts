@@ -1,7 +1,15 @@
 // Reads of games for `games(filter, orderBy, first, after)` and the staff CSV export.
 import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { afterCursor, cursorKey, onLocalDay, orderByKeyset, toPage, type KeysetOrder, type Page } from '../db/keyset.js';
+import {
+  afterCursor,
+  cursorKey,
+  onLocalDay,
+  orderByKeyset,
+  toPage,
+  type KeysetOrder,
+  type Page,
+} from '../db/keyset.js';
 import { games, players, teams, type Game, type GameState } from '../db/schema.js';
 import { pageSize } from '../domain/cursor.js';
 import { parseId } from '../domain/ids.js';
@@ -45,7 +53,9 @@ export function gameWhere(db: Db, filter: GameFilterInput | null | undefined, ti
   if (!filter) return undefined;
   const parts: Array<SQL | undefined> = [
     filter.state ? eq(games.state, filter.state) : undefined,
-    filter.showId !== undefined && filter.showId !== null ? eq(games.showId, parseId(filter.showId, 'filter.showId')) : undefined,
+    filter.showId !== undefined && filter.showId !== null
+      ? eq(games.showId, parseId(filter.showId, 'filter.showId'))
+      : undefined,
     filter.team ? inArray(games.playerId, teamMembers(db, filter.team)) : undefined,
     filter.createdOn ? onLocalDay(games.createdAt, filter.createdOn, timeZone) : undefined,
     filter.updatedOn ? onLocalDay(games.updatedAt, filter.updatedOn, timeZone) : undefined,
@@ -57,23 +67,41 @@ export function gameWhere(db: Db, filter: GameFilterInput | null | undefined, ti
  * One page of games plus the total matching the filter. Internal callers may read larger batches
  * (`maxPage`) and skip the count.
  */
-export async function findGames(db: Db, args: GamesArgs, timeZone: string, opts: { maxPage?: number; count?: boolean } = {}): Promise<Page<Game>> {
+export async function findGames(
+  db: Db,
+  args: GamesArgs,
+  timeZone: string,
+  opts: { maxPage?: number; count?: boolean } = {},
+): Promise<Page<Game>> {
   const order = ORDERS[args.orderBy ?? DEFAULT_GAME_ORDER];
   const size = pageSize(args.first, opts.maxPage);
   const where = gameWhere(db, args.filter, timeZone);
   const after = afterCursor(order, args.after);
   const [rows, [total]] = await Promise.all([
-    db.select({ game: games, key: cursorKey(order) }).from(games).where(and(where, after)).orderBy(...orderByKeyset(order)).limit(size + 1),
+    db
+      .select({ game: games, key: cursorKey(order) })
+      .from(games)
+      .where(and(where, after))
+      .orderBy(...orderByKeyset(order))
+      .limit(size + 1),
     opts.count === false ? [{ n: -1 }] : db.select({ n: count() }).from(games).where(where),
   ]);
   return toPage(order, rows, size, total?.n ?? 0, (r) => ({ node: r.game, id: r.game.id, key: r.key }));
 }
 
 /** Every matching game, batch by batch along the keyset: memory stays bounded however many there are. */
-export async function* iterateGames(db: Db, args: Omit<GamesArgs, 'first' | 'after'>, timeZone: string, batch = 500): AsyncGenerator<Game[]> {
+export async function* iterateGames(
+  db: Db,
+  args: Omit<GamesArgs, 'first' | 'after'>,
+  timeZone: string,
+  batch = 500,
+): AsyncGenerator<Game[]> {
   let after: string | null = null;
   for (;;) {
-    const page: Page<Game> = await findGames(db, { ...args, first: batch, after }, timeZone, { maxPage: batch, count: false });
+    const page: Page<Game> = await findGames(db, { ...args, first: batch, after }, timeZone, {
+      maxPage: batch,
+      count: false,
+    });
     if (page.edges.length) yield page.edges.map((e) => e.node);
     if (!page.pageInfo.hasNextPage) return;
     after = page.pageInfo.endCursor;

@@ -26,7 +26,13 @@ export interface TransitionOutcome {
  * Moves one game by `action`. The row is locked and its state checked in the same statement, so
  * of many clients racing on one game exactly one wins; the others get ILLEGAL_TRANSITION.
  */
-export async function transition(tx: Tx, w: Writer, gameId: number, action: GameAction, result?: GameResult): Promise<TransitionOutcome> {
+export async function transition(
+  tx: Tx,
+  w: Writer,
+  gameId: number,
+  action: GameAction,
+  result?: GameResult,
+): Promise<TransitionOutcome> {
   const t = TRANSITIONS[action];
   const now = w.now();
   const at = sql`${now.toISOString()}::timestamptz`;
@@ -38,7 +44,12 @@ export async function transition(tx: Tx, w: Writer, gameId: number, action: Game
   } else {
     set[t.stamp] = sql`coalesce(${games[t.stamp]}, ${at})`;
   }
-  const prev = tx.select({ id: games.id, state: games.state }).from(games).where(eq(games.id, gameId)).for('update').as('prev');
+  const prev = tx
+    .select({ id: games.id, state: games.state })
+    .from(games)
+    .where(eq(games.id, gameId))
+    .for('update')
+    .as('prev');
   const [row] = await tx
     .update(games)
     .set(set)
@@ -51,7 +62,14 @@ export async function transition(tx: Tx, w: Writer, gameId: number, action: Game
     throw new IllegalTransitionError(current.state, t.to);
   }
   const { fromState, ...game } = row;
-  const eventId = await recordEvent(tx, { gameId, showId: game.showId, fromState, toState: t.to, actor: w.actor, at: now });
+  const eventId = await recordEvent(tx, {
+    gameId,
+    showId: game.showId,
+    fromState,
+    toState: t.to,
+    actor: w.actor,
+    at: now,
+  });
   if (action === 'recall') await textRecall(tx, w, game, eventId);
   if (action === 'confirm') await assignTeam(tx, game.playerId);
   return { game, from: fromState, eventId };
@@ -62,9 +80,7 @@ export async function transition(tx: Tx, w: Writer, gameId: number, action: Game
  * at commit either way, and a transition costs one round trip less.
  */
 async function recordEvent(tx: Tx, e: Omit<GameEvent, 'id'>): Promise<number> {
-  const inserted = tx
-    .$with('inserted')
-    .as(tx.insert(gameEvents).values(e).returning({ id: gameEvents.id }));
+  const inserted = tx.$with('inserted').as(tx.insert(gameEvents).values(e).returning({ id: gameEvents.id }));
   const [row] = await tx
     .with(inserted)
     .select({ id: inserted.id, notified: notifyOf({ showId: e.showId, gameId: e.gameId }).as('notified') })
@@ -80,7 +96,10 @@ async function textRecall(tx: Tx, w: Writer, game: Game, eventId: number): Promi
     .where(eq(players.id, game.playerId));
   if (!row?.mobile) return;
   await queueSms(tx, w.boss, {
-    kind: 'recall', playerId: game.playerId, gameId: game.id, to: row.mobile,
+    kind: 'recall',
+    playerId: game.playerId,
+    gameId: game.id,
+    to: row.mobile,
     body: renderMessage(row.template, { firstName: row.firstName }),
     // Each recall is its own event: a second recall texts again, a retried job never does.
     dedupeKey: `recall:${eventId}`,
@@ -99,7 +118,10 @@ async function assignTeam(tx: Tx, playerId: number): Promise<void> {
     .groupBy(teams.id);
   const teamId = smallestTeam(sizes);
   if (teamId === null) return;
-  await tx.update(players).set({ teamId }).where(and(eq(players.id, playerId), isNull(players.teamId)));
+  await tx
+    .update(players)
+    .set({ teamId })
+    .where(and(eq(players.id, playerId), isNull(players.teamId)));
 }
 
 /** A new NEW game; its creation is the first entry of its history. */
@@ -111,7 +133,11 @@ export async function createGame(tx: Tx, w: Writer, playerId: number, showId: nu
 }
 
 /** queue, recall, confirm, play: a plain transition in its own transaction. */
-export async function moveGame(w: Writer, rawId: string | number, action: 'queue' | 'recall' | 'confirm' | 'play'): Promise<Game> {
+export async function moveGame(
+  w: Writer,
+  rawId: string | number,
+  action: 'queue' | 'recall' | 'confirm' | 'play',
+): Promise<Game> {
   const id = parseId('Game', rawId);
   return inTransaction(w, async (tx) => (await transition(tx, w, id, action)).game);
 }
@@ -123,7 +149,12 @@ export async function moveGame(w: Writer, rawId: string | number, action: 'queue
  * holds the lock, that one's pass sees the same window, so the completion skips its own pass instead
  * of queueing every completion of the show behind one lock.
  */
-async function finishGame(w: Writer, rawId: string | number, action: 'complete' | 'cancel', result?: GameResult): Promise<Game> {
+async function finishGame(
+  w: Writer,
+  rawId: string | number,
+  action: 'complete' | 'cancel',
+  result?: GameResult,
+): Promise<Game> {
   const id = parseId('Game', rawId);
   return inTransaction(w, async (tx) => {
     if (action === 'cancel') {
@@ -133,7 +164,10 @@ async function finishGame(w: Writer, rawId: string | number, action: 'complete' 
     }
     const { game } = await transition(tx, w, id, action, result);
     if (action === 'complete') {
-      const [player] = await tx.select({ mobile: players.mobileNumber }).from(players).where(eq(players.id, game.playerId));
+      const [player] = await tx
+        .select({ mobile: players.mobileNumber })
+        .from(players)
+        .where(eq(players.id, game.playerId));
       await queueSouvenir(tx, w.boss, game.id, Boolean(player?.mobile));
     }
     if (action === 'cancel' || (await tryLockShowRecalls(tx, game.showId))) await autoRecallLocked(tx, w, game.showId);
@@ -157,7 +191,9 @@ export async function regenerateSouvenir(w: Writer, rawId: string | number): Pro
     const [game] = await tx.select().from(games).where(eq(games.id, id)).for('update');
     if (!game) throw new NotFoundError('Game', rawId);
     if (game.state !== 'COMPLETED') {
-      throw new ConflictError(`Game ${id} is ${game.state}; only a COMPLETED game has a souvenir`, { state: game.state });
+      throw new ConflictError(`Game ${id} is ${game.state}; only a COMPLETED game has a souvenir`, {
+        state: game.state,
+      });
     }
     await queueSouvenir(tx, w.boss, game.id, false);
     return game;

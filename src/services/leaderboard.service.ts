@@ -39,13 +39,21 @@ export async function leaderboard(db: Db, args: LeaderboardArgs, timeZone: strin
   const showId = args.showId !== undefined && args.showId !== null ? parseId(args.showId, 'showId') : undefined;
   const best = db.$with('best').as(
     db
-      .selectDistinctOn([games.playerId], { playerId: games.playerId, gameId: games.id, score: games.score, distance: games.distance, homeruns: games.homeruns })
+      .selectDistinctOn([games.playerId], {
+        playerId: games.playerId,
+        gameId: games.id,
+        score: games.score,
+        distance: games.distance,
+        homeruns: games.homeruns,
+      })
       .from(games)
-      .where(and(
-        eq(games.state, 'COMPLETED'),
-        showId ? eq(games.showId, showId) : undefined,
-        args.date ? onLocalDay(games.createdAt, args.date, timeZone) : undefined,
-      ))
+      .where(
+        and(
+          eq(games.state, 'COMPLETED'),
+          showId ? eq(games.showId, showId) : undefined,
+          args.date ? onLocalDay(games.createdAt, args.date, timeZone) : undefined,
+        ),
+      )
       // A player's best game; among equal games the earliest counts.
       .orderBy(games.playerId, desc(games.score), desc(games.homeruns), desc(games.distance), asc(games.id)),
   );

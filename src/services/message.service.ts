@@ -9,7 +9,9 @@ import { inTransaction, parseId, type Writer } from './writer.js';
 
 /** Messages of each game, oldest first, in the order of `gameIds`. */
 export async function messagesOfGames(db: Executor, gameIds: readonly number[]): Promise<Message[][]> {
-  const rows = gameIds.length ? await db.select().from(messages).where(inIds(messages.gameId, gameIds)).orderBy(asc(messages.id)) : [];
+  const rows = gameIds.length
+    ? await db.select().from(messages).where(inIds(messages.gameId, gameIds)).orderBy(asc(messages.id))
+    : [];
   const byGame = new Map<number, Message[]>(gameIds.map((id) => [id, []]));
   for (const row of rows) byGame.get(row.gameId!)?.push(row);
   return gameIds.map((id) => byGame.get(id)!);
@@ -25,8 +27,14 @@ export async function resendMessage(w: Writer, rawId: string | number): Promise<
   return inTransaction(w, async (tx) => {
     const [original] = await tx.select().from(messages).where(eq(messages.id, id)).for('update');
     if (!original) throw new NotFoundError('Message', rawId);
-    if (original.status === 'queued') throw new ConflictError(`Message ${id} has not been sent yet; it will not be sent twice`, { status: original.status });
-    const [player] = await tx.select({ mobile: players.mobileNumber }).from(players).where(eq(players.id, original.playerId));
+    if (original.status === 'queued')
+      throw new ConflictError(`Message ${id} has not been sent yet; it will not be sent twice`, {
+        status: original.status,
+      });
+    const [player] = await tx
+      .select({ mobile: players.mobileNumber })
+      .from(players)
+      .where(eq(players.id, original.playerId));
     if (!player?.mobile) throw new ConflictError(`The player of message ${id} has no mobile number`);
     const newId = await queueSms(tx, w.boss, {
       kind: original.kind,
@@ -57,7 +65,13 @@ const DELIVERY: Record<string, { to: DeliveryStatus; from: Array<'queued' | Deli
  * Records a provider's delivery report for the message it sent as `providerId`. Unknown statuses
  * and reports that would move a message backwards change nothing. Returns how many rows changed.
  */
-export async function recordDelivery(db: Executor, providerId: string, status: string, errorCode: string | undefined, now: Date): Promise<number> {
+export async function recordDelivery(
+  db: Executor,
+  providerId: string,
+  status: string,
+  errorCode: string | undefined,
+  now: Date,
+): Promise<number> {
   const move = DELIVERY[status.toLowerCase()];
   if (!move) return 0;
   const detail = move.to === 'failed' ? `delivery ${status}${errorCode ? `, code ${errorCode}` : ''}` : null;

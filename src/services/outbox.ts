@@ -21,7 +21,14 @@ export interface SmsRequest {
 export async function queueSms(tx: Executor, boss: PgBoss, req: SmsRequest): Promise<number | null> {
   const [row] = await tx
     .insert(messages)
-    .values({ kind: req.kind, playerId: req.playerId, gameId: req.gameId ?? null, to: req.to, body: req.body, dedupeKey: req.dedupeKey })
+    .values({
+      kind: req.kind,
+      playerId: req.playerId,
+      gameId: req.gameId ?? null,
+      to: req.to,
+      body: req.body,
+      dedupeKey: req.dedupeKey,
+    })
     .onConflictDoNothing({ target: messages.dedupeKey })
     .returning({ id: messages.id });
   if (!row) return null;

@@ -2,11 +2,20 @@
 // the GAME_* orders refer to each player's active game: their latest (highest id).
 import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { afterCursor, cursorKey, onLocalDay, orderByKeyset, toPage, type KeysetOrder, type Page } from '../db/keyset.js';
+import {
+  afterCursor,
+  cursorKey,
+  onLocalDay,
+  orderByKeyset,
+  toPage,
+  type KeysetOrder,
+  type Page,
+} from '../db/keyset.js';
 import { games, players, teams, type GameState, type Handedness, type Player } from '../db/schema.js';
 import { pageSize } from '../domain/cursor.js';
 
-export type PlayerOrderName = 'SCORE_DESC' | 'CREATED_ASC' | 'CREATED_DESC' | 'GAME_CREATED_ASC' | 'GAME_UPDATED_ASC' | 'GAME_UPDATED_DESC';
+export type PlayerOrderName =
+  'SCORE_DESC' | 'CREATED_ASC' | 'CREATED_DESC' | 'GAME_CREATED_ASC' | 'GAME_UPDATED_ASC' | 'GAME_UPDATED_DESC';
 export const DEFAULT_PLAYER_ORDER: PlayerOrderName = 'CREATED_DESC';
 
 export interface PlayerFilterInput {
@@ -44,7 +53,12 @@ function orders(active: Active): Record<PlayerOrderName, KeysetOrder> {
   // A player without any game sorts by their own creation time under the GAME_* orders.
   const gameCreated = sql`coalesce(${active.createdAt}, ${players.createdAt})`;
   const gameUpdated = sql`coalesce(${active.updatedAt}, ${players.createdAt})`;
-  const o = (name: PlayerOrderName, key: KeysetOrder['key'], kind: KeysetOrder['kind'], dir: KeysetOrder['dir']): KeysetOrder => ({ name, key, kind, dir, id: players.id });
+  const o = (
+    name: PlayerOrderName,
+    key: KeysetOrder['key'],
+    kind: KeysetOrder['kind'],
+    dir: KeysetOrder['dir'],
+  ): KeysetOrder => ({ name, key, kind, dir, id: players.id });
   return {
     SCORE_DESC: o('SCORE_DESC', bestScore, 'int', 'desc'),
     CREATED_ASC: o('CREATED_ASC', players.createdAt, 'timestamp', 'asc'),
@@ -55,12 +69,25 @@ function orders(active: Active): Record<PlayerOrderName, KeysetOrder> {
   };
 }
 
-function playerWhere(db: Db, active: Active, filter: PlayerFilterInput | null | undefined, timeZone: string): SQL | undefined {
+function playerWhere(
+  db: Db,
+  active: Active,
+  filter: PlayerFilterInput | null | undefined,
+  timeZone: string,
+): SQL | undefined {
   if (!filter) return undefined;
   const given = <T>(v: T | null | undefined): v is T => v !== undefined && v !== null;
   return and(
     filter.state ? eq(active.state, filter.state) : undefined,
-    filter.team ? inArray(players.teamId, db.select({ id: teams.id }).from(teams).where(sql`lower(${teams.name}) = lower(${filter.team.trim()})`)) : undefined,
+    filter.team
+      ? inArray(
+          players.teamId,
+          db
+            .select({ id: teams.id })
+            .from(teams)
+            .where(sql`lower(${teams.name}) = lower(${filter.team.trim()})`),
+        )
+      : undefined,
     filter.handedness ? eq(players.handedness, filter.handedness) : undefined,
     given(filter.signedWaiver) ? eq(players.signedWaiver, filter.signedWaiver) : undefined,
     given(filter.isFinalist) ? eq(players.isFinalist, filter.isFinalist) : undefined,
@@ -76,13 +103,18 @@ export async function findPlayers(db: Db, args: PlayersArgs, timeZone: string): 
   const where = playerWhere(db, active, args.filter, timeZone);
   const after = afterCursor(order, args.after);
   const [rows, [total]] = await Promise.all([
-    db.select({ player: players, key: cursorKey(order) })
+    db
+      .select({ player: players, key: cursorKey(order) })
       .from(players)
       .leftJoinLateral(active, sql`true`)
       .where(and(where, after))
       .orderBy(...orderByKeyset(order))
       .limit(size + 1),
-    db.select({ n: count() }).from(players).leftJoinLateral(active, sql`true`).where(where),
+    db
+      .select({ n: count() })
+      .from(players)
+      .leftJoinLateral(active, sql`true`)
+      .where(where),
   ]);
   return toPage(order, rows, size, total?.n ?? 0, (r) => ({ node: r.player, id: r.player.id, key: r.key }));
 }

@@ -5,7 +5,12 @@ import { games, players, teams, type Game, type Handedness, type Player } from '
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { FINISHED_STATES } from '../domain/game-states.js';
 import { renderMessage } from '../domain/messages.js';
-import { assertNoFieldErrors, checkPlayerInput, type PlayerFields, type RawPlayerInput } from '../domain/player-input.js';
+import {
+  assertNoFieldErrors,
+  checkPlayerInput,
+  type PlayerFields,
+  type RawPlayerInput,
+} from '../domain/player-input.js';
 import { announce } from '../live/announce.js';
 import { createGame } from './game.service.js';
 import { queueSms } from './outbox.js';
@@ -33,7 +38,12 @@ async function checkFields(tx: Tx, w: Writer, input: RawPlayerInput, requireAll:
 }
 
 async function teamIdByName(tx: Tx, name: string): Promise<number | undefined> {
-  const [row] = await tx.select({ id: teams.id }).from(teams).where(sql`lower(${teams.name}) = lower(${name})`).orderBy(teams.id).limit(1);
+  const [row] = await tx
+    .select({ id: teams.id })
+    .from(teams)
+    .where(sql`lower(${teams.name}) = lower(${name})`)
+    .orderBy(teams.id)
+    .limit(1);
   return row?.id;
 }
 
@@ -44,12 +54,19 @@ export async function signUp(w: Writer, input: SignUpRequest): Promise<Player> {
     const now = w.now();
     const [player] = await tx
       .insert(players)
-      .values({ ...(columns as Required<Pick<PlayerFields, 'firstName' | 'handedness'>> & PlayerFields), teamId: teamId ?? null, createdAt: now, updatedAt: now })
+      .values({
+        ...(columns as Required<Pick<PlayerFields, 'firstName' | 'handedness'>> & PlayerFields),
+        teamId: teamId ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
     await createGame(tx, w, player!.id, show.id);
     if (player!.mobileNumber) {
       await queueSms(tx, w.boss, {
-        kind: 'welcome', playerId: player!.id, to: player!.mobileNumber,
+        kind: 'welcome',
+        playerId: player!.id,
+        to: player!.mobileNumber,
         body: renderMessage(show.welcomeMessage, { firstName: player!.firstName }),
         dedupeKey: `welcome:${player!.id}`,
       });
@@ -74,7 +91,11 @@ export async function updatePlayer(w: Writer, rawId: string | number, input: Raw
 }
 
 /** Records a stored photo (already scaled and toned) as the player's. */
-export async function setPlayerPhoto(w: Writer, playerId: number, photo: { key: string; url: string }): Promise<Player> {
+export async function setPlayerPhoto(
+  w: Writer,
+  playerId: number,
+  photo: { key: string; url: string },
+): Promise<Player> {
   return inTransaction(w, async (tx) => {
     const [player] = await tx
       .update(players)
@@ -107,9 +128,13 @@ export async function startGame(w: Writer, rawPlayerId: string | number, showId?
     if (!player) throw new NotFoundError('Player', rawPlayerId);
     const active = await latestGame(tx, playerId);
     if (active && !FINISHED_STATES.includes(active.state)) {
-      throw new ConflictError(`Player ${playerId} already has game ${active.id} in state ${active.state}; finish or cancel it first`, {
-        gameId: String(active.id), state: active.state,
-      });
+      throw new ConflictError(
+        `Player ${playerId} already has game ${active.id} in state ${active.state}; finish or cancel it first`,
+        {
+          gameId: String(active.id),
+          state: active.state,
+        },
+      );
     }
     const show = await resolveShow(tx, showId);
     return createGame(tx, w, playerId, show.id);

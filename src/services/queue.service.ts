@@ -26,7 +26,11 @@ const byTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? 0) - (b?.get
 const sortBy = (key: 'playingAt' | 'confirmedAt' | 'recalledAt' | 'queuedAt') => (a: Game, b: Game) =>
   byTime(a[key], b[key]) || a.id - b.id;
 
-export async function loadQueue(db: Db, showId: number, opts: { now: Date; recall: Config['recall'] }): Promise<QueueSnapshot> {
+export async function loadQueue(
+  db: Db,
+  showId: number,
+  opts: { now: Date; recall: Config['recall'] },
+): Promise<QueueSnapshot> {
   // Repeatable read: the version, the games and the history come from one snapshot,
   // so a client never sees a version that does not match the games it came with.
   const [showRows, rows, durations] = await db.transaction(
@@ -39,11 +43,21 @@ export async function loadQueue(db: Db, showId: number, opts: { now: Date; recal
           })
           .from(shows)
           .where(eq(shows.id, showId)),
-        tx.select().from(games).where(and(eq(games.showId, showId), inArray(games.state, [...QUEUE_STATES]))),
+        tx
+          .select()
+          .from(games)
+          .where(and(eq(games.showId, showId), inArray(games.state, [...QUEUE_STATES]))),
         tx
           .select({ seconds: sql<number>`extract(epoch from ${games.completedAt} - ${games.playingAt})::float8` })
           .from(games)
-          .where(and(eq(games.showId, showId), eq(games.state, 'COMPLETED'), isNotNull(games.playingAt), isNotNull(games.completedAt)))
+          .where(
+            and(
+              eq(games.showId, showId),
+              eq(games.state, 'COMPLETED'),
+              isNotNull(games.playingAt),
+              isNotNull(games.completedAt),
+            ),
+          )
           .orderBy(desc(games.completedAt), desc(games.id))
           .limit(ESTIMATE_SAMPLE_SIZE),
       ]),
@@ -86,10 +100,18 @@ export async function queuePositions(db: Db, gameIds: readonly number[]): Promis
   const ranked = db
     .select({
       id: games.id,
-      position: sql<number>`row_number() over (partition by ${games.showId} order by ${games.queuedAt}, ${games.id})`.as('position'),
+      position:
+        sql<number>`row_number() over (partition by ${games.showId} order by ${games.queuedAt}, ${games.id})`.as(
+          'position',
+        ),
     })
     .from(games)
-    .where(and(eq(games.state, 'QUEUED'), inArray(games.showId, db.select({ showId: games.showId }).from(games).where(inIds(games.id, gameIds)))))
+    .where(
+      and(
+        eq(games.state, 'QUEUED'),
+        inArray(games.showId, db.select({ showId: games.showId }).from(games).where(inIds(games.id, gameIds))),
+      ),
+    )
     .as('ranked');
   const rows = await db.select().from(ranked).where(inIds(ranked.id, gameIds));
   return new Map(rows.map((r) => [r.id, Number(r.position)]));

@@ -17,7 +17,9 @@ export async function lockShowRecalls(tx: Tx, showId: number): Promise<void> {
 
 /** Takes the show's recall lock only if it is free; false when another transaction holds it. */
 export async function tryLockShowRecalls(tx: Tx, showId: number): Promise<boolean> {
-  const [row] = await tx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${RECALL_LOCK}, ${showId}) as locked`);
+  const [row] = await tx.execute<{ locked: boolean }>(
+    sql`select pg_try_advisory_xact_lock(${RECALL_LOCK}, ${showId}) as locked`,
+  );
   return Boolean(row?.locked);
 }
 
@@ -25,7 +27,13 @@ export async function activeRecalls(tx: Tx, showId: number, now: Date, windowMin
   const [row] = await tx
     .select({ n: count() })
     .from(games)
-    .where(and(eq(games.showId, showId), eq(games.state, 'RECALLED'), gt(games.recalledAt, recallCutoff(now, windowMinutes))));
+    .where(
+      and(
+        eq(games.showId, showId),
+        eq(games.state, 'RECALLED'),
+        gt(games.recalledAt, recallCutoff(now, windowMinutes)),
+      ),
+    );
   return row?.n ?? 0;
 }
 
@@ -44,7 +52,14 @@ export async function autoRecallLocked(tx: Tx, w: Writer, showId: number): Promi
       .select({ id: games.id })
       .from(games)
       .innerJoin(players, eq(players.id, games.playerId))
-      .where(and(eq(games.showId, showId), eq(games.state, 'QUEUED'), isNotNull(players.mobileNumber), notInArray(games.id, tried)))
+      .where(
+        and(
+          eq(games.showId, showId),
+          eq(games.state, 'QUEUED'),
+          isNotNull(players.mobileNumber),
+          notInArray(games.id, tried),
+        ),
+      )
       .orderBy(asc(games.queuedAt), asc(games.id))
       .limit(wanted);
     if (!candidates.length) break;

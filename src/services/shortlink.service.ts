@@ -23,7 +23,11 @@ export const CODE_PATTERN = /^[A-Za-z0-9_-]{8,32}$/;
 export async function builtInShortLink(db: Executor, config: Config, url: string): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     const code = newCode();
-    const rows = await db.insert(shortLinks).values({ code, url }).onConflictDoNothing().returning({ code: shortLinks.code });
+    const rows = await db
+      .insert(shortLinks)
+      .values({ code, url })
+      .onConflictDoNothing()
+      .returning({ code: shortLinks.code });
     if (rows.length) return `${publicBaseUrl(config)}/s/${code}`;
     if (attempt >= 3) throw new Error('could not allocate a short link code');
   }
@@ -31,14 +35,22 @@ export async function builtInShortLink(db: Executor, config: Config, url: string
 
 export class BitlyError extends Error {}
 
-export async function bitlyShortLink(bitly: NonNullable<Config['bitly']>, url: string, timeoutMs = 5000): Promise<string> {
+export async function bitlyShortLink(
+  bitly: NonNullable<Config['bitly']>,
+  url: string,
+  timeoutMs = 5000,
+): Promise<string> {
   const res = await fetch(`${bitly.apiUrl.replace(/\/+$/, '')}/v4/shorten`, {
     method: 'POST',
     headers: { authorization: `Bearer ${bitly.token}`, 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ long_url: url }),
     signal: AbortSignal.timeout(timeoutMs),
   });
-  const body = (await res.json().catch(() => null)) as { link?: unknown; message?: unknown; description?: unknown } | null;
+  const body = (await res.json().catch(() => null)) as {
+    link?: unknown;
+    message?: unknown;
+    description?: unknown;
+  } | null;
   if (!res.ok || typeof body?.link !== 'string' || !URL.canParse(body.link)) {
     throw new BitlyError(`Bitly answered ${res.status}: ${String(body?.message ?? body?.description ?? 'no link')}`);
   }
@@ -52,7 +64,10 @@ export interface ShortenDeps {
 }
 
 /** A short link to `url`. Bitly trouble never loses the text: the built-in link is used instead. */
-export async function shorten({ db, config, log }: ShortenDeps, url: string): Promise<{ link: string; via: 'bitly' | 'builtin' }> {
+export async function shorten(
+  { db, config, log }: ShortenDeps,
+  url: string,
+): Promise<{ link: string; via: 'bitly' | 'builtin' }> {
   if (config.bitly) {
     try {
       return { link: await bitlyShortLink(config.bitly, url), via: 'bitly' };

@@ -22,7 +22,8 @@ export async function resolveShow(db: Executor, showId?: string | number | null)
     return row;
   }
   const current = await currentShow(db);
-  if (!current) throw new DomainError('NOT_FOUND', 'There is no show yet: an admin must create one first', { entity: 'Show' });
+  if (!current)
+    throw new DomainError('NOT_FOUND', 'There is no show yet: an admin must create one first', { entity: 'Show' });
   return current;
 }
 
@@ -33,7 +34,10 @@ export async function resolveShowId(db: Executor, showId?: string | number | nul
 export async function createShow(w: Writer, input: ShowFields): Promise<Show> {
   const values = normalizeShowInput(input);
   const now = w.now();
-  const [row] = await w.db.insert(shows).values({ ...values, createdAt: now, updatedAt: now }).returning();
+  const [row] = await w.db
+    .insert(shows)
+    .values({ ...values, createdAt: now, updatedAt: now })
+    .returning();
   return row!;
 }
 
@@ -41,7 +45,11 @@ export async function updateShow(w: Writer, rawId: string | number, input: ShowF
   const id = parseId('Show', rawId);
   const values = normalizeShowInput(input);
   return inTransaction(w, async (tx) => {
-    const [row] = await tx.update(shows).set({ ...values, updatedAt: w.now() }).where(eq(shows.id, id)).returning();
+    const [row] = await tx
+      .update(shows)
+      .set({ ...values, updatedAt: w.now() })
+      .where(eq(shows.id, id))
+      .returning();
     if (!row) throw new NotFoundError('Show', rawId);
     // The queue snapshot carries the show, so its subscribers hear about the edit.
     await announce(tx, { showId: id });

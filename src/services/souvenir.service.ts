@@ -49,7 +49,11 @@ export async function renderSubject(deps: Deps, storage: Storage, subject: Souve
   if (subject.player.photoKey) {
     try {
       photo = (await storage.get(subject.player.photoKey))?.bytes ?? null;
-      if (!photo) deps.log.warn({ playerId: subject.player.id, key: subject.player.photoKey }, 'player photo missing from storage; using the placeholder');
+      if (!photo)
+        deps.log.warn(
+          { playerId: subject.player.id, key: subject.player.photoKey },
+          'player photo missing from storage; using the placeholder',
+        );
     } catch (err) {
       deps.log.warn({ err, playerId: subject.player.id }, 'player photo unreadable; using the placeholder');
     }
@@ -63,7 +67,12 @@ export type SouvenirOutcome = 'rendered' | 'reused' | 'skipped';
  * The souvenir job. With `notify` a game that already has its souvenir is not rendered again (a
  * retried job after the store), and the text is deduplicated by `souvenir:<gameId>`.
  */
-export async function produceSouvenir(deps: Deps, storage: Storage, gameId: number, notify: boolean): Promise<SouvenirOutcome> {
+export async function produceSouvenir(
+  deps: Deps,
+  storage: Storage,
+  gameId: number,
+  notify: boolean,
+): Promise<SouvenirOutcome> {
   const log = deps.log.child({ gameId, notify });
   const db = deps.database.db;
   const subject = await loadSubject(db, gameId);
@@ -89,7 +98,14 @@ export async function produceSouvenir(deps: Deps, storage: Storage, gameId: numb
     const { link, via } = await shorten({ db, config: deps.config, log }, url);
     const body = renderMessage(subject.show.souvenirMessage, { url: link, firstName: subject.player.firstName });
     const messageId = await db.transaction((tx) =>
-      queueSms(tx, deps.boss, { kind: 'souvenir', playerId: subject.player.id, gameId, to, body, dedupeKey: `souvenir:${gameId}` }),
+      queueSms(tx, deps.boss, {
+        kind: 'souvenir',
+        playerId: subject.player.id,
+        gameId,
+        to,
+        body,
+        dedupeKey: `souvenir:${gameId}`,
+      }),
     );
     log.info({ messageId, via, duplicate: messageId === null }, 'souvenir text queued');
   }

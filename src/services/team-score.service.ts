@@ -13,7 +13,11 @@ export interface TeamDayScore {
 }
 
 /** Scores of several teams at once (one query), each oldest day first. */
-export async function teamScores(db: Db, teamIds: readonly number[], timeZone: string): Promise<Map<number, TeamDayScore[]>> {
+export async function teamScores(
+  db: Db,
+  teamIds: readonly number[],
+  timeZone: string,
+): Promise<Map<number, TeamDayScore[]>> {
   const result = new Map<number, TeamDayScore[]>(teamIds.map((id) => [id, []]));
   if (teamIds.length === 0) return result;
   const rows = await db

@@ -12,9 +12,16 @@ export async function createTeam(w: Writer, input: { name: string; color: string
   return inTransaction(w, async (tx) => {
     // The unique index is case-sensitive; the lock makes the case-insensitive check race-free.
     await tx.execute(sql`select pg_advisory_xact_lock(${TEAM_NAME_LOCK}, 0)`);
-    const [clash] = await tx.select({ id: teams.id }).from(teams).where(sql`lower(${teams.name}) = lower(${values.name})`).limit(1);
+    const [clash] = await tx
+      .select({ id: teams.id })
+      .from(teams)
+      .where(sql`lower(${teams.name}) = lower(${values.name})`)
+      .limit(1);
     if (clash) throw new ConflictError(`A team named "${values.name}" already exists`, { field: 'name' });
-    const [row] = await tx.insert(teams).values({ ...values, createdAt: w.now() }).returning();
+    const [row] = await tx
+      .insert(teams)
+      .values({ ...values, createdAt: w.now() })
+      .returning();
     return row!;
   });
 }

@@ -49,6 +49,9 @@ export function classifySendError(err: unknown): SmsSendError {
 
 /** The text kept on the message row: short, with the provider's status and code. */
 export function describeSendError(err: SmsSendError): string {
-  const parts = [err.status !== undefined ? `HTTP ${err.status}` : null, err.code !== undefined ? `code ${err.code}` : null].filter(Boolean);
+  const parts = [
+    err.status !== undefined ? `HTTP ${err.status}` : null,
+    err.code !== undefined ? `code ${err.code}` : null,
+  ].filter(Boolean);
   return `${parts.length ? `${parts.join(', ')}: ` : ''}${err.message}`.slice(0, 500);
 }

@@ -4,7 +4,16 @@ import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
 import satori from 'satori';
 import sharp from 'sharp';
-import { buildCard, buildOverlay, CARD_SIZE, CORNER_RADIUS, parseColor, PHOTO_BOX, PHOTO_ORIGIN, type CardData } from './card.js';
+import {
+  buildCard,
+  buildOverlay,
+  CARD_SIZE,
+  CORNER_RADIUS,
+  parseColor,
+  PHOTO_BOX,
+  PHOTO_ORIGIN,
+  type CardData,
+} from './card.js';
 import { paintDuotonePhoto } from './photo.js';
 
 type Font = { name: string; data: Buffer; weight: 400 | 500 | 600 | 700; style: 'normal' };
@@ -24,7 +33,14 @@ const FONT_FILES: Array<[string, string, Font['weight']]> = [
 
 let fonts: Promise<Font[]> | undefined;
 export function loadFonts(): Promise<Font[]> {
-  fonts ??= Promise.all(FONT_FILES.map(async ([name, file, weight]) => ({ name, weight, style: 'normal' as const, data: await readFile(require.resolve(file)) })));
+  fonts ??= Promise.all(
+    FONT_FILES.map(async ([name, file, weight]) => ({
+      name,
+      weight,
+      style: 'normal' as const,
+      data: await readFile(require.resolve(file)),
+    })),
+  );
   return fonts;
 }
 
@@ -48,7 +64,14 @@ export interface RenderResult {
 const RESVG = { fitTo: { mode: 'original' as const }, font: { loadSystemFonts: false } };
 
 /** Source-over of resvg's premultiplied RGBA `top` onto opaque RGBA `base` at (left, top). */
-function blendOver(base: Buffer, baseWidth: number, top: Buffer, width: number, height: number, at: { left: number; top: number }): void {
+function blendOver(
+  base: Buffer,
+  baseWidth: number,
+  top: Buffer,
+  width: number,
+  height: number,
+  at: { left: number; top: number },
+): void {
   for (let y = 0; y < height; y++) {
     let o = ((at.top + y) * baseWidth + at.left) * 4;
     let i = y * width * 4;
@@ -87,7 +110,8 @@ export async function renderSouvenir(data: CardData, greyPhoto: Buffer | null): 
   const overlay = new Resvg(overlaySvg, RESVG).render();
   const t2 = performance.now();
   const pixels = card.pixels;
-  if (greyPhoto) await paintDuotonePhoto(pixels, card.width, greyPhoto, parseColor(data.teamColor), PHOTO_ORIGIN, CORNER_RADIUS);
+  if (greyPhoto)
+    await paintDuotonePhoto(pixels, card.width, greyPhoto, parseColor(data.teamColor), PHOTO_ORIGIN, CORNER_RADIUS);
   const t3 = performance.now();
   blendOver(pixels, card.width, overlay.pixels, overlay.width, overlay.height, PHOTO_ORIGIN);
   const png = await sharp(pixels, { raw: { width: card.width, height: card.height, channels: 4 } })
@@ -96,5 +120,8 @@ export async function renderSouvenir(data: CardData, greyPhoto: Buffer | null): 
     .png({ compressionLevel: 2 })
     .toBuffer();
   const t4 = performance.now();
-  return { png, timings: { satoriMs: t1 - start, resvgMs: t2 - t1, photoMs: t3 - t2, encodeMs: t4 - t3, totalMs: t4 - start } };
+  return {
+    png,
+    timings: { satoriMs: t1 - start, resvgMs: t2 - t1, photoMs: t3 - t2, encodeMs: t4 - t3, totalMs: t4 - start },
+  };
 }

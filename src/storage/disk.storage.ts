@@ -4,7 +4,12 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { assertKey, type Storage, type StoredObject } from './storage.js';
 
-const TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
+const TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+};
 
 export function contentTypeOf(key: string): string {
   return TYPES[path.extname(key).toLowerCase()] ?? 'application/octet-stream';
@@ -13,7 +18,10 @@ export function contentTypeOf(key: string): string {
 export class DiskStorage implements Storage {
   readonly root: string;
 
-  constructor(dataDir: string, private readonly baseUrl: string) {
+  constructor(
+    dataDir: string,
+    private readonly baseUrl: string,
+  ) {
     this.root = path.join(dataDir, 'media');
   }
 

@@ -12,7 +12,9 @@ export class S3Storage implements Storage {
     this.client = new S3Client({
       region: s3.region,
       ...(s3.endpoint ? { endpoint: s3.endpoint, forcePathStyle: true } : {}),
-      ...(s3.accessKeyId && s3.secretAccessKey ? { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } } : {}),
+      ...(s3.accessKeyId && s3.secretAccessKey
+        ? { credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } }
+        : {}),
       // Checksums only where S3 requires them: S3-compatible servers otherwise store the
       // aws-chunked framing of streamed uploads as part of the object.
       requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -22,11 +24,16 @@ export class S3Storage implements Storage {
 
   async put(key: string, bytes: Buffer, contentType: string): Promise<string> {
     assertKey(key);
-    await this.client.send(new PutObjectCommand({
-      Bucket: this.s3.bucket, Key: key, Body: bytes, ContentType: contentType,
-      // Keys are unique per upload or render, so the object never changes under its URL.
-      CacheControl: 'public, max-age=31536000, immutable',
-    }));
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.s3.bucket,
+        Key: key,
+        Body: bytes,
+        ContentType: contentType,
+        // Keys are unique per upload or render, so the object never changes under its URL.
+        CacheControl: 'public, max-age=31536000, immutable',
+      }),
+    );
     return this.urlFor(key);
   }
 

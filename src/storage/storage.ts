@@ -23,7 +23,8 @@ export interface Storage {
 export const KEY_PATTERN = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 export function assertKey(key: string): void {
-  if (!KEY_PATTERN.test(key) || key.split('/').some((s) => s === '..' || s === '.')) throw new Error(`Invalid storage key: ${key}`);
+  if (!KEY_PATTERN.test(key) || key.split('/').some((s) => s === '..' || s === '.'))
+    throw new Error(`Invalid storage key: ${key}`);
 }
 
 /** An unguessable key: 128 random bits, so a URL cannot be found by counting. */

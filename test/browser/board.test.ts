@@ -24,8 +24,16 @@ describe.skipIf(!hasChromium)('/board in headless Chromium', async () => {
 
   beforeAll(async () => {
     const admin = await server.token('ADMIN');
-    for (const [name, color] of [['Aces', '#e63946'], ['Bombers', '#1d70b8'], ['Comets', '#2a9d8f']]) {
-      await server.gql(`mutation($n: String!, $c: String!) { createTeam(name: $n, color: $c) { id } }`, { n: name, c: color }, admin);
+    for (const [name, color] of [
+      ['Aces', '#e63946'],
+      ['Bombers', '#1d70b8'],
+      ['Comets', '#2a9d8f'],
+    ]) {
+      await server.gql(
+        `mutation($n: String!, $c: String!) { createTeam(name: $n, color: $c) { id } }`,
+        { n: name, c: color },
+        admin,
+      );
     }
     showId = await createShow(server, 'Fan Fest Main Stage', new Date().toISOString().slice(0, 10));
     // A finished game so the team scores have something for today.
@@ -38,7 +46,12 @@ describe.skipIf(!hasChromium)('/board in headless Chromium', async () => {
     await move(server, 'playGame', batter, 'VR_GAME');
     const deck = await signUpGame(server, showId, 'Cleo', { team: 'Aces', lastName: 'Nguyen' });
     await move(server, 'confirmGame', deck);
-    for (const [first, last, team] of [['Ada', 'Lovelace', 'Aces'], ['Hank', 'Aaron', 'Bombers'], ['Maya', 'Patel', 'Comets'], ['Omar', 'Haddad', 'Aces']]) {
+    for (const [first, last, team] of [
+      ['Ada', 'Lovelace', 'Aces'],
+      ['Hank', 'Aaron', 'Bombers'],
+      ['Maya', 'Patel', 'Comets'],
+      ['Omar', 'Haddad', 'Aces'],
+    ]) {
       await move(server, 'queueGame', await signUpGame(server, showId, first!, { lastName: last, team }));
     }
     browser = await launch();
@@ -72,15 +85,33 @@ describe.skipIf(!hasChromium)('/board in headless Chromium', async () => {
   });
 
   it('reflects a completion: the batter leaves Now playing and the team scores update', async () => {
-    const [row] = await server.app.deps.database.db.query.games.findMany({ where: (g, { eq }) => eq(g.state, 'PLAYING') });
-    await move(server, 'completeGame', String(row!.id), 'VR_GAME', ', result: { score: 2000, distance: 3100, homeruns: 9 }');
+    const [row] = await server.app.deps.database.db.query.games.findMany({
+      where: (g, { eq }) => eq(g.state, 'PLAYING'),
+    });
+    await move(
+      server,
+      'completeGame',
+      String(row!.id),
+      'VR_GAME',
+      ', result: { score: 2000, distance: 3100, homeruns: 9 }',
+    );
     await waitForText('#playing', 'Ben W.', false, 2000);
     await waitForText('#teams', 'Bombers', true, 3000);
     expect(await text('#teams')).toContain('2,000');
     mkdirSync('test/artifacts', { recursive: true });
     // Back to a busy board for the picture: someone at bat, a recall ticking down.
-    await move(server, 'playGame', (await server.app.deps.database.db.query.games.findMany({ where: (g, { eq }) => eq(g.state, 'CONFIRMED') }))[0]!.id.toString(), 'VR_GAME');
-    const waiting = await server.app.deps.database.db.query.games.findMany({ where: (g, { eq }) => eq(g.state, 'QUEUED'), orderBy: (g, { asc }) => [asc(g.queuedAt)] });
+    await move(
+      server,
+      'playGame',
+      (
+        await server.app.deps.database.db.query.games.findMany({ where: (g, { eq }) => eq(g.state, 'CONFIRMED') })
+      )[0]!.id.toString(),
+      'VR_GAME',
+    );
+    const waiting = await server.app.deps.database.db.query.games.findMany({
+      where: (g, { eq }) => eq(g.state, 'QUEUED'),
+      orderBy: (g, { asc }) => [asc(g.queuedAt)],
+    });
     await move(server, 'recallGame', String(waiting[0]!.id), 'TABLET');
     await waitForText('#recalled', 'min left');
     await page.waitForTimeout(600); // let the newcomers' highlight settle

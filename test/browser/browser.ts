@@ -5,17 +5,29 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`Browser tests skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
+if (!hasChromium)
+  console.warn(`Browser tests skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium)`);
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }
 
 /** A context whose non-loopback requests are aborted and collected in `external`. */
-export async function offlineContext(browser: Browser, viewport = { width: 1920, height: 1080 }): Promise<{ context: BrowserContext; external: string[] }> {
+export async function offlineContext(
+  browser: Browser,
+  viewport = { width: 1920, height: 1080 },
+): Promise<{ context: BrowserContext; external: string[] }> {
   const context = await browser.newContext({ viewport });
   const external: string[] = [];
   await context.route('**/*', (route) => {

@@ -44,7 +44,10 @@ describe.skipIf(!hasChromium)('/graphiql in headless Chromium', async () => {
     await page.waitForSelector('.graphiql-query-editor .monaco-editor', { timeout: 20_000 });
     // Staff sign in first (the page says so): put a token in the Headers tab.
     await page.getByText('Headers', { exact: true }).click();
-    await setEditor('.monaco-editor[data-uri*="headers"]', JSON.stringify({ Authorization: `Bearer ${await server.token('STAFF')}` }));
+    await setEditor(
+      '.monaco-editor[data-uri*="headers"]',
+      JSON.stringify({ Authorization: `Bearer ${await server.token('STAFF')}` }),
+    );
   });
 
   afterAll(async () => {
@@ -60,7 +63,10 @@ describe.skipIf(!hasChromium)('/graphiql in headless Chromium', async () => {
 
   it('runs a subscription and shows each new snapshot', async () => {
     const gameId = await signUpGame(server, showId, 'Iris');
-    await setEditor('.graphiql-query-editor .monaco-editor', `subscription Live { queueChanged(showId: "${showId}") { version waiting { game { id } } } }`);
+    await setEditor(
+      '.graphiql-query-editor .monaco-editor',
+      `subscription Live { queueChanged(showId: "${showId}") { version waiting { game { id } } } }`,
+    );
     await run();
     await responseContains('"version"');
     expect(await response()).not.toContain(`"id": "${gameId}"`);

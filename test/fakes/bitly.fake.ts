@@ -24,7 +24,8 @@ export async function startBitlyFake(token = `bitly-${randomBytes(8).toString('h
       res.end(JSON.stringify(body));
     };
     if (req.method !== 'POST' || req.url !== '/v4/shorten') return answer(404, { message: 'NOT_FOUND' });
-    if (req.headers.authorization !== `Bearer ${token}`) return answer(403, { message: 'FORBIDDEN', description: 'bad token' });
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return answer(403, { message: 'FORBIDDEN', description: 'bad token' });
     let longUrl = '';
     try {
       longUrl = String((JSON.parse(Buffer.concat(chunks).toString()) as { long_url?: unknown }).long_url ?? '');

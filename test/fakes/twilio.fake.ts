@@ -45,7 +45,9 @@ function json(res: http.ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-export async function startTwilioFake(opts: { accountSid?: string; authToken?: string; from?: string } = {}): Promise<TwilioFake> {
+export async function startTwilioFake(
+  opts: { accountSid?: string; authToken?: string; from?: string } = {},
+): Promise<TwilioFake> {
   const accountSid = opts.accountSid ?? sid('AC');
   const authToken = opts.authToken ?? randomBytes(16).toString('hex');
   const from = opts.from ?? '+15005550006';
@@ -58,9 +60,12 @@ export async function startTwilioFake(opts: { accountSid?: string; authToken?: s
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
-    if (req.method !== 'POST' || req.url !== path) return json(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
+    if (req.method !== 'POST' || req.url !== path)
+      return json(res, 404, { code: 20404, message: 'The requested resource was not found', status: 404 });
     const auth = req.headers.authorization ?? '';
-    const [user, pass] = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString().split(':');
+    const [user, pass] = Buffer.from(auth.replace(/^Basic /, ''), 'base64')
+      .toString()
+      .split(':');
     if (!auth.startsWith('Basic ') || user !== accountSid || pass !== authToken) {
       return json(res, 401, { code: 20003, message: 'Authenticate', status: 401 });
     }
@@ -88,14 +93,26 @@ export async function startTwilioFake(opts: { accountSid?: string; authToken?: s
     }
     if (step.kind === 'status') {
       entry.answered = step.status;
-      return json(res, step.status, { code: step.code ?? step.status, message: step.message ?? `Scripted failure ${step.status}`, status: step.status });
+      return json(res, step.status, {
+        code: step.code ?? step.status,
+        message: step.message ?? `Scripted failure ${step.status}`,
+        status: step.status,
+      });
     }
     entry.answered = 201;
     entry.sid = sid('SM');
     json(res, 201, {
-      sid: entry.sid, account_sid: accountSid, to: entry.to, from: entry.from, body: entry.body,
-      status: 'queued', num_segments: '1', direction: 'outbound-api', api_version: '2010-04-01',
-      date_created: new Date().toUTCString(), uri: `${path.replace('.json', '')}/${entry.sid}.json`,
+      sid: entry.sid,
+      account_sid: accountSid,
+      to: entry.to,
+      from: entry.from,
+      body: entry.body,
+      status: 'queued',
+      num_segments: '1',
+      direction: 'outbound-api',
+      api_version: '2010-04-01',
+      date_created: new Date().toUTCString(),
+      uri: `${path.replace('.json', '')}/${entry.sid}.json`,
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -103,7 +120,11 @@ export async function startTwilioFake(opts: { accountSid?: string; authToken?: s
 
   return {
     url: `http://127.0.0.1:${port}`,
-    accountSid, authToken, from, requests, events,
+    accountSid,
+    authToken,
+    from,
+    requests,
+    events,
     accepted: (to) => requests.filter((r) => r.answered === 201 && (to === undefined || r.to === to)),
     script: (...s) => void steps.push(...s),
     async close() {
@@ -116,5 +137,10 @@ export async function startTwilioFake(opts: { accountSid?: string; authToken?: s
 
 /** Settings that point the server's Twilio sender at this fake. */
 export function twilioEnv(fake: TwilioFake): Record<string, string> {
-  return { TWILIO_ACCOUNT_SID: fake.accountSid, TWILIO_AUTH_TOKEN: fake.authToken, TWILIO_FROM: fake.from, TWILIO_API_URL: fake.url };
+  return {
+    TWILIO_ACCOUNT_SID: fake.accountSid,
+    TWILIO_AUTH_TOKEN: fake.authToken,
+    TWILIO_FROM: fake.from,
+    TWILIO_API_URL: fake.url,
+  };
 }

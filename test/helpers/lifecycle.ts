@@ -4,7 +4,8 @@ import { expect } from 'vitest';
 import { gameEvents, games, players, shows, teams, type Game, type GameState } from '../../src/db/schema.js';
 import type { TestServer } from './server.js';
 
-export const GAME_FIELDS = 'id state score distance homeruns createdAt updatedAt queuedAt recalledAt recallCount confirmedAt playingAt completedAt cancelledAt';
+export const GAME_FIELDS =
+  'id state score distance homeruns createdAt updatedAt queuedAt recalledAt recallCount confirmedAt playingAt completedAt cancelledAt';
 
 export const MUTATION: Record<string, string> = {
   queue: `mutation($id: ID!) { queueGame(id: $id) { ${GAME_FIELDS} } }`,
@@ -15,13 +16,23 @@ export const MUTATION: Record<string, string> = {
   cancel: `mutation($id: ID!) { cancelGame(id: $id) { ${GAME_FIELDS} } }`,
 };
 export const MUTATION_NAME: Record<string, string> = {
-  queue: 'queueGame', recall: 'recallGame', confirm: 'confirmGame', play: 'playGame', complete: 'completeGame', cancel: 'cancelGame',
+  queue: 'queueGame',
+  recall: 'recallGame',
+  confirm: 'confirmGame',
+  play: 'playGame',
+  complete: 'completeGame',
+  cancel: 'cancelGame',
 };
 
 /** The mutations that bring a NEW game to each state. */
 export const PATH_TO: Record<GameState, string[]> = {
-  NEW: [], QUEUED: ['queue'], RECALLED: ['queue', 'recall'], CONFIRMED: ['confirm'],
-  PLAYING: ['confirm', 'play'], COMPLETED: ['confirm', 'play', 'complete'], CANCELLED: ['cancel'],
+  NEW: [],
+  QUEUED: ['queue'],
+  RECALLED: ['queue', 'recall'],
+  CONFIRMED: ['confirm'],
+  PLAYING: ['confirm', 'play'],
+  COMPLETED: ['confirm', 'play', 'complete'],
+  CANCELLED: ['cancel'],
 };
 
 export const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { id firstName lastName handedness signedWaiver isFinalist profileId createdAt } }`;
@@ -41,21 +52,34 @@ export function testClock(start: Date = new Date()) {
 }
 
 export async function seedShow(server: TestServer, overrides: Partial<typeof shows.$inferInsert> = {}) {
-  const [show] = await server.app.deps.database.db.insert(shows).values({
-    name: 'Derby', date: '2025-07-14',
-    welcomeMessage: 'Welcome {firstName}!', recallMessage: 'Hi {firstName}, come back now!', souvenirMessage: 'Your souvenir: {url}',
-    ...overrides,
-  }).returning();
+  const [show] = await server.app.deps.database.db
+    .insert(shows)
+    .values({
+      name: 'Derby',
+      date: '2025-07-14',
+      welcomeMessage: 'Welcome {firstName}!',
+      recallMessage: 'Hi {firstName}, come back now!',
+      souvenirMessage: 'Your souvenir: {url}',
+      ...overrides,
+    })
+    .returning();
   return show!;
 }
 
 export async function seedTeams(server: TestServer, names: string[]) {
-  return server.app.deps.database.db.insert(teams).values(names.map((name, i) => ({ name, color: `#00000${i}` }))).returning();
+  return server.app.deps.database.db
+    .insert(teams)
+    .values(names.map((name, i) => ({ name, color: `#00000${i}` })))
+    .returning();
 }
 
 /** Signs a player up through the API and returns the player and their first game's id. */
 export async function signUpPlayer(server: TestServer, input: Record<string, unknown> = {}, token?: string) {
-  const r = await server.gql(SIGN_UP, { input: { firstName: 'Ada', handedness: 'RIGHT', ...input } }, token ?? (await server.token('TABLET')));
+  const r = await server.gql(
+    SIGN_UP,
+    { input: { firstName: 'Ada', handedness: 'RIGHT', ...input } },
+    token ?? (await server.token('TABLET')),
+  );
   expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
   const playerId = Number(r.data.signUp.id);
   const [game] = await server.app.deps.database.db.select().from(games).where(eq(games.playerId, playerId));
@@ -81,7 +105,11 @@ export async function gameRow(server: TestServer, id: number): Promise<Game> {
 }
 
 export async function eventsOf(server: TestServer, gameId: number) {
-  return server.app.deps.database.db.select().from(gameEvents).where(eq(gameEvents.gameId, gameId)).orderBy(asc(gameEvents.id));
+  return server.app.deps.database.db
+    .select()
+    .from(gameEvents)
+    .where(eq(gameEvents.gameId, gameId))
+    .orderBy(asc(gameEvents.id));
 }
 
 export async function playerRow(server: TestServer, id: number) {
@@ -91,6 +119,7 @@ export async function playerRow(server: TestServer, id: number) {
 
 /** Jobs of one queue in pg-boss's own table. */
 export async function jobs(server: TestServer, name: string): Promise<Array<{ data: any; state: string }>> {
-  const rows = await server.app.deps.database.primarySql`select data, state from pgboss.job where name = ${name} order by created_on`;
+  const rows = await server.app.deps.database
+    .primarySql`select data, state from pgboss.job where name = ${name} order by created_on`;
   return rows as unknown as Array<{ data: any; state: string }>;
 }

@@ -11,13 +11,17 @@ import { freePort } from '../../src/db/embedded.js';
 
 const run = promisify(execFile);
 export const PG15_BIN = '/usr/lib/postgresql/15/bin';
-export const hasPg15 = ['initdb', 'pg_ctl', 'postgres', 'pg_basebackup', 'pg_dump', 'pg_restore', 'psql'].every((b) => existsSync(path.join(PG15_BIN, b)));
+export const hasPg15 = ['initdb', 'pg_ctl', 'postgres', 'pg_basebackup', 'pg_dump', 'pg_restore', 'psql'].every((b) =>
+  existsSync(path.join(PG15_BIN, b)),
+);
 const asRoot = process.getuid?.() === 0;
 
 /** Runs a PostgreSQL 15 tool (as the postgres user when we are root). */
 export async function pgTool(tool: string, args: string[], env: Record<string, string> = {}) {
   const bin = path.join(PG15_BIN, tool);
-  const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), bin, ...args]] : [bin, args];
+  const [cmd, argv] = asRoot
+    ? ['runuser', ['-u', 'postgres', '--', 'env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), bin, ...args]]
+    : [bin, args];
   try {
     return await run(cmd, argv, { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 });
   } catch (err) {
@@ -46,13 +50,39 @@ function workspace(prefix: string): string {
 
 let ids: [number, number] | undefined;
 function postgresIds(): [number, number] {
-  ids ??= [Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }))];
+  ids ??= [
+    Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+    Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+  ];
   return ids;
 }
 
 async function startServer(dataDir: string, dir: string, port: number, settings: string[]): Promise<void> {
-  const opts = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off', '-c', 'synchronous_commit=off', ...settings.flatMap((s) => ['-c', s])];
-  await pgTool('pg_ctl', ['-D', dataDir, '-l', path.join(dir, 'server.log'), '-o', opts.join(' '), '-w', '-t', '60', 'start']);
+  const opts = [
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    `unix_socket_directories=${dir}`,
+    '-c',
+    'fsync=off',
+    '-c',
+    'synchronous_commit=off',
+    ...settings.flatMap((s) => ['-c', s]),
+  ];
+  await pgTool('pg_ctl', [
+    '-D',
+    dataDir,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-o',
+    opts.join(' '),
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ]);
 }
 
 function cluster(dir: string, dataDir: string, port: number): Cluster {
@@ -75,19 +105,57 @@ export async function startPrimary(): Promise<Cluster> {
   const pwfile = path.join(dir, 'pw');
   writeFileSync(pwfile, SUPERUSER_PASSWORD);
   if (asRoot) chownSync(pwfile, ...postgresIds());
-  await pgTool('initdb', ['-D', dataDir, '-U', 'postgres', `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  await pgTool('initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    `--pwfile=${pwfile}`,
+    '--auth-local=trust',
+    '--auth-host=scram-sha-256',
+    '-E',
+    'UTF8',
+    '--locale=C',
+    '--no-sync',
+  ]);
   const port = await freePort();
-  await startServer(dataDir, dir, port, ['wal_level=replica', 'max_wal_senders=5', 'max_replication_slots=5', 'max_connections=100']);
+  await startServer(dataDir, dir, port, [
+    'wal_level=replica',
+    'max_wal_senders=5',
+    'max_replication_slots=5',
+    'max_connections=100',
+  ]);
   return cluster(dir, dataDir, port);
 }
 
 /** A hot standby cloned from `primary` by pg_basebackup -R, streaming from then on. */
-export async function startReplica(primary: Cluster, auth: { user: string; password: string; slot?: string }): Promise<Cluster> {
+export async function startReplica(
+  primary: Cluster,
+  auth: { user: string; password: string; slot?: string },
+): Promise<Cluster> {
   const dir = workspace('mlb-pg15-replica-');
   const dataDir = path.join(dir, 'data');
   mkdirSync(dataDir, { mode: 0o700 });
   if (asRoot) chownSync(dataDir, ...postgresIds());
-  await pgTool('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', auth.user, '-D', dataDir, '-R', '-X', 'stream', '--checkpoint=fast', ...(auth.slot ? ['-S', auth.slot] : [])], { PGPASSWORD: auth.password });
+  await pgTool(
+    'pg_basebackup',
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(primary.port),
+      '-U',
+      auth.user,
+      '-D',
+      dataDir,
+      '-R',
+      '-X',
+      'stream',
+      '--checkpoint=fast',
+      ...(auth.slot ? ['-S', auth.slot] : []),
+    ],
+    { PGPASSWORD: auth.password },
+  );
   const port = await freePort();
   await startServer(dataDir, dir, port, ['hot_standby=on', 'max_connections=100']);
   return cluster(dir, dataDir, port);
@@ -106,5 +174,12 @@ export async function createDatabase(c: Cluster, name: string): Promise<string> 
 
 /** libpq settings that reach a cluster as its superuser (for scripts such as compose/backup/*.sh). */
 export function libpqEnv(c: Cluster, database = 'postgres'): Record<string, string> {
-  return { PGHOST: '127.0.0.1', PGPORT: String(c.port), PGUSER: 'postgres', PGPASSWORD: SUPERUSER_PASSWORD, PGDATABASE: database, PATH: `${PG15_BIN}:${process.env.PATH}` };
+  return {
+    PGHOST: '127.0.0.1',
+    PGPORT: String(c.port),
+    PGUSER: 'postgres',
+    PGPASSWORD: SUPERUSER_PASSWORD,
+    PGDATABASE: database,
+    PATH: `${PG15_BIN}:${process.env.PATH}`,
+  };
 }

@@ -1,8 +1,20 @@
 // What a schema lacks compared with a contract: types, fields, arguments, enum values, and each
 // field's and argument's named type (and list shape). A server may add; it may not drop or rename.
 import {
-  OperationTypeNode, getNamedType, isEnumType, isInputObjectType, isInterfaceType, isListType, isNonNullType, isObjectType, isScalarType,
-  type GraphQLArgument, type GraphQLField, type GraphQLInputField, type GraphQLSchema, type GraphQLType,
+  OperationTypeNode,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputField,
+  type GraphQLSchema,
+  type GraphQLType,
 } from 'graphql';
 
 function kindOf(t: unknown): string {
@@ -35,18 +47,30 @@ export function missingFromSchema(contract: GraphQLSchema, actual: GraphQLSchema
       continue;
     }
     if (isEnumType(want) && isEnumType(have)) {
-      for (const v of want.getValues()) if (!have.getValue(v.name)) problems.push(`missing enum value ${name}.${v.name}`);
+      for (const v of want.getValues())
+        if (!have.getValue(v.name)) problems.push(`missing enum value ${name}.${v.name}`);
     }
-    if ((isObjectType(want) || isInputObjectType(want) || isInterfaceType(want)) && !isEnumType(have) && !isScalarType(have)) {
-      const haveFields = (have as typeof want).getFields() as Record<string, GraphQLField<unknown, unknown> | GraphQLInputField>;
-      for (const [fieldName, wantField] of Object.entries(want.getFields()) as Array<[string, GraphQLField<unknown, unknown> | GraphQLInputField]>) {
+    if (
+      (isObjectType(want) || isInputObjectType(want) || isInterfaceType(want)) &&
+      !isEnumType(have) &&
+      !isScalarType(have)
+    ) {
+      const haveFields = (have as typeof want).getFields() as Record<
+        string,
+        GraphQLField<unknown, unknown> | GraphQLInputField
+      >;
+      for (const [fieldName, wantField] of Object.entries(want.getFields()) as Array<
+        [string, GraphQLField<unknown, unknown> | GraphQLInputField]
+      >) {
         const haveField = haveFields[fieldName];
         if (!haveField) {
           problems.push(`missing field ${name}.${fieldName}`);
           continue;
         }
         if (shape(wantField.type) !== shape(haveField.type)) {
-          problems.push(`field ${name}.${fieldName} is ${shape(haveField.type)}, the contract has ${shape(wantField.type)}`);
+          problems.push(
+            `field ${name}.${fieldName} is ${shape(haveField.type)}, the contract has ${shape(wantField.type)}`,
+          );
         }
         const wantArgs: readonly GraphQLArgument[] = 'args' in wantField ? wantField.args : [];
         const haveArgs: readonly GraphQLArgument[] = 'args' in haveField ? haveField.args : [];
@@ -54,7 +78,9 @@ export function missingFromSchema(contract: GraphQLSchema, actual: GraphQLSchema
           const got = haveArgs.find((a) => a.name === arg.name);
           if (!got) problems.push(`missing argument ${name}.${fieldName}(${arg.name})`);
           else if (shape(got.type) !== shape(arg.type)) {
-            problems.push(`argument ${name}.${fieldName}(${arg.name}) is ${shape(got.type)}, the contract has ${shape(arg.type)}`);
+            problems.push(
+              `argument ${name}.${fieldName}(${arg.name}) is ${shape(got.type)}, the contract has ${shape(arg.type)}`,
+            );
           }
         }
       }
@@ -64,7 +90,8 @@ export function missingFromSchema(contract: GraphQLSchema, actual: GraphQLSchema
     const want = contract.getRootType(op);
     const have = actual.getRootType(op);
     if (want && !have) problems.push(`missing ${op} operation type`);
-    else if (want && have && want.name !== have.name) problems.push(`${op} root is ${have.name}, the contract has ${want.name}`);
+    else if (want && have && want.name !== have.name)
+      problems.push(`${op} root is ${have.name}, the contract has ${want.name}`);
   }
   return problems;
 }

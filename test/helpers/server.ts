@@ -8,8 +8,18 @@ import { createLogger } from '../../src/log.js';
 import { hashPassword } from '../../src/services/auth.service.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
-export const PASSWORDS = { user: 'admin-password-1', mlbtablet: 'tablet-password-1', mlbvrgame: 'vrgame-password-1', staff: 'staff-password-1' } as const;
-export const ROLE_USERS: Record<Role, keyof typeof PASSWORDS> = { ADMIN: 'user', TABLET: 'mlbtablet', VR_GAME: 'mlbvrgame', STAFF: 'staff' };
+export const PASSWORDS = {
+  user: 'admin-password-1',
+  mlbtablet: 'tablet-password-1',
+  mlbvrgame: 'vrgame-password-1',
+  staff: 'staff-password-1',
+} as const;
+export const ROLE_USERS: Record<Role, keyof typeof PASSWORDS> = {
+  ADMIN: 'user',
+  TABLET: 'mlbtablet',
+  VR_GAME: 'mlbvrgame',
+  STAFF: 'staff',
+};
 
 export function testEnv(databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -60,7 +70,14 @@ export interface TestServerOptions {
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const db = opts.database ?? (await createTestDatabase());
   const config = loadConfig({ env: testEnv(db.url, opts.env), secretsDir: '/nonexistent' });
-  const app = await startApp({ config, now: opts.now, onQuery: opts.onQuery, api: opts.api ?? true, worker: opts.worker ?? true, log: createLogger(config.logLevel) });
+  const app = await startApp({
+    config,
+    now: opts.now,
+    onQuery: opts.onQuery,
+    api: opts.api ?? true,
+    worker: opts.worker ?? true,
+    log: createLogger(config.logLevel),
+  });
   const url = app.http?.url ?? '';
   const tokens = new Map<Role, string>();
 
@@ -75,16 +92,24 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   };
 
   const server: TestServer = {
-    app, db, config, url, gql,
+    app,
+    db,
+    config,
+    url,
+    gql,
     async token(role) {
       if (tokens.has(role)) return tokens.get(role)!;
       const username = ROLE_USERS[role];
       if (role === 'STAFF') {
         const dbh = app.deps.database.db;
         const [existing] = await dbh.select().from(accounts).where(eq(accounts.username, username));
-        if (!existing) await dbh.insert(accounts).values({ username, role, passwordHash: await hashPassword(PASSWORDS.staff) });
+        if (!existing)
+          await dbh.insert(accounts).values({ username, role, passwordHash: await hashPassword(PASSWORDS.staff) });
       }
-      const r = await gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, { u: username, p: PASSWORDS[username] });
+      const r = await gql(`mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, {
+        u: username,
+        p: PASSWORDS[username],
+      });
       if (!r.data?.login) throw new Error(`login as ${username} failed: ${JSON.stringify(r.errors)}`);
       tokens.set(role, r.data.login.token);
       return r.data.login.token;

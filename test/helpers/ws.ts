@@ -25,7 +25,10 @@ export function connectWs(url: string, token?: string | null): WsClient {
     lazy: false,
     retryAttempts: 0,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-    on: { closed: (e) => onClosed({ code: (e as { code: number }).code, reason: String((e as { reason: unknown }).reason) }) },
+    on: {
+      closed: (e) =>
+        onClosed({ code: (e as { code: number }).code, reason: String((e as { reason: unknown }).reason) }),
+    },
     onNonLazyError: () => {},
   });
   return { client, closed, dispose: () => client.dispose() as Promise<void> };
@@ -48,17 +51,20 @@ export function subscribe<T = any>(ws: WsClient, query: string, variables?: Reco
   const errors: unknown[] = [];
   const waiters = new Set<() => void>();
   const wake = () => waiters.forEach((w) => w());
-  const stop = ws.client.subscribe<T>({ query, variables }, {
-    next: (m) => {
-      messages.push((m as { data: T }).data ?? (m as T));
-      wake();
+  const stop = ws.client.subscribe<T>(
+    { query, variables },
+    {
+      next: (m) => {
+        messages.push((m as { data: T }).data ?? (m as T));
+        wake();
+      },
+      error: (e) => {
+        errors.push(e);
+        wake();
+      },
+      complete: () => {},
     },
-    error: (e) => {
-      errors.push(e);
-      wake();
-    },
-    complete: () => {},
-  });
+  );
   const waitFor = <R>(check: () => R | undefined, what: string, timeoutMs = 5000) =>
     new Promise<R>((resolve, reject) => {
       const tick = () => {
@@ -71,7 +77,11 @@ export function subscribe<T = any>(ws: WsClient, query: string, variables?: Reco
       };
       const timer = setTimeout(() => {
         waiters.delete(tick);
-        reject(new Error(`timed out waiting for ${what}; got ${messages.length} messages: ${JSON.stringify(messages.at(-1))?.slice(0, 400)} errors: ${JSON.stringify(errors)}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}; got ${messages.length} messages: ${JSON.stringify(messages.at(-1))?.slice(0, 400)} errors: ${JSON.stringify(errors)}`,
+          ),
+        );
       }, timeoutMs);
       waiters.add(tick);
       tick();
@@ -92,7 +102,15 @@ export const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export async function createShow(server: TestServer, name = 'Live Show', date = '2031-06-01'): Promise<string> {
   const r = await server.gql(
     `mutation($i: ShowInput!) { createShow(input: $i) { id } }`,
-    { i: { name, date, welcomeMessage: 'Welcome!', recallMessage: 'Come back now', souvenirMessage: 'Your souvenir: {url}' } },
+    {
+      i: {
+        name,
+        date,
+        welcomeMessage: 'Welcome!',
+        recallMessage: 'Come back now',
+        souvenirMessage: 'Your souvenir: {url}',
+      },
+    },
     await server.token('ADMIN'),
   );
   if (!r.data?.createShow) throw new Error(`createShow failed: ${JSON.stringify(r.errors)}`);
@@ -100,20 +118,38 @@ export async function createShow(server: TestServer, name = 'Live Show', date = 
 }
 
 /** Signs a player up for the show (as TABLET) and returns the id of their NEW game. */
-export async function signUpGame(server: TestServer, showId: string, firstName: string, extra: Record<string, unknown> = {}): Promise<string> {
+export async function signUpGame(
+  server: TestServer,
+  showId: string,
+  firstName: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const r = await server.gql(
     `mutation($i: SignUpInput!) { signUp(input: $i) { id } }`,
     { i: { firstName, lastName: 'Tester', handedness: 'RIGHT', showId, ...extra } },
     await server.token('TABLET'),
   );
   if (!r.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(r.errors)}`);
-  const rows = await server.app.deps.database.db.select({ id: games.id }).from(games).where(eq(games.playerId, Number(r.data.signUp.id)));
+  const rows = await server.app.deps.database.db
+    .select({ id: games.id })
+    .from(games)
+    .where(eq(games.playerId, Number(r.data.signUp.id)));
   return String(rows[0]!.id);
 }
 
 /** Runs a game mutation such as queueGame as the given role; throws on errors. */
-export async function move(server: TestServer, action: string, gameId: string, role: 'TABLET' | 'VR_GAME' | 'STAFF' = 'STAFF', extra = ''): Promise<any> {
-  const r = await server.gql(`mutation($id: ID!) { ${action}(id: $id${extra}) { id state } }`, { id: gameId }, await server.token(role));
+export async function move(
+  server: TestServer,
+  action: string,
+  gameId: string,
+  role: 'TABLET' | 'VR_GAME' | 'STAFF' = 'STAFF',
+  extra = '',
+): Promise<any> {
+  const r = await server.gql(
+    `mutation($id: ID!) { ${action}(id: $id${extra}) { id state } }`,
+    { id: gameId },
+    await server.token(role),
+  );
   if (!r.data?.[action]) throw new Error(`${action} failed: ${JSON.stringify(r.errors)}`);
   return r.data[action];
 }

@@ -55,7 +55,11 @@ describe('tokens', () => {
   it('refuses an expired token and a malformed one', async () => {
     const key = new TextEncoder().encode(server.config.secretKey);
     const expired = await new SignJWT({ username: 'user', role: 'ADMIN' })
-      .setProtectedHeader({ alg: 'HS256' }).setSubject('1').setIssuedAt(1_000).setExpirationTime(2_000).sign(key);
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('1')
+      .setIssuedAt(1_000)
+      .setExpirationTime(2_000)
+      .sign(key);
     for (const token of [expired, 'not.a.jwt', 'garbage']) {
       const r = await server.gql(ME, {}, token);
       expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -16,9 +16,11 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 const script = (name: string) => path.join(root, 'compose/backup', name);
-if (!hasPg15) console.warn('backup-restore.test: PostgreSQL 15 binaries not found in /usr/lib/postgresql/15/bin; skipped');
+if (!hasPg15)
+  console.warn('backup-restore.test: PostgreSQL 15 binaries not found in /usr/lib/postgresql/15/bin; skipped');
 const hasAws = spawnSync('aws', ['--version'], { stdio: 'ignore' }).status === 0;
-if (hasPg15 && !hasAws) console.warn('backup-restore.test: no AWS CLI; the S3 round trip is skipped (the local-directory one still runs)');
+if (hasPg15 && !hasAws)
+  console.warn('backup-restore.test: no AWS CLI; the S3 round trip is skipped (the local-directory one still runs)');
 
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { activeGame { id } } }`;
 const QUEUE = `query($showId: ID) { queue(showId: $showId) {
@@ -45,11 +47,21 @@ describe.skipIf(!hasPg15)('backup and restore', () => {
   });
 
   const serverOn = async (database: string) => {
-    const server = await startTestServer({ database: { url: cluster.url(database), name: database, drop: async () => {} }, worker: false, now });
+    const server = await startTestServer({
+      database: { url: cluster.url(database), name: database, drop: async () => {} },
+      worker: false,
+      now,
+    });
     stopLater.push(server);
     return server;
   };
-  const backupEnv = (extra: Record<string, string> = {}) => ({ ...libpqEnv(cluster, 'mlb'), BACKUP_TARGET: target, BACKUP_NAME: 'nuc', BACKUP_RETENTION_DAYS: '30', ...extra });
+  const backupEnv = (extra: Record<string, string> = {}) => ({
+    ...libpqEnv(cluster, 'mlb'),
+    BACKUP_TARGET: target,
+    BACKUP_NAME: 'nuc',
+    BACKUP_RETENTION_DAYS: '30',
+    ...extra,
+  });
 
   it('a restored backup serves the same queue', async () => {
     await createDatabase(cluster, 'mlb');
@@ -57,13 +69,27 @@ describe.skipIf(!hasPg15)('backup and restore', () => {
     const show = await seedShow(live);
     const tablet = await live.token('TABLET');
     const games: string[] = [];
-    for (const [firstName, mobileNumber] of [['Ada', '+12025550101'], ['Grace', undefined], ['Edsger', '+12025550102'], ['Barbara', undefined]] as const) {
-      const r = await live.gql(SIGN_UP, { input: { firstName, handedness: 'RIGHT', showId: String(show.id), mobileNumber } }, tablet);
+    for (const [firstName, mobileNumber] of [
+      ['Ada', '+12025550101'],
+      ['Grace', undefined],
+      ['Edsger', '+12025550102'],
+      ['Barbara', undefined],
+    ] as const) {
+      const r = await live.gql(
+        SIGN_UP,
+        { input: { firstName, handedness: 'RIGHT', showId: String(show.id), mobileNumber } },
+        tablet,
+      );
       expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
       games.push(r.data.signUp.activeGame.id);
     }
-    for (const id of games.slice(0, 3)) expect((await live.gql(`mutation($id: ID!) { queueGame(id: $id) { state } }`, { id }, tablet)).errors).toBeUndefined();
-    expect((await live.gql(`mutation($id: ID!) { confirmGame(id: $id) { state } }`, { id: games[3] }, tablet)).errors).toBeUndefined();
+    for (const id of games.slice(0, 3))
+      expect(
+        (await live.gql(`mutation($id: ID!) { queueGame(id: $id) { state } }`, { id }, tablet)).errors,
+      ).toBeUndefined();
+    expect(
+      (await live.gql(`mutation($id: ID!) { confirmGame(id: $id) { state } }`, { id: games[3] }, tablet)).errors,
+    ).toBeUndefined();
     const before = await live.gql(QUEUE, { showId: String(show.id) });
     expect(before.errors).toBeUndefined();
     expect(before.data.queue.waiting).toHaveLength(3);
@@ -103,11 +129,16 @@ describe.skipIf(!hasPg15)('backup and restore', () => {
 
   it('restore refuses a database that already holds data, and a dump that is not one', async () => {
     const again = run('bash', [script('restore.sh'), 'latest', 'mlb_restored'], { env: backupEnv() });
-    await expect(again).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/already holds \d+ tables: restore into a new database/) });
+    await expect(again).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/already holds \d+ tables: restore into a new database/),
+    });
 
     const junk = path.join(target, 'junk.dump');
     writeFileSync(junk, 'not a dump');
-    await expect(run('bash', [script('restore.sh'), junk, 'mlb_other'], { env: backupEnv() })).rejects.toMatchObject({ code: 1 });
+    await expect(run('bash', [script('restore.sh'), junk, 'mlb_other'], { env: backupEnv() })).rejects.toMatchObject({
+      code: 1,
+    });
     const sql = postgres(cluster.url(), { max: 1, onnotice: () => {} });
     try {
       expect(await sql`select 1 from pg_database where datname = 'mlb_other'`).toHaveLength(0);
@@ -118,21 +149,36 @@ describe.skipIf(!hasPg15)('backup and restore', () => {
 
   it('a failed dump stores nothing and removes nothing', async () => {
     const before = readdirSync(target).sort();
-    const failed = run('bash', [script('backup.sh')], { env: backupEnv({ PGDATABASE: 'no_such_database', BACKUP_RETENTION_DAYS: '0' }) });
+    const failed = run('bash', [script('backup.sh')], {
+      env: backupEnv({ PGDATABASE: 'no_such_database', BACKUP_RETENTION_DAYS: '0' }),
+    });
     await expect(failed).rejects.toMatchObject({ code: 1 });
     expect(readdirSync(target).sort()).toEqual(before);
   });
 
   it.skipIf(!hasAws)('backs up to and restores from S3 (an S3-compatible server on 127.0.0.1)', async () => {
-    const S3rver = createRequire(import.meta.url)('s3rver') as new (o: Record<string, unknown>) => { run(): Promise<{ port: number }>; close(): Promise<void> };
+    const S3rver = createRequire(import.meta.url)('s3rver') as new (o: Record<string, unknown>) => {
+      run(): Promise<{ port: number }>;
+      close(): Promise<void>;
+    };
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mlb-s3-backups-'));
-    const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: 'backups' }] });
+    const s3 = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      silent: true,
+      directory: dir,
+      configureBuckets: [{ name: 'backups' }],
+    });
     const { port } = await s3.run();
     try {
       const env = {
-        ...process.env, ...backupEnv(),
-        BACKUP_TARGET: 's3://backups/nuc', S3_ENDPOINT: `http://127.0.0.1:${port}`,
-        AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1',
+        ...process.env,
+        ...backupEnv(),
+        BACKUP_TARGET: 's3://backups/nuc',
+        S3_ENDPOINT: `http://127.0.0.1:${port}`,
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        AWS_REGION: 'us-east-1',
       };
       const backup = await run('bash', [script('backup.sh')], { env });
       expect(backup.stdout).toMatch(/stored s3:\/\/backups\/nuc\/nuc-\d{8}T\d{6}Z\.dump/);
@@ -141,7 +187,10 @@ describe.skipIf(!hasPg15)('backup and restore', () => {
       const sql = postgres(cluster.url('mlb_from_s3'), { max: 1, onnotice: () => {} });
       try {
         const rows = await sql`select state::text, count(*)::int as n from games group by state order by state`;
-        expect(rows).toEqual([{ state: 'CONFIRMED', n: 1 }, { state: 'QUEUED', n: 3 }]);
+        expect(rows).toEqual([
+          { state: 'CONFIRMED', n: 1 },
+          { state: 'QUEUED', n: 3 },
+        ]);
       } finally {
         await sql.end();
       }

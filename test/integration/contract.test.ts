@@ -8,11 +8,14 @@ describe('API contract', () => {
   it.each([
     ['the schema the server builds', () => printSdl()],
     ['the committed schema.graphql', () => readFile('schema.graphql', 'utf8')],
-  ])('is fully met by %s: every type, field, argument, enum value and operation, with the same named types', async (_name, sdl) => {
-    const contract = buildSchema(await readFile('test/contract/api-contract.graphql', 'utf8'));
-    const problems = missingFromSchema(contract, buildSchema(await sdl()));
-    expect(problems, `The schema breaks the client contract:\n  ${problems.join('\n  ')}`).toEqual([]);
-  });
+  ])(
+    'is fully met by %s: every type, field, argument, enum value and operation, with the same named types',
+    async (_name, sdl) => {
+      const contract = buildSchema(await readFile('test/contract/api-contract.graphql', 'utf8'));
+      const problems = missingFromSchema(contract, buildSchema(await sdl()));
+      expect(problems, `The schema breaks the client contract:\n  ${problems.join('\n  ')}`).toEqual([]);
+    },
+  );
 });
 
 describe('the contract check itself', () => {
@@ -42,14 +45,16 @@ describe('the contract check itself', () => {
       input ThingFilter { shade: Color }
       type Query { thing(key: ID!, filter: ThingFilter): Thing things: [Thing!]! }
     `);
-    expect(missingFromSchema(contract, narrower).sort()).toEqual([
-      'missing argument Query.thing(id)',
-      'field Thing.color is String, the contract has Color',
-      'field Thing.tags is String, the contract has [String]',
-      'missing enum value Color.GREEN',
-      'missing field ThingFilter.color',
-      'missing mutation operation type',
-      'missing type Mutation',
-    ].sort());
+    expect(missingFromSchema(contract, narrower).sort()).toEqual(
+      [
+        'missing argument Query.thing(id)',
+        'field Thing.color is String, the contract has Color',
+        'field Thing.tags is String, the contract has [String]',
+        'missing enum value Color.GREEN',
+        'missing field ThingFilter.color',
+        'missing mutation operation type',
+        'missing type Mutation',
+      ].sort(),
+    );
   });
 });

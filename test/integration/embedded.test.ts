@@ -11,13 +11,19 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mlb-embedded-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const config = () =>
-  loadConfig({ env: { NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }, secretsDir: '/nonexistent' });
+  loadConfig({
+    env: { NODE_ENV: 'development', DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' },
+    secretsDir: '/nonexistent',
+  });
 
 async function login(url: string, username: string, password: string) {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token account { role } } }`, variables: { u: username, p: password } }),
+    body: JSON.stringify({
+      query: `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token account { role } } }`,
+      variables: { u: username, p: password },
+    }),
   });
   return (await res.json()) as { data?: { login: { token: string; account: { role: string } } }; errors?: unknown[] };
 }
@@ -33,7 +39,8 @@ describe('embedded PostgreSQL', () => {
       adminPassword = app.generatedPasswords[0]!.password;
       const r = await login(app.http!.url, 'user', adminPassword);
       expect(r.data?.login.account.role).toBe('ADMIN');
-      const [{ shows, teams }] = await app.deps.database.primarySql`select (select count(*)::int from shows) as shows, (select count(*)::int from teams) as teams`;
+      const [{ shows, teams }] = await app.deps.database
+        .primarySql`select (select count(*)::int from shows) as shows, (select count(*)::int from teams) as teams`;
       expect({ shows, teams }).toEqual({ shows: 1, teams: 2 });
       expect(existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
       port = readFileSync(path.join(dataDir, 'pg.port'), 'utf8');

@@ -8,7 +8,9 @@ let pageQueries = 0;
 const server = await useTestServer({
   worker: false,
   env: { TZ: 'America/Los_Angeles' },
-  onQuery: (sql) => { if (/^select .* from "games" .*order by .* limit \$\d+$/s.test(sql)) pageQueries++; },
+  onQuery: (sql) => {
+    if (/^select .* from "games" .*order by .* limit \$\d+$/s.test(sql)) pageQueries++;
+  },
 });
 const db = server.app.deps.database.db;
 const f = fixtures(db);
@@ -23,22 +25,51 @@ function parseCsv(text: string): string[][] {
   while (i < text.length) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 2; continue; }
-      if (c === '"') { quoted = false; i++; continue; }
-      cell += c; i++; continue;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 2;
+        continue;
+      }
+      if (c === '"') {
+        quoted = false;
+        i++;
+        continue;
+      }
+      cell += c;
+      i++;
+      continue;
     }
-    if (c === '"' && cell === '') { quoted = true; i++; continue; }
-    if (c === ',') { row.push(cell); cell = ''; i++; continue; }
-    if (c === '\r' && text[i + 1] === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; i += 2; continue; }
+    if (c === '"' && cell === '') {
+      quoted = true;
+      i++;
+      continue;
+    }
+    if (c === ',') {
+      row.push(cell);
+      cell = '';
+      i++;
+      continue;
+    }
+    if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i += 2;
+      continue;
+    }
     if (c === '"' || c === '\n' || c === '\r') throw new Error(`bare ${JSON.stringify(c)} at ${i}`);
-    cell += c; i++;
+    cell += c;
+    i++;
   }
   if (cell !== '' || row.length) throw new Error('last row does not end with CRLF');
   return rows;
 }
 
 async function download(query: string, token?: string | null) {
-  const res = await fetch(`${server.url}/export/games.csv${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(`${server.url}/export/games.csv${query}`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
   const text = await res.text();
   return { res, text };
 }
@@ -59,10 +90,31 @@ beforeAll(async () => {
   show = await f.show({ name: 'Derby, "Night" 1' });
   other = await f.show({ name: 'Other' });
   const team = await f.team({ name: '=Sluggers' });
-  tricky = await f.player({ firstName: '=HYPERLINK("http://evil","x")', lastName: 'Smith, "Jr"\nthe 2nd', mobileNumber: '+14155550100', email: '@me@example.com', teamId: team.id });
+  tricky = await f.player({
+    firstName: '=HYPERLINK("http://evil","x")',
+    lastName: 'Smith, "Jr"\nthe 2nd',
+    mobileNumber: '+14155550100',
+    email: '@me@example.com',
+    teamId: team.id,
+  });
   const plain = await f.player({ firstName: 'Ann', lastName: '-dash' });
-  await f.game({ playerId: tricky.id, showId: show.id, state: 'COMPLETED', score: 42, distance: 400, homeruns: 3, createdAt: at('2024-07-02T06:30:00Z'), completedAt: at('2024-07-02T06:40:00Z') });
-  await f.game({ playerId: plain.id, showId: show.id, state: 'QUEUED', createdAt: at('2024-07-02T07:30:00Z'), queuedAt: at('2024-07-02T07:31:00Z') });
+  await f.game({
+    playerId: tricky.id,
+    showId: show.id,
+    state: 'COMPLETED',
+    score: 42,
+    distance: 400,
+    homeruns: 3,
+    createdAt: at('2024-07-02T06:30:00Z'),
+    completedAt: at('2024-07-02T06:40:00Z'),
+  });
+  await f.game({
+    playerId: plain.id,
+    showId: show.id,
+    state: 'QUEUED',
+    createdAt: at('2024-07-02T07:30:00Z'),
+    queuedAt: at('2024-07-02T07:31:00Z'),
+  });
   await f.game({ playerId: plain.id, showId: other.id, state: 'NEW', createdAt: at('2024-07-03T12:00:00Z') });
 });
 
@@ -95,10 +147,19 @@ describe('GET /export/games.csv content', () => {
     const rows = await exportRows(`?showId=${show.id}`);
     const row = rows.find((r) => r.player_id === String(tricky.id))!;
     expect(row).toMatchObject({
-      show: 'Derby, "Night" 1', state: 'COMPLETED', score: '42', distance: '400', homeruns: '3',
-      first_name: `'=HYPERLINK("http://evil","x")`, last_name: 'Smith, "Jr"\nthe 2nd',
-      mobile_number: "'+14155550100", email: "'@me@example.com", team: "'=Sluggers",
-      created_at: '2024-07-02T06:30:00.000Z', completed_at: '2024-07-02T06:40:00.000Z', queued_at: '',
+      show: 'Derby, "Night" 1',
+      state: 'COMPLETED',
+      score: '42',
+      distance: '400',
+      homeruns: '3',
+      first_name: `'=HYPERLINK("http://evil","x")`,
+      last_name: 'Smith, "Jr"\nthe 2nd',
+      mobile_number: "'+14155550100",
+      email: "'@me@example.com",
+      team: "'=Sluggers",
+      created_at: '2024-07-02T06:30:00.000Z',
+      completed_at: '2024-07-02T06:40:00.000Z',
+      queued_at: '',
     });
     expect(rows.find((r) => r.first_name === 'Ann')!.last_name).toBe("'-dash");
   });
@@ -120,7 +181,10 @@ describe('GET /export/games.csv content', () => {
   });
 
   it('refuses bad parameters with 400 JSON naming each one, before any CSV is sent', async () => {
-    const { res, text } = await download('?state=DONE&createdOn=2024-13-01&orderBy=RANDOM', await server.token('STAFF'));
+    const { res, text } = await download(
+      '?state=DONE&createdOn=2024-13-01&orderBy=RANDOM',
+      await server.token('STAFF'),
+    );
     expect(res.status).toBe(400);
     const err = JSON.parse(text).errors[0];
     expect(err.extensions.code).toBe('BAD_USER_INPUT');
@@ -134,10 +198,18 @@ describe('GET /export/games.csv content', () => {
     const bulk = await f.show({ name: 'Bulk' });
     const n = EXPORT_BATCH * 2 + 37;
     const base = at('2024-08-01T00:00:00Z').getTime();
-    await db.insert(gamesTable).values(Array.from({ length: n }, (_, i) => ({ playerId: p.id, showId: bulk.id, createdAt: new Date(base + Math.floor(i / 3) * 1000) })));
+    await db.insert(gamesTable).values(
+      Array.from({ length: n }, (_, i) => ({
+        playerId: p.id,
+        showId: bulk.id,
+        createdAt: new Date(base + Math.floor(i / 3) * 1000),
+      })),
+    );
     pageQueries = 0;
     const token = await server.token('STAFF');
-    const res = await fetch(`${server.url}/export/games.csv?showId=${bulk.id}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${server.url}/export/games.csv?showId=${bulk.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.headers.get('transfer-encoding')).toBe('chunked');
     expect(res.headers.get('content-length')).toBeNull();
     const rows = parseCsv(await res.text()).slice(1);

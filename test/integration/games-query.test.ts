@@ -19,7 +19,11 @@ const GAMES = `query($filter: GameFilter, $orderBy: GameOrder, $first: Int, $aft
 async function page(vars: Record<string, unknown>) {
   const r = await server.gql(GAMES, vars);
   expect(r.errors).toBeUndefined();
-  return r.data.games as { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: Array<{ cursor: string; node: { id: string; state: string; score: number } }> };
+  return r.data.games as {
+    totalCount: number;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: Array<{ cursor: string; node: { id: string; state: string; score: number } }>;
+  };
 }
 
 /** Walks every page and returns the ids in order. */
@@ -62,18 +66,83 @@ beforeAll(async () => {
   const pb = await f.player({ teamId: blue.id });
   const pn = await f.player();
   const rows: Array<Parameters<typeof f.game>[0]> = [
-    { playerId: pr.id, showId: a.id, state: 'COMPLETED', score: 50, createdAt: at('2024-07-01T15:00:00Z'), updatedAt: at('2024-07-01T16:00:00Z') },
-    { playerId: pb.id, showId: a.id, state: 'COMPLETED', score: 80, createdAt: at('2024-07-01T14:00:00Z'), updatedAt: at('2024-07-02T03:30:00Z') },
-    { playerId: pn.id, showId: a.id, state: 'QUEUED', score: 0, createdAt: at('2024-07-02T03:30:00Z'), updatedAt: at('2024-07-02T03:31:00Z') },
-    { playerId: pr.id, showId: b.id, state: 'COMPLETED', score: 80, createdAt: at('2024-07-02T05:00:00Z'), updatedAt: at('2024-07-02T05:10:00Z') },
-    { playerId: pb.id, showId: b.id, state: 'CANCELLED', score: 0, createdAt: at('2024-07-02T05:00:00Z'), updatedAt: at('2024-07-02T06:00:00Z') },
-    { playerId: pn.id, showId: b.id, state: 'NEW', score: 0, createdAt: at('2024-07-02T12:00:00Z'), updatedAt: at('2024-07-02T12:00:00Z') },
-    { playerId: pr.id, showId: b.id, state: 'QUEUED', score: 0, createdAt: at('2024-07-02T12:00:00Z'), updatedAt: at('2024-07-02T13:00:00Z') },
+    {
+      playerId: pr.id,
+      showId: a.id,
+      state: 'COMPLETED',
+      score: 50,
+      createdAt: at('2024-07-01T15:00:00Z'),
+      updatedAt: at('2024-07-01T16:00:00Z'),
+    },
+    {
+      playerId: pb.id,
+      showId: a.id,
+      state: 'COMPLETED',
+      score: 80,
+      createdAt: at('2024-07-01T14:00:00Z'),
+      updatedAt: at('2024-07-02T03:30:00Z'),
+    },
+    {
+      playerId: pn.id,
+      showId: a.id,
+      state: 'QUEUED',
+      score: 0,
+      createdAt: at('2024-07-02T03:30:00Z'),
+      updatedAt: at('2024-07-02T03:31:00Z'),
+    },
+    {
+      playerId: pr.id,
+      showId: b.id,
+      state: 'COMPLETED',
+      score: 80,
+      createdAt: at('2024-07-02T05:00:00Z'),
+      updatedAt: at('2024-07-02T05:10:00Z'),
+    },
+    {
+      playerId: pb.id,
+      showId: b.id,
+      state: 'CANCELLED',
+      score: 0,
+      createdAt: at('2024-07-02T05:00:00Z'),
+      updatedAt: at('2024-07-02T06:00:00Z'),
+    },
+    {
+      playerId: pn.id,
+      showId: b.id,
+      state: 'NEW',
+      score: 0,
+      createdAt: at('2024-07-02T12:00:00Z'),
+      updatedAt: at('2024-07-02T12:00:00Z'),
+    },
+    {
+      playerId: pr.id,
+      showId: b.id,
+      state: 'QUEUED',
+      score: 0,
+      createdAt: at('2024-07-02T12:00:00Z'),
+      updatedAt: at('2024-07-02T13:00:00Z'),
+    },
   ];
   for (const r of rows) await f.game(r);
   // Microsecond-apart creation times: a cursor that kept only milliseconds would skip or repeat one.
-  const [m1] = await db.insert(gamesTable).values({ playerId: pn.id, showId: b.id, createdAt: sql`'2024-07-03 10:00:00.000001+00'`, updatedAt: at('2024-07-03T10:00:00Z') } as never).returning();
-  const [m2] = await db.insert(gamesTable).values({ playerId: pn.id, showId: b.id, createdAt: sql`'2024-07-03 10:00:00.000002+00'`, updatedAt: at('2024-07-03T10:00:00Z') } as never).returning();
+  const [m1] = await db
+    .insert(gamesTable)
+    .values({
+      playerId: pn.id,
+      showId: b.id,
+      createdAt: sql`'2024-07-03 10:00:00.000001+00'`,
+      updatedAt: at('2024-07-03T10:00:00Z'),
+    } as never)
+    .returning();
+  const [m2] = await db
+    .insert(gamesTable)
+    .values({
+      playerId: pn.id,
+      showId: b.id,
+      createdAt: sql`'2024-07-03 10:00:00.000002+00'`,
+      updatedAt: at('2024-07-03T10:00:00Z'),
+    } as never)
+    .returning();
   expect(m1 && m2).toBeTruthy();
   all = await db.select().from(gamesTable);
 });
@@ -96,12 +165,15 @@ describe('games ordering and pagination', () => {
     expect(p.edges.map((e) => Number(e.node.id))).toEqual(expected.CREATED_DESC().map((g) => g.id));
   });
 
-  it.each(Object.keys(expected) as Array<keyof typeof expected>)('walks every page of %s in order without gaps or repeats', async (orderBy) => {
-    const ids = await walk({ orderBy }, 2);
-    expect(ids).toEqual(expected[orderBy]().map((g) => g.id));
-    const three = await walk({ orderBy }, 3);
-    expect(three).toEqual(ids);
-  });
+  it.each(Object.keys(expected) as Array<keyof typeof expected>)(
+    'walks every page of %s in order without gaps or repeats',
+    async (orderBy) => {
+      const ids = await walk({ orderBy }, 2);
+      expect(ids).toEqual(expected[orderBy]().map((g) => g.id));
+      const three = await walk({ orderBy }, 3);
+      expect(three).toEqual(ids);
+    },
+  );
 
   it('reports totalCount of the whole filter on every page, and cursors per edge', async () => {
     const p1 = await page({ first: 1, orderBy: 'SCORE_DESC' });
@@ -119,20 +191,48 @@ describe('games ordering and pagination', () => {
 });
 
 describe('games filters', () => {
-  const idsOf = (pred: (g: Game) => boolean) => expected.CREATED_ASC().filter(pred).map((g) => g.id);
+  const idsOf = (pred: (g: Game) => boolean) =>
+    expected
+      .CREATED_ASC()
+      .filter(pred)
+      .map((g) => g.id);
   const cases: Array<[string, Record<string, unknown>, () => number[]]> = [
     ['state', { state: 'COMPLETED' }, () => idsOf((g) => g.state === 'COMPLETED')],
     ['showId', { showId: () => String(showA) }, () => idsOf((g) => g.showId === showA)],
     ['team (case-insensitive)', { team: 'red sox' }, () => idsOf((g) => g.playerId === redPlayer)],
     // Local (New York) days: 03:30Z on July 2 is still July 1.
-    ['createdOn', { createdOn: '2024-07-01' }, () => idsOf((g) => time(g.createdAt) < time(at('2024-07-02T04:00:00Z')) && time(g.createdAt) >= time(at('2024-07-01T04:00:00Z')))],
-    ['updatedOn', { updatedOn: '2024-07-02' }, () => idsOf((g) => time(g.updatedAt) >= time(at('2024-07-02T04:00:00Z')) && time(g.updatedAt) < time(at('2024-07-03T04:00:00Z')))],
-    ['state + showId', { state: 'QUEUED', showId: () => String(showB) }, () => idsOf((g) => g.state === 'QUEUED' && g.showId === showB)],
+    [
+      'createdOn',
+      { createdOn: '2024-07-01' },
+      () =>
+        idsOf(
+          (g) =>
+            time(g.createdAt) < time(at('2024-07-02T04:00:00Z')) &&
+            time(g.createdAt) >= time(at('2024-07-01T04:00:00Z')),
+        ),
+    ],
+    [
+      'updatedOn',
+      { updatedOn: '2024-07-02' },
+      () =>
+        idsOf(
+          (g) =>
+            time(g.updatedAt) >= time(at('2024-07-02T04:00:00Z')) &&
+            time(g.updatedAt) < time(at('2024-07-03T04:00:00Z')),
+        ),
+    ],
+    [
+      'state + showId',
+      { state: 'QUEUED', showId: () => String(showB) },
+      () => idsOf((g) => g.state === 'QUEUED' && g.showId === showB),
+    ],
     ['unknown team', { team: 'Nobody' }, () => []],
   ];
 
   it.each(cases)('filters by %s', async (_name, rawFilter, want) => {
-    const filter = Object.fromEntries(Object.entries(rawFilter).map(([k, v]) => [k, typeof v === 'function' ? (v as () => unknown)() : v]));
+    const filter = Object.fromEntries(
+      Object.entries(rawFilter).map(([k, v]) => [k, typeof v === 'function' ? (v as () => unknown)() : v]),
+    );
     const ids = await walk({ filter, orderBy: 'CREATED_ASC' }, 2);
     const wanted = want();
     expect(ids).toEqual(wanted);
@@ -160,7 +260,8 @@ describe('pagination stays stable when games are inserted between pages', () => 
     const p = await f.player();
     const base = at('2024-08-01T12:00:00Z').getTime();
     const made: Game[] = [];
-    for (let i = 0; i < 6; i++) made.push(await f.game({ playerId: p.id, showId: show.id, createdAt: new Date(base + i * 60_000) }));
+    for (let i = 0; i < 6; i++)
+      made.push(await f.game({ playerId: p.id, showId: show.id, createdAt: new Date(base + i * 60_000) }));
     const filter = { showId: String(show.id) };
 
     const first = await page({ filter, orderBy: 'CREATED_ASC', first: 3 });
@@ -227,7 +328,11 @@ describe('game(id)', () => {
     const r = await server.gql(q, { id: String(g1.id) });
     expect(r.errors).toBeUndefined();
     expect(r.data.game).toEqual({
-      id: String(g1.id), state: 'QUEUED', player: { firstName: 'Ada' }, show: { name: 'single' }, queuePosition: 2,
+      id: String(g1.id),
+      state: 'QUEUED',
+      player: { firstName: 'Ada' },
+      show: { name: 'single' },
+      queuePosition: 2,
       history: [
         { from: null, to: 'NEW', at: '2024-07-01T09:59:00.000Z', actor: 'mlbtablet' },
         { from: 'NEW', to: 'QUEUED', at: '2024-07-01T10:00:00.000Z', actor: 'mlbtablet' },

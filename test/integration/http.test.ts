@@ -6,7 +6,11 @@ const server = await useTestServer({ worker: false });
 
 describe('HTTP surface', () => {
   it('answers malformed JSON with 400 and a clear JSON error', async () => {
-    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ me { username } }"' });
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": "{ me { username } }"',
+    });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.errors[0].message).toMatch(/^Malformed JSON in request body/);
@@ -14,7 +18,11 @@ describe('HTTP surface', () => {
 
   it('refuses a body over the limit with 413', async () => {
     const big = JSON.stringify({ query: `{ me { username } }`, variables: { pad: 'x'.repeat(1_100_000) } });
-    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect((await res.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -42,7 +50,10 @@ describe('HTTP surface', () => {
 
 describe('GraphiQL', () => {
   it('is served compressed and cached, with nothing loaded from outside this server', async () => {
-    const res = await fetch(`${server.url}/graphiql`, { headers: { 'accept-encoding': 'gzip' }, decompress: false } as RequestInit);
+    const res = await fetch(`${server.url}/graphiql`, {
+      headers: { 'accept-encoding': 'gzip' },
+      decompress: false,
+    } as RequestInit);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toMatch(/max-age=\d+/);
     const etag = res.headers.get('etag');
@@ -56,7 +67,9 @@ describe('GraphiQL', () => {
       ...html.matchAll(/url\(\s*["']?((?:https?:)?\/\/[^"')]+)/gi),
       ...html.matchAll(/\bimport\s*(?:\(|[^;'"]*from\s*)\s*["']((?:https?:)?\/\/[^"']+)/gi),
       ...html.matchAll(/<link[^>]+href=["']?(https?:[^"'\s>]+)/gi),
-    ].map((m) => m[1]).filter((u) => !/^(?:https?:)?\/\/(127\.0\.0\.1|localhost)/.test(u!));
+    ]
+      .map((m) => m[1])
+      .filter((u) => !/^(?:https?:)?\/\/(127\.0\.0\.1|localhost)/.test(u!));
     expect(external).toEqual([]);
     const again = await fetch(`${server.url}/graphiql`, { headers: { 'if-none-match': etag! } });
     expect(again.status).toBe(304);

@@ -16,9 +16,25 @@ const P: Record<string, Player> = {};
 beforeAll(async () => {
   s1 = await f.show({ date: '2024-07-01' });
   s2 = await f.show({ date: '2024-07-02' });
-  for (const name of ['Ann', 'Bob', 'Cat', 'Dan', 'Eve', 'Fay']) P[name] = await f.player({ firstName: name, mobileNumber: '+14155550100' });
-  const done = (p: Player, show: Show, score: number, homeruns: number, distance: number, createdAt = '2024-07-01T20:00:00Z') =>
-    f.game({ playerId: p.id, showId: show.id, state: 'COMPLETED', score, homeruns, distance, createdAt: at(createdAt) });
+  for (const name of ['Ann', 'Bob', 'Cat', 'Dan', 'Eve', 'Fay'])
+    P[name] = await f.player({ firstName: name, mobileNumber: '+14155550100' });
+  const done = (
+    p: Player,
+    show: Show,
+    score: number,
+    homeruns: number,
+    distance: number,
+    createdAt = '2024-07-01T20:00:00Z',
+  ) =>
+    f.game({
+      playerId: p.id,
+      showId: show.id,
+      state: 'COMPLETED',
+      score,
+      homeruns,
+      distance,
+      createdAt: at(createdAt),
+    });
   await done(P.Ann!, s1, 100, 5, 900);
   await done(P.Ann!, s2, 60, 1, 100, '2024-07-02T20:00:00Z'); // Ann's weaker second game
   await done(P.Bob!, s1, 100, 5, 900); // exact tie with Ann
@@ -33,7 +49,11 @@ beforeAll(async () => {
 const board = async (vars: Record<string, unknown>) => {
   const r = await server.gql(LB, vars);
   expect(r.errors).toBeUndefined();
-  return r.data.leaderboard.map((e: { rank: number; score: number; player: { firstName: string } }) => [e.rank, e.player.firstName, e.score]);
+  return r.data.leaderboard.map((e: { rank: number; score: number; player: { firstName: string } }) => [
+    e.rank,
+    e.player.firstName,
+    e.score,
+  ]);
 };
 
 describe('leaderboard', () => {
@@ -49,17 +69,35 @@ describe('leaderboard', () => {
 
   it('returns the numbers of the best game and hides contact details from anonymous callers', async () => {
     const r = await server.gql(LB, { limit: 1 });
-    expect(r.data.leaderboard).toEqual([{ rank: 1, score: 120, distance: 10, homeruns: 0, player: { firstName: 'Dan', mobileNumber: null } }]);
+    expect(r.data.leaderboard).toEqual([
+      { rank: 1, score: 120, distance: 10, homeruns: 0, player: { firstName: 'Dan', mobileNumber: null } },
+    ]);
   });
 
   it('narrows to one show', async () => {
-    expect(await board({ showId: String(s2.id) })).toEqual([[1, 'Dan', 120], [2, 'Eve', 100], [3, 'Ann', 60]]);
-    expect(await board({ showId: String(s1.id) })).toEqual([[1, 'Ann', 100], [1, 'Bob', 100], [3, 'Cat', 100]]);
+    expect(await board({ showId: String(s2.id) })).toEqual([
+      [1, 'Dan', 120],
+      [2, 'Eve', 100],
+      [3, 'Ann', 60],
+    ]);
+    expect(await board({ showId: String(s1.id) })).toEqual([
+      [1, 'Ann', 100],
+      [1, 'Bob', 100],
+      [3, 'Cat', 100],
+    ]);
   });
 
   it('narrows to one local day of game creation, and to a show and a day together', async () => {
-    expect(await board({ date: '2024-07-01' })).toEqual([[1, 'Eve', 100], [2, 'Ann', 100], [2, 'Bob', 100], [4, 'Cat', 100]]);
-    expect(await board({ date: '2024-07-02' })).toEqual([[1, 'Dan', 120], [2, 'Ann', 60]]);
+    expect(await board({ date: '2024-07-01' })).toEqual([
+      [1, 'Eve', 100],
+      [2, 'Ann', 100],
+      [2, 'Bob', 100],
+      [4, 'Cat', 100],
+    ]);
+    expect(await board({ date: '2024-07-02' })).toEqual([
+      [1, 'Dan', 120],
+      [2, 'Ann', 60],
+    ]);
     expect(await board({ date: '2024-07-01', showId: String(s2.id) })).toEqual([[1, 'Eve', 100]]);
     expect(await board({ date: '2023-01-01' })).toEqual([]);
   });
@@ -67,7 +105,13 @@ describe('leaderboard', () => {
   it('limits to 10 by default and to the given limit', async () => {
     for (let i = 0; i < 12; i++) {
       const p = await f.player({ firstName: `Extra${i}` });
-      await f.game({ playerId: p.id, showId: s1.id, state: 'COMPLETED', score: i, createdAt: at('2024-06-01T12:00:00Z') });
+      await f.game({
+        playerId: p.id,
+        showId: s1.id,
+        state: 'COMPLETED',
+        score: i,
+        createdAt: at('2024-06-01T12:00:00Z'),
+      });
     }
     expect(await board({})).toHaveLength(10);
     expect(await board({ limit: 3 })).toHaveLength(3);

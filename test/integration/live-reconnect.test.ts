@@ -12,7 +12,8 @@ const admin = postgres(server.db.url, { max: 1, onnotice: () => {} });
 afterAll(() => admin.end());
 
 async function listenerPids(): Promise<number[]> {
-  const rows = await admin`select pid from pg_stat_activity where datname = current_database() and application_name = ${LISTENER_APPLICATION_NAME}`;
+  const rows =
+    await admin`select pid from pg_stat_activity where datname = current_database() and application_name = ${LISTENER_APPLICATION_NAME}`;
   return rows.map((r) => r.pid as number);
 }
 
@@ -22,7 +23,9 @@ it('reconnects after pg_terminate_backend, resends the snapshot and keeps delive
   const second = await signUpGame(server, showId, 'Lu');
   const ws = connectWs(server.url);
   try {
-    const sub = subscribe(ws, `subscription($s: ID) { queueChanged(showId: $s) { version waiting { game { id } } } }`, { s: showId });
+    const sub = subscribe(ws, `subscription($s: ID) { queueChanged(showId: $s) { version waiting { game { id } } } }`, {
+      s: showId,
+    });
     await sub.nth(0);
     const pids = await listenerPids();
     expect(pids).toHaveLength(1);

@@ -5,7 +5,12 @@ import { useTestServer } from '../helpers/server.js';
 let recording: string[] | null = null;
 // A new pooled connection first reads Postgres's type catalogue: connection set-up, not a query of ours.
 const isSetup = (sql: string) => /pg_catalog\.pg_type/.test(sql);
-const server = await useTestServer({ worker: false, onQuery: (sql) => { if (!isSetup(sql)) recording?.push(sql); } });
+const server = await useTestServer({
+  worker: false,
+  onQuery: (sql) => {
+    if (!isSetup(sql)) recording?.push(sql);
+  },
+});
 const f = fixtures(server.app.deps.database.db);
 
 async function countQueries(query: string, variables: Record<string, unknown>) {
@@ -22,7 +27,13 @@ beforeAll(async () => {
   const teams = [await f.team(), await f.team(), await f.team()];
   for (let i = 0; i < 120; i++) {
     const p = await f.player({ teamId: teams[i % 3]!.id });
-    const g = await f.game({ playerId: p.id, showId: shows[i % 2]!.id, state: i % 4 === 0 ? 'QUEUED' : 'COMPLETED', queuedAt: new Date(), score: i });
+    const g = await f.game({
+      playerId: p.id,
+      showId: shows[i % 2]!.id,
+      state: i % 4 === 0 ? 'QUEUED' : 'COMPLETED',
+      queuedAt: new Date(),
+      score: i,
+    });
     await f.event(g, { toState: g.state });
   }
 });
@@ -42,7 +53,9 @@ describe('no N+1 queries', () => {
     const small = await countQueries(GAMES, { first: 10 });
     const big = await countQueries(GAMES, { first: 100 });
     expect(big.data.games.edges).toHaveLength(100);
-    expect(big.data.games.edges.every((e: { node: { player: { team: { name: string } } } }) => e.node.player.team.name)).toBe(true);
+    expect(
+      big.data.games.edges.every((e: { node: { player: { team: { name: string } } } }) => e.node.player.team.name),
+    ).toBe(true);
     // page + count, then one batch per kind: player, show, team, memberCount, scores, activeGame, games, history, queuePosition.
     expect(big.statements.length, big.statements.join('\n')).toBeLessThanOrEqual(11);
     expect(big.statements.length).toBe(small.statements.length);

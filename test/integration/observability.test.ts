@@ -35,7 +35,8 @@ describe('/metrics', async () => {
 
   it('counts operations by root field and outcome, and errors by code', async () => {
     const before = await scrape();
-    const failedLogins = sample(before, 'mlb_graphql_requests_total{operation="login",type="mutation",outcome="error"}') ?? 0;
+    const failedLogins =
+      sample(before, 'mlb_graphql_requests_total{operation="login",type="mutation",outcome="error"}') ?? 0;
     const unauthenticated = sample(before, 'mlb_graphql_errors_total{code="UNAUTHENTICATED"}') ?? 0;
 
     const bad = await server.gql('mutation Whatever { login(username: "user", password: "wrong-password") { token } }');
@@ -44,11 +45,19 @@ describe('/metrics', async () => {
     await server.gql('{ shows { id } }');
 
     const after = await scrape();
-    expect(sample(after, 'mlb_graphql_requests_total{operation="login",type="mutation",outcome="error"}')).toBe(failedLogins + 1);
-    expect(sample(after, 'mlb_graphql_requests_total{operation="login",type="mutation",outcome="ok"}')).toBeGreaterThanOrEqual(1);
-    expect(sample(after, 'mlb_graphql_requests_total{operation="shows",type="query",outcome="ok"}')).toBeGreaterThanOrEqual(1);
+    expect(sample(after, 'mlb_graphql_requests_total{operation="login",type="mutation",outcome="error"}')).toBe(
+      failedLogins + 1,
+    );
+    expect(
+      sample(after, 'mlb_graphql_requests_total{operation="login",type="mutation",outcome="ok"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(after, 'mlb_graphql_requests_total{operation="shows",type="query",outcome="ok"}'),
+    ).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'mlb_graphql_errors_total{code="UNAUTHENTICATED"}')).toBe(unauthenticated + 1);
-    expect(sample(after, 'mlb_graphql_request_duration_seconds_count{operation="shows",type="query"}')).toBeGreaterThanOrEqual(1);
+    expect(
+      sample(after, 'mlb_graphql_request_duration_seconds_count{operation="shows",type="query"}'),
+    ).toBeGreaterThanOrEqual(1);
     // The client's operation name ("Whatever") is not a label: only schema field names are.
     expect(after).not.toContain('Whatever');
   });
@@ -60,7 +69,11 @@ describe('/metrics', async () => {
     const createdJobs = sample(before, 'mlb_jobs{queue="sms",state="created"}')!;
     expect(queuedSms).toBeTypeOf('number');
 
-    const r = await server.gql(SIGN_UP, { input: { firstName: 'Ada', handedness: 'RIGHT', mobileNumber: '+12025550123' } }, await server.token('TABLET'));
+    const r = await server.gql(
+      SIGN_UP,
+      { input: { firstName: 'Ada', handedness: 'RIGHT', mobileNumber: '+12025550123' } },
+      await server.token('TABLET'),
+    );
     expect(r.errors).toBeUndefined();
 
     const after = await scrape();
@@ -80,7 +93,14 @@ describe('/metrics', async () => {
         const msg = JSON.parse(String(raw));
         if (msg.type === 'connection_ack') {
           // Two identical subscriptions share one execution.
-          for (const id of ['a', 'b']) socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: 'subscription { queueChanged { version } }' } }));
+          for (const id of ['a', 'b'])
+            socket.send(
+              JSON.stringify({
+                id,
+                type: 'subscribe',
+                payload: { query: 'subscription { queueChanged { version } }' },
+              }),
+            );
         }
         if (msg.type === 'next' && msg.id === 'b') resolve();
         if (msg.type === 'error') reject(new Error(JSON.stringify(msg.payload)));
@@ -111,7 +131,9 @@ describe('operation labels', () => {
   const label = (q: string) => operationLabel(getOperationAST(parse(q)));
   it('are the sorted root fields, capped at three', () => {
     expect(label('query Anything { teams { id } shows { id } }')).toBe('shows,teams');
-    expect(label('{ a: shows { id } b: teams { id } queue { version } leaderboard { id } }')).toBe('leaderboard,queue,shows,…');
+    expect(label('{ a: shows { id } b: teams { id } queue { version } leaderboard { id } }')).toBe(
+      'leaderboard,queue,shows,…',
+    );
     expect(operationLabel(null)).toBe('invalid');
   });
 });
@@ -132,7 +154,15 @@ describe('Sentry', () => {
     afterAll(() => new Promise<void>((resolve) => ingest.close(() => resolve())));
     const { port } = ingest.address() as AddressInfo;
 
-    const config = loadConfig({ env: { NODE_ENV: 'test', SENTRY_DSN: `http://publickey@127.0.0.1:${port}/42`, GIT_SHA: 'abc1234', DATA_DIR: '.data/test' }, secretsDir: '/nonexistent' });
+    const config = loadConfig({
+      env: {
+        NODE_ENV: 'test',
+        SENTRY_DSN: `http://publickey@127.0.0.1:${port}/42`,
+        GIT_SHA: 'abc1234',
+        DATA_DIR: '.data/test',
+      },
+      secretsDir: '/nonexistent',
+    });
     const log = createLogger('silent');
     const sentry = await initSentry(config, log);
 

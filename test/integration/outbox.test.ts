@@ -16,7 +16,9 @@ const db = deps.database.db;
 await seedShow(server);
 
 const jobCount = async (on: Executor, name: string) => {
-  const [row] = (await on.execute(sql`select count(*)::int as n from pgboss.job where name = ${name}`)) as unknown as [{ n: number }];
+  const [row] = (await on.execute(sql`select count(*)::int as n from pgboss.job where name = ${name}`)) as unknown as [
+    { n: number },
+  ];
   return row.n;
 };
 
@@ -37,7 +39,7 @@ describe('outbox', () => {
       await signUp(w, { firstName: 'Ghost', handedness: 'LEFT', mobileNumber: '+14155552671' });
       // Inside the transaction the job and the message are there…
       expect(await jobCount(tx, 'sms')).toBe(before.sms + 1);
-      expect((await tx.select().from(players).where(eq(players.firstName, 'Ghost')))).toHaveLength(1);
+      expect(await tx.select().from(players).where(eq(players.firstName, 'Ghost'))).toHaveLength(1);
     });
     // …and after the rollback they are gone with the player.
     expect(await jobCount(db, 'sms')).toBe(before.sms);
@@ -98,7 +100,9 @@ describe('outbox', () => {
     await driveTo(server, gameId, 'COMPLETED');
     const r = await server.gql(REGEN, { id: String(gameId) }, staff);
     expect(r.data.regenerateSouvenir).toEqual({ id: String(gameId), state: 'COMPLETED' });
-    const souvenirs = (await jobs(server, 'souvenir')).filter((j) => j.data.gameId === gameId).map((j) => j.data.notify);
+    const souvenirs = (await jobs(server, 'souvenir'))
+      .filter((j) => j.data.gameId === gameId)
+      .map((j) => j.data.notify);
     expect(souvenirs).toEqual([true, false]);
     expect((await db.select().from(games).where(eq(games.id, gameId)))[0]!.state).toBe('COMPLETED');
   });
@@ -106,6 +110,8 @@ describe('outbox', () => {
   it('a player without a mobile number gets a souvenir that is not texted', async () => {
     const { gameId } = await signUpPlayer(server, {});
     await driveTo(server, gameId, 'COMPLETED');
-    expect((await jobs(server, 'souvenir')).filter((j) => j.data.gameId === gameId).map((j) => j.data)).toEqual([{ gameId, notify: false }]);
+    expect((await jobs(server, 'souvenir')).filter((j) => j.data.gameId === gameId).map((j) => j.data)).toEqual([
+      { gameId, notify: false },
+    ]);
   });
 });

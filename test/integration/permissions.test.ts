@@ -11,27 +11,82 @@ type Caller = Role | 'ANONYMOUS';
 const CALLERS: Caller[] = ['ANONYMOUS', 'TABLET', 'VR_GAME', 'STAFF', 'ADMIN'];
 const MISSING = '987654';
 let serial = 0;
-const SHOW = { name: 'S', date: '2025-08-01', welcomeMessage: 'Hi', recallMessage: 'Back', souvenirMessage: 'See {url}' };
+const SHOW = {
+  name: 'S',
+  date: '2025-08-01',
+  welcomeMessage: 'Hi',
+  recallMessage: 'Back',
+  souvenirMessage: 'See {url}',
+};
 
 // DESIGN.md "Accounts and permissions", restated. Ids that do not exist: an allowed caller gets past
 // authorization into the service and hears NOT_FOUND, which no denied caller ever sees.
 const MUTATIONS: Record<string, { allowed: Role[]; query: string; vars: () => Record<string, unknown> }> = {
-  signUp: { allowed: ['TABLET', 'STAFF', 'ADMIN'], query: `mutation($i: SignUpInput!) { signUp(input: $i) { id } }`, vars: () => ({ i: { firstName: 'P', handedness: 'LEFT' } }) },
-  updatePlayer: { allowed: ['TABLET', 'STAFF', 'ADMIN'], query: `mutation($id: ID!) { updatePlayer(id: $id, input: { lastName: "X" }) { id } }`, vars: () => ({ id: MISSING }) },
-  startGame: { allowed: ['TABLET', 'STAFF', 'ADMIN'], query: `mutation($id: ID!) { startGame(playerId: $id) { id } }`, vars: () => ({ id: MISSING }) },
-  queueGame: { allowed: ['TABLET', 'STAFF', 'ADMIN'], query: `mutation($id: ID!) { queueGame(id: $id) { id } }`, vars: () => ({ id: MISSING }) },
-  recallGame: { allowed: ['TABLET', 'STAFF', 'ADMIN'], query: `mutation($id: ID!) { recallGame(id: $id) { id } }`, vars: () => ({ id: MISSING }) },
-  confirmGame: { allowed: ['TABLET', 'STAFF', 'ADMIN'], query: `mutation($id: ID!) { confirmGame(id: $id) { id } }`, vars: () => ({ id: MISSING }) },
-  playGame: { allowed: ['VR_GAME', 'STAFF', 'ADMIN'], query: `mutation($id: ID!) { playGame(id: $id) { id } }`, vars: () => ({ id: MISSING }) },
+  signUp: {
+    allowed: ['TABLET', 'STAFF', 'ADMIN'],
+    query: `mutation($i: SignUpInput!) { signUp(input: $i) { id } }`,
+    vars: () => ({ i: { firstName: 'P', handedness: 'LEFT' } }),
+  },
+  updatePlayer: {
+    allowed: ['TABLET', 'STAFF', 'ADMIN'],
+    query: `mutation($id: ID!) { updatePlayer(id: $id, input: { lastName: "X" }) { id } }`,
+    vars: () => ({ id: MISSING }),
+  },
+  startGame: {
+    allowed: ['TABLET', 'STAFF', 'ADMIN'],
+    query: `mutation($id: ID!) { startGame(playerId: $id) { id } }`,
+    vars: () => ({ id: MISSING }),
+  },
+  queueGame: {
+    allowed: ['TABLET', 'STAFF', 'ADMIN'],
+    query: `mutation($id: ID!) { queueGame(id: $id) { id } }`,
+    vars: () => ({ id: MISSING }),
+  },
+  recallGame: {
+    allowed: ['TABLET', 'STAFF', 'ADMIN'],
+    query: `mutation($id: ID!) { recallGame(id: $id) { id } }`,
+    vars: () => ({ id: MISSING }),
+  },
+  confirmGame: {
+    allowed: ['TABLET', 'STAFF', 'ADMIN'],
+    query: `mutation($id: ID!) { confirmGame(id: $id) { id } }`,
+    vars: () => ({ id: MISSING }),
+  },
+  playGame: {
+    allowed: ['VR_GAME', 'STAFF', 'ADMIN'],
+    query: `mutation($id: ID!) { playGame(id: $id) { id } }`,
+    vars: () => ({ id: MISSING }),
+  },
   completeGame: {
     allowed: ['VR_GAME', 'STAFF', 'ADMIN'],
-    query: `mutation($id: ID!) { completeGame(id: $id, result: { score: 1, distance: 1, homeruns: 1 }) { id } }`, vars: () => ({ id: MISSING }),
+    query: `mutation($id: ID!) { completeGame(id: $id, result: { score: 1, distance: 1, homeruns: 1 }) { id } }`,
+    vars: () => ({ id: MISSING }),
   },
-  cancelGame: { allowed: ['TABLET', 'VR_GAME', 'STAFF', 'ADMIN'], query: `mutation($id: ID!) { cancelGame(id: $id) { id } }`, vars: () => ({ id: MISSING }) },
-  regenerateSouvenir: { allowed: ['STAFF', 'ADMIN'], query: `mutation($id: ID!) { regenerateSouvenir(gameId: $id) { id } }`, vars: () => ({ id: MISSING }) },
-  createShow: { allowed: ['ADMIN'], query: `mutation($i: ShowInput!) { createShow(input: $i) { id } }`, vars: () => ({ i: SHOW }) },
-  updateShow: { allowed: ['ADMIN'], query: `mutation($id: ID!, $i: ShowInput!) { updateShow(id: $id, input: $i) { id } }`, vars: () => ({ id: MISSING, i: SHOW }) },
-  createTeam: { allowed: ['ADMIN'], query: `mutation($n: String!) { createTeam(name: $n, color: "#112233") { id } }`, vars: () => ({ n: `Team ${++serial}` }) },
+  cancelGame: {
+    allowed: ['TABLET', 'VR_GAME', 'STAFF', 'ADMIN'],
+    query: `mutation($id: ID!) { cancelGame(id: $id) { id } }`,
+    vars: () => ({ id: MISSING }),
+  },
+  regenerateSouvenir: {
+    allowed: ['STAFF', 'ADMIN'],
+    query: `mutation($id: ID!) { regenerateSouvenir(gameId: $id) { id } }`,
+    vars: () => ({ id: MISSING }),
+  },
+  createShow: {
+    allowed: ['ADMIN'],
+    query: `mutation($i: ShowInput!) { createShow(input: $i) { id } }`,
+    vars: () => ({ i: SHOW }),
+  },
+  updateShow: {
+    allowed: ['ADMIN'],
+    query: `mutation($id: ID!, $i: ShowInput!) { updateShow(id: $id, input: $i) { id } }`,
+    vars: () => ({ id: MISSING, i: SHOW }),
+  },
+  createTeam: {
+    allowed: ['ADMIN'],
+    query: `mutation($n: String!) { createTeam(name: $n, color: "#112233") { id } }`,
+    vars: () => ({ n: `Team ${++serial}` }),
+  },
 };
 
 const cases = Object.keys(MUTATIONS).flatMap((m) => CALLERS.map((c) => [m, c] as const));
@@ -68,13 +123,25 @@ describe('shows and teams', () => {
     const admin = await server.token('ADMIN');
     const created = await server.gql(CREATE_SHOW, { i: { ...SHOW, name: ' Finals ' } }, admin);
     expect(created.data.createShow).toMatchObject({ name: 'Finals', date: '2025-08-01' });
-    const updated = await server.gql(UPDATE_SHOW, { id: created.data.createShow.id, i: { ...SHOW, name: 'Finals II', date: '2025-08-02' } }, admin);
-    expect(updated.data.updateShow).toMatchObject({ id: created.data.createShow.id, name: 'Finals II', date: '2025-08-02' });
+    const updated = await server.gql(
+      UPDATE_SHOW,
+      { id: created.data.createShow.id, i: { ...SHOW, name: 'Finals II', date: '2025-08-02' } },
+      admin,
+    );
+    expect(updated.data.updateShow).toMatchObject({
+      id: created.data.createShow.id,
+      name: 'Finals II',
+      date: '2025-08-02',
+    });
   });
 
   it('refuses a souvenir message without {url} and over-long messages, naming each field', async () => {
     const admin = await server.token('ADMIN');
-    const r = await server.gql(CREATE_SHOW, { i: { ...SHOW, souvenirMessage: 'No link here', recallMessage: 'r'.repeat(161) } }, admin);
+    const r = await server.gql(
+      CREATE_SHOW,
+      { i: { ...SHOW, souvenirMessage: 'No link here', recallMessage: 'r'.repeat(161) } },
+      admin,
+    );
     expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(Object.keys(r.errors![0]!.extensions!.fields)).toContain('recallMessage');
     const s = await server.gql(CREATE_SHOW, { i: { ...SHOW, souvenirMessage: 'No link here' } }, admin);
@@ -88,6 +155,9 @@ describe('shows and teams', () => {
     const dup = await server.gql(CREATE_TEAM, { n: 'CUBS', c: '#0e3386' }, admin);
     expect(dup.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const bad = await server.gql(CREATE_TEAM, { n: 'Mets', c: 'orange' }, admin);
-    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { color: expect.any(String) } });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { color: expect.any(String) },
+    });
   });
 });

@@ -21,7 +21,15 @@ const storedFiles = () => (existsSync(photosDir) ? readdirSync(photosDir).length
 
 const colourful = (format: 'jpeg' | 'png' | 'webp') =>
   sharp({ create: { width: 1600, height: 1200, channels: 3, background: { r: 200, g: 40, b: 40 } } })
-    .composite([{ input: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><circle cx="400" cy="300" r="250" fill="#3c9"/></svg>'), top: 300, left: 400 }])
+    .composite([
+      {
+        input: Buffer.from(
+          '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><circle cx="400" cy="300" r="250" fill="#3c9"/></svg>',
+        ),
+        top: 300,
+        left: 400,
+      },
+    ])
     .toFormat(format)
     .toBuffer();
 
@@ -29,7 +37,10 @@ async function upload(id: number | string, body: Buffer, opts: { token?: string 
   const token = opts.token === undefined ? await server.token('TABLET') : opts.token;
   const res = await fetch(`${server.url}/players/${id}/photo`, {
     method: 'PUT',
-    headers: { 'content-type': opts.type ?? 'application/octet-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': opts.type ?? 'application/octet-stream',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: new Uint8Array(body),
   });
   const json = (await res.json()) as { photoUrl?: string; errors?: Array<{ extensions: { code: string } }> };
@@ -37,7 +48,10 @@ async function upload(id: number | string, body: Buffer, opts: { token?: string 
 }
 
 async function photoKey(id: number) {
-  const [row] = await db.select({ key: players.photoKey, url: players.photoUrl }).from(players).where(eq(players.id, id));
+  const [row] = await db
+    .select({ key: players.photoKey, url: players.photoUrl })
+    .from(players)
+    .where(eq(players.id, id));
   return row!;
 }
 
@@ -60,7 +74,8 @@ describe('photo upload', () => {
     // Greyscale: every pixel has equal channels once expanded to RGB.
     const { data } = await sharp(bytes).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     let coloured = 0;
-    for (let i = 0; i < data.length; i += 3) if (Math.abs(data[i]! - data[i + 1]!) > 2 || Math.abs(data[i]! - data[i + 2]!) > 2) coloured++;
+    for (let i = 0; i < data.length; i += 3)
+      if (Math.abs(data[i]! - data[i + 1]!) > 2 || Math.abs(data[i]! - data[i + 2]!) > 2) coloured++;
     expect(coloured).toBe(0);
   });
 
@@ -78,16 +93,43 @@ describe('photo upload', () => {
     expect((await photoKey(player.id)).key).toBe(key);
   });
 
-  it.each<[string, () => Promise<{ id: number | string; body: Buffer; token?: string | null; type?: string }>, number, string]>([
+  it.each<
+    [string, () => Promise<{ id: number | string; body: Buffer; token?: string | null; type?: string }>, number, string]
+  >([
     ['no token', async () => ({ id: 0, body: await colourful('jpeg'), token: null }), 401, 'UNAUTHENTICATED'],
-    ['an invalid token', async () => ({ id: 0, body: await colourful('jpeg'), token: 'not.a.jwt' }), 401, 'UNAUTHENTICATED'],
+    [
+      'an invalid token',
+      async () => ({ id: 0, body: await colourful('jpeg'), token: 'not.a.jwt' }),
+      401,
+      'UNAUTHENTICATED',
+    ],
     ['an unknown player', async () => ({ id: 987654, body: await colourful('jpeg') }), 404, 'NOT_FOUND'],
     ['a malformed player id', async () => ({ id: 'abc', body: await colourful('jpeg') }), 404, 'NOT_FOUND'],
-    ['text labelled as a JPEG', async () => ({ id: 0, body: Buffer.from('hello, this is not an image'), type: 'image/jpeg' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['a GIF', async () => ({ id: 0, body: Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'), type: 'image/gif' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'text labelled as a JPEG',
+      async () => ({ id: 0, body: Buffer.from('hello, this is not an image'), type: 'image/jpeg' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a GIF',
+      async () => ({ id: 0, body: Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'), type: 'image/gif' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
     ['an empty body', async () => ({ id: 0, body: Buffer.alloc(0), type: 'image/png' }), 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['a truncated JPEG', async () => ({ id: 0, body: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7)]) }), 400, 'BAD_REQUEST'],
-    ['more than 10 MB', async () => ({ id: 0, body: Buffer.concat([await colourful('jpeg'), Buffer.alloc(10 * 1024 * 1024)]) }), 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'a truncated JPEG',
+      async () => ({ id: 0, body: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 7)]) }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'more than 10 MB',
+      async () => ({ id: 0, body: Buffer.concat([await colourful('jpeg'), Buffer.alloc(10 * 1024 * 1024)]) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
   ])('refuses %s and stores nothing', async (_name, make, status, code) => {
     const player = await insertPlayer(db);
     const req = await make();

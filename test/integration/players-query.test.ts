@@ -34,22 +34,56 @@ beforeAll(async () => {
   const red = await f.team({ name: 'Red Sox' });
   const blue = await f.team({ name: 'Blue Jays' });
   // Players created in the order A..E; each one's games say what their active (latest) game is.
-  P.A = await f.player({ firstName: 'A', teamId: red.id, handedness: 'LEFT', signedWaiver: true, mobileNumber: '+14155550101', email: 'a@example.com', createdAt: at('2024-07-01T10:00:00Z') });
+  P.A = await f.player({
+    firstName: 'A',
+    teamId: red.id,
+    handedness: 'LEFT',
+    signedWaiver: true,
+    mobileNumber: '+14155550101',
+    email: 'a@example.com',
+    createdAt: at('2024-07-01T10:00:00Z'),
+  });
   P.B = await f.player({ firstName: 'B', teamId: blue.id, isFinalist: true, createdAt: at('2024-07-01T11:00:00Z') });
-  P.C = await f.player({ firstName: 'C', teamId: red.id, signedWaiver: true, isFinalist: true, createdAt: at('2024-07-01T12:00:00Z') });
+  P.C = await f.player({
+    firstName: 'C',
+    teamId: red.id,
+    signedWaiver: true,
+    isFinalist: true,
+    createdAt: at('2024-07-01T12:00:00Z'),
+  });
   P.D = await f.player({ firstName: 'D', handedness: 'LEFT', createdAt: at('2024-07-01T13:00:00Z') });
   P.E = await f.player({ firstName: 'E', createdAt: at('2024-07-01T14:00:00Z') }); // no game at all
   const g = (p: Player, v: Partial<Parameters<typeof f.game>[0]>) => f.game({ playerId: p.id, showId: show.id, ...v });
   // A: best 90 (an older game), active game QUEUED created 2024-07-02 06:30Z = July 1 in Los Angeles.
-  await g(P.A, { state: 'COMPLETED', score: 90, createdAt: at('2024-07-01T10:05:00Z'), updatedAt: at('2024-07-01T10:30:00Z') });
+  await g(P.A, {
+    state: 'COMPLETED',
+    score: 90,
+    createdAt: at('2024-07-01T10:05:00Z'),
+    updatedAt: at('2024-07-01T10:30:00Z'),
+  });
   await g(P.A, { state: 'QUEUED', createdAt: at('2024-07-02T06:30:00Z'), updatedAt: at('2024-07-02T06:40:00Z') });
   // B: best 120, active COMPLETED, created 07:30Z = July 2 locally.
-  await g(P.B, { state: 'COMPLETED', score: 120, createdAt: at('2024-07-02T07:30:00Z'), updatedAt: at('2024-07-02T08:00:00Z') });
+  await g(P.B, {
+    state: 'COMPLETED',
+    score: 120,
+    createdAt: at('2024-07-02T07:30:00Z'),
+    updatedAt: at('2024-07-02T08:00:00Z'),
+  });
   // C: a CANCELLED game with a high score does not count; active NEW.
-  await g(P.C, { state: 'CANCELLED', score: 500, createdAt: at('2024-07-01T12:05:00Z'), updatedAt: at('2024-07-03T09:00:00Z') });
+  await g(P.C, {
+    state: 'CANCELLED',
+    score: 500,
+    createdAt: at('2024-07-01T12:05:00Z'),
+    updatedAt: at('2024-07-03T09:00:00Z'),
+  });
   await g(P.C, { state: 'NEW', createdAt: at('2024-07-01T09:00:00Z'), updatedAt: at('2024-07-01T09:00:00Z') });
   // D: best 90 (ties with A; id breaks it), active COMPLETED.
-  await g(P.D, { state: 'COMPLETED', score: 90, createdAt: at('2024-07-02T20:00:00Z'), updatedAt: at('2024-07-02T21:00:00Z') });
+  await g(P.D, {
+    state: 'COMPLETED',
+    score: 90,
+    createdAt: at('2024-07-02T20:00:00Z'),
+    updatedAt: at('2024-07-02T21:00:00Z'),
+  });
 });
 
 describe('players ordering', () => {
@@ -97,7 +131,11 @@ describe('players arguments', () => {
       expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
     const p1 = await server.gql(PLAYERS, { first: 1, orderBy: 'SCORE_DESC' });
-    const wrongOrder = await server.gql(PLAYERS, { first: 1, orderBy: 'CREATED_ASC', after: p1.data.players.pageInfo.endCursor });
+    const wrongOrder = await server.gql(PLAYERS, {
+      first: 1,
+      orderBy: 'CREATED_ASC',
+      after: p1.data.players.pageInfo.endCursor,
+    });
     expect(wrongOrder.errors?.[0]?.extensions?.fields).toHaveProperty('after');
   });
 });
@@ -109,11 +147,25 @@ describe('player(id) and its fields', () => {
     const r = await server.gql(ONE, { id: String(P.A!.id) });
     expect(r.errors).toBeUndefined();
     expect(r.data.player).toEqual({
-      firstName: 'A', mobileNumber: null, email: null, team: { name: 'Red Sox' }, activeGame: { state: 'QUEUED' },
-      games: [{ state: 'COMPLETED', score: 90 }, { state: 'QUEUED', score: 0 }],
+      firstName: 'A',
+      mobileNumber: null,
+      email: null,
+      team: { name: 'Red Sox' },
+      activeGame: { state: 'QUEUED' },
+      games: [
+        { state: 'COMPLETED', score: 90 },
+        { state: 'QUEUED', score: 0 },
+      ],
     });
-    const list = await server.gql(`{ players(filter: { handedness: LEFT }) { edges { node { mobileNumber email } } } }`);
-    expect(list.data.players.edges.every((e: { node: { mobileNumber: unknown; email: unknown } }) => e.node.mobileNumber === null && e.node.email === null)).toBe(true);
+    const list = await server.gql(
+      `{ players(filter: { handedness: LEFT }) { edges { node { mobileNumber email } } } }`,
+    );
+    expect(
+      list.data.players.edges.every(
+        (e: { node: { mobileNumber: unknown; email: unknown } }) =>
+          e.node.mobileNumber === null && e.node.email === null,
+      ),
+    ).toBe(true);
   });
 
   it.each(['TABLET', 'VR_GAME', 'STAFF', 'ADMIN'] as const)('shows them to a signed-in %s account', async (role) => {
@@ -123,6 +175,10 @@ describe('player(id) and its fields', () => {
 
   it('answers null for an unknown player and no team/active game when there is none', async () => {
     expect((await server.gql(ONE, { id: '999999' })).data.player).toBeNull();
-    expect((await server.gql(ONE, { id: String(P.E!.id) })).data.player).toMatchObject({ team: null, activeGame: null, games: [] });
+    expect((await server.gql(ONE, { id: String(P.E!.id) })).data.player).toMatchObject({
+      team: null,
+      activeGame: null,
+      games: [],
+    });
   });
 });

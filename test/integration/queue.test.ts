@@ -5,7 +5,11 @@ import { useTestServer } from '../helpers/server.js';
 
 const NOW = at('2024-07-01T18:00:00Z');
 let clock = NOW;
-const server = await useTestServer({ now: () => clock, worker: false, env: { RECALL_WINDOW_SIZE: '3', RECALL_WINDOW_MINUTES: '20' } });
+const server = await useTestServer({
+  now: () => clock,
+  worker: false,
+  env: { RECALL_WINDOW_SIZE: '3', RECALL_WINDOW_MINUTES: '20' },
+});
 const db = server.app.deps.database.db;
 const f = fixtures(db);
 const recall = server.config.recall;
@@ -35,9 +39,20 @@ describe('queue query', () => {
     const r = await server.gql(QUEUE, {});
     expect(r.errors).toBeUndefined();
     expect(r.data.queue).toMatchObject({
-      show: { id: String(current.id), name: 'Current' }, version: 0, activeRecalls: 0, recallWindowSize: 3,
-      playing: [], confirmed: [], recalled: [],
-      waiting: [{ position: 1, estimatedWaitSeconds: null, game: { id: String(g.id), state: 'QUEUED', queuePosition: 1, player: { firstName: 'Zoe' } } }],
+      show: { id: String(current.id), name: 'Current' },
+      version: 0,
+      activeRecalls: 0,
+      recallWindowSize: 3,
+      playing: [],
+      confirmed: [],
+      recalled: [],
+      waiting: [
+        {
+          position: 1,
+          estimatedWaitSeconds: null,
+          game: { id: String(g.id), state: 'QUEUED', queuePosition: 1, player: { firstName: 'Zoe' } },
+        },
+      ],
     });
     const named = await server.gql(QUEUE, { showId: String(tieLow.id) });
     expect(named.data.queue.show.id).toBe(String(tieLow.id));
@@ -58,7 +73,8 @@ describe('loadQueue', () => {
     const show = await f.show();
     const other = await f.show();
     const p = await f.player();
-    const g = (values: Parameters<typeof f.game>[0] extends infer T ? Partial<T> : never) => f.game({ playerId: p.id, showId: show.id, ...values });
+    const g = (values: Parameters<typeof f.game>[0] extends infer T ? Partial<T> : never) =>
+      f.game({ playerId: p.id, showId: show.id, ...values });
     const q2 = await g({ state: 'QUEUED', queuedAt: minutesAgo(5) });
     const q1 = await g({ state: 'QUEUED', queuedAt: minutesAgo(9) });
     const q3 = await g({ state: 'QUEUED', queuedAt: minutesAgo(5) }); // same time as q2: id breaks the tie
@@ -76,7 +92,11 @@ describe('loadQueue', () => {
     expect(snap.playing.map((x) => x.id)).toEqual([playing.id]);
     expect(snap.confirmed.map((x) => x.id)).toEqual([c1.id, c2.id]);
     expect(snap.recalled.map((x) => x.id)).toEqual([rOld.id, rNew.id]);
-    expect(snap.waiting.map((w) => [w.position, w.game.id])).toEqual([[1, q1.id], [2, q2.id], [3, q3.id]]);
+    expect(snap.waiting.map((w) => [w.position, w.game.id])).toEqual([
+      [1, q1.id],
+      [2, q2.id],
+      [3, q3.id],
+    ]);
     expect(snap.activeRecalls).toBe(1); // the 30-minute-old recall is outside the 20-minute window
     expect(snap.recallWindowSize).toBe(3);
     expect(snap.version).toBe(0);
@@ -89,9 +109,21 @@ describe('loadQueue', () => {
     // Two recent games of 100 s and 300 s (avg 200 s); an older, slower one beyond the sample does not count.
     for (let i = 0; i < 10; i++) {
       const secs = i % 2 === 0 ? 100 : 300;
-      await f.game({ playerId: p.id, showId: show.id, state: 'COMPLETED', playingAt: minutesAgo(100 - i), completedAt: new Date(minutesAgo(100 - i).getTime() + secs * 1000) });
+      await f.game({
+        playerId: p.id,
+        showId: show.id,
+        state: 'COMPLETED',
+        playingAt: minutesAgo(100 - i),
+        completedAt: new Date(minutesAgo(100 - i).getTime() + secs * 1000),
+      });
     }
-    await f.game({ playerId: p.id, showId: show.id, state: 'COMPLETED', playingAt: minutesAgo(500), completedAt: minutesAgo(400) });
+    await f.game({
+      playerId: p.id,
+      showId: show.id,
+      state: 'COMPLETED',
+      playingAt: minutesAgo(500),
+      completedAt: minutesAgo(400),
+    });
     const q1 = await f.game({ playerId: p.id, showId: show.id, state: 'QUEUED', queuedAt: minutesAgo(3) });
     const q2 = await f.game({ playerId: p.id, showId: show.id, state: 'QUEUED', queuedAt: minutesAgo(2) });
     await f.game({ playerId: p.id, showId: show.id, state: 'CONFIRMED', confirmedAt: minutesAgo(1) });
@@ -119,7 +151,11 @@ describe('queue through the mutations', () => {
     const show = await f.show({ date: '2030-01-01', name: 'Live' });
     const tablet = await server.token('TABLET');
     const before = (await server.gql(QUEUE, { showId: String(show.id) })).data.queue.version;
-    const s = await server.gql(`mutation($i: SignUpInput!) { signUp(input: $i) { id activeGame { id state } } }`, { i: { firstName: 'Kim', handedness: 'LEFT', showId: String(show.id) } }, tablet);
+    const s = await server.gql(
+      `mutation($i: SignUpInput!) { signUp(input: $i) { id activeGame { id state } } }`,
+      { i: { firstName: 'Kim', handedness: 'LEFT', showId: String(show.id) } },
+      tablet,
+    );
     expect(s.errors, JSON.stringify(s.errors)).toBeUndefined();
     const gameId = s.data.signUp.activeGame.id;
     const afterSignUp = (await server.gql(QUEUE, { showId: String(show.id) })).data.queue.version;

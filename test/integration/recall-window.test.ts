@@ -6,7 +6,11 @@ import { act, driveTo, gameRow, seedShow, signUpPlayer, testClock } from '../hel
 import { useTestServer, type TestServer } from '../helpers/server.js';
 
 const clock = testClock();
-const server = await useTestServer({ now: clock.now, worker: false, env: { RECALL_WINDOW_SIZE: '2', RECALL_WINDOW_MINUTES: '20' } });
+const server = await useTestServer({
+  now: clock.now,
+  worker: false,
+  env: { RECALL_WINDOW_SIZE: '2', RECALL_WINDOW_MINUTES: '20' },
+});
 const db = server.app.deps.database.db;
 const MINUTE = 60_000;
 const mobile = (i: number) => `+1415555${String(1000 + i)}`;
@@ -15,7 +19,11 @@ const mobile = (i: number) => `+1415555${String(1000 + i)}`;
 async function queued(s: TestServer, showId: number, n: number, withMobile: (i: number) => boolean = () => true) {
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
-    const { gameId } = await signUpPlayer(s, { showId: String(showId), firstName: `Q${i}`, mobileNumber: withMobile(i) ? mobile(i) : null });
+    const { gameId } = await signUpPlayer(s, {
+      showId: String(showId),
+      firstName: `Q${i}`,
+      mobileNumber: withMobile(i) ? mobile(i) : null,
+    });
     clock.advance(1000);
     expect((await act(s, 'queue', gameId)).errors).toBeUndefined();
     ids.push(gameId);
@@ -31,8 +39,11 @@ async function trigger(s: TestServer, showId: number) {
 
 async function activeRecalls(s: TestServer, showId: number) {
   const cutoff = new Date(clock.now().getTime() - 20 * MINUTE);
-  const rows = await s.app.deps.database.db.select({ id: games.id }).from(games)
-    .where(and(eq(games.showId, showId), eq(games.state, 'RECALLED'), gt(games.recalledAt, cutoff))).orderBy(asc(games.id));
+  const rows = await s.app.deps.database.db
+    .select({ id: games.id })
+    .from(games)
+    .where(and(eq(games.showId, showId), eq(games.state, 'RECALLED'), gt(games.recalledAt, cutoff)))
+    .orderBy(asc(games.id));
   return rows.map((r) => r.id);
 }
 
@@ -43,23 +54,45 @@ describe('recall window', () => {
     const show = await seedShow(server, { name: 'Crowd' });
     const waiting = await queued(server, show.id, 8);
     const playing: number[] = [];
-    await Promise.all(Array.from({ length: 50 }, async (_, i) => {
-      const { gameId } = await signUpPlayer(server, { showId: String(show.id), firstName: `P${i}` });
-      await driveTo(server, gameId, 'PLAYING');
-      playing.push(gameId);
-    }));
+    await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const { gameId } = await signUpPlayer(server, { showId: String(show.id), firstName: `P${i}` });
+        await driveTo(server, gameId, 'PLAYING');
+        playing.push(gameId);
+      }),
+    );
     const vr = await server.token('VR_GAME');
-    const results = await Promise.all(playing.map((id) =>
-      server.gql(`mutation($id: ID!) { completeGame(id: $id, result: { score: 1, distance: 2, homeruns: 0 }) { state } }`, { id: String(id) }, vr)));
+    const results = await Promise.all(
+      playing.map((id) =>
+        server.gql(
+          `mutation($id: ID!) { completeGame(id: $id, result: { score: 1, distance: 2, homeruns: 0 }) { state } }`,
+          { id: String(id) },
+          vr,
+        ),
+      ),
+    );
     expect(results.filter((r) => r.errors)).toEqual([]);
     // The first two in queue order, exactly once each.
     expect(await activeRecalls(server, show.id)).toEqual(waiting.slice(0, 2));
-    expect(await states(waiting)).toEqual(['RECALLED', 'RECALLED', 'QUEUED', 'QUEUED', 'QUEUED', 'QUEUED', 'QUEUED', 'QUEUED']);
-    const events = await db.select().from(gameEvents).where(and(eq(gameEvents.showId, show.id), eq(gameEvents.toState, 'RECALLED')));
+    expect(await states(waiting)).toEqual([
+      'RECALLED',
+      'RECALLED',
+      'QUEUED',
+      'QUEUED',
+      'QUEUED',
+      'QUEUED',
+      'QUEUED',
+      'QUEUED',
+    ]);
+    const events = await db
+      .select()
+      .from(gameEvents)
+      .where(and(eq(gameEvents.showId, show.id), eq(gameEvents.toState, 'RECALLED')));
     expect(events).toHaveLength(2);
     expect(events.every((e) => e.actor === 'system')).toBe(true);
     const texts = await db.select().from(messages).where(eq(messages.kind, 'recall'));
-    for (const e of events) expect(texts.filter((m) => m.dedupeKey === `recall:${e.id}` && m.gameId === e.gameId)).toHaveLength(1);
+    for (const e of events)
+      expect(texts.filter((m) => m.dedupeKey === `recall:${e.id}` && m.gameId === e.gameId)).toHaveLength(1);
   });
 
   it('frees a slot when a recall expires, on the periodic pass', async () => {
@@ -92,8 +125,11 @@ describe('recall window', () => {
     clock.advance(MINUTE);
     expect((await act(server, 'queue', a!)).errors).toBeUndefined();
     expect((await gameRow(server, a!)).queuedAt).toEqual(firstQueuedAt);
-    const order = await db.select({ id: games.id }).from(games)
-      .where(and(eq(games.showId, show.id), eq(games.state, 'QUEUED'))).orderBy(asc(games.queuedAt), asc(games.id));
+    const order = await db
+      .select({ id: games.id })
+      .from(games)
+      .where(and(eq(games.showId, show.id), eq(games.state, 'QUEUED')))
+      .orderBy(asc(games.queuedAt), asc(games.id));
     expect(order.map((r) => r.id)).toEqual([a, b, c]);
     await trigger(server, show.id);
     expect(await states([a!, b!, c!])).toEqual(['RECALLED', 'RECALLED', 'QUEUED']);
@@ -128,10 +164,13 @@ describe('periodic recall worker', () => {
     const [first, second] = await queued(live, show.id, 2);
     // Queueing alone recalls nobody; only the periodic pass does.
     const deadline = Date.now() + 15_000;
-    while ((await gameRow(live, first!)).state !== 'RECALLED' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while ((await gameRow(live, first!)).state !== 'RECALLED' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200));
     expect((await gameRow(live, first!)).state).toBe('RECALLED');
     expect((await gameRow(live, second!)).state).toBe('QUEUED');
-    const [{ n }] = (await live.app.deps.database.db.execute(sql`select count(*)::int as n from pgboss.job where name = 'recall'`)) as unknown as [{ n: number }];
+    const [{ n }] = (await live.app.deps.database.db.execute(
+      sql`select count(*)::int as n from pgboss.job where name = 'recall'`,
+    )) as unknown as [{ n: number }];
     expect(n).toBeGreaterThan(0);
   });
 });

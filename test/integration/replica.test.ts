@@ -17,7 +17,10 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
-if (!hasPg15) console.warn('replica.test: PostgreSQL 15 binaries not found in /usr/lib/postgresql/15/bin (apt-get install postgresql-15); skipped');
+if (!hasPg15)
+  console.warn(
+    'replica.test: PostgreSQL 15 binaries not found in /usr/lib/postgresql/15/bin (apt-get install postgresql-15); skipped',
+  );
 
 const SIGN_UP = `mutation($input: SignUpInput!) { signUp(input: $input) { id activeGame { id state } } }`;
 const QUEUE_GAME = `mutation($id: ID!) { queueGame(id: $id) { id state } }`;
@@ -37,7 +40,12 @@ describe.skipIf(!hasPg15)('ec2: reads from the replica, everything else on the n
     await createDatabase(primary, 'mlb');
     // The nuc's own first-start script: the replication role and the replica's slot.
     await run('bash', [path.join(root, 'compose/nuc/init-replication.sh')], {
-      env: { ...libpqEnv(primary, 'mlb'), POSTGRES_USER: 'postgres', POSTGRES_DB: 'mlb', REPLICATION_PASSWORD: 'replication-test-pw' },
+      env: {
+        ...libpqEnv(primary, 'mlb'),
+        POSTGRES_USER: 'postgres',
+        POSTGRES_DB: 'mlb',
+        REPLICATION_PASSWORD: 'replication-test-pw',
+      },
     });
     replica = await startReplica(primary, { user: 'replicator', password: 'replication-test-pw', slot: 'ec2_replica' });
     onPrimary = postgres(primary.url('mlb'), { max: 2, onnotice: () => {} });
@@ -73,7 +81,11 @@ describe.skipIf(!hasPg15)('ec2: reads from the replica, everything else on the n
   }
 
   async function signUpAndQueue(firstName: string, mobileNumber?: string) {
-    const s = await server.gql(SIGN_UP, { input: { firstName, handedness: 'LEFT', showId: String(showId), mobileNumber } }, tablet);
+    const s = await server.gql(
+      SIGN_UP,
+      { input: { firstName, handedness: 'LEFT', showId: String(showId), mobileNumber } },
+      tablet,
+    );
     expect(s.errors, JSON.stringify(s.errors)).toBeUndefined();
     const gameId = s.data.signUp.activeGame.id as string;
     const q = await server.gql(QUEUE_GAME, { id: gameId }, tablet);
@@ -129,7 +141,16 @@ describe.skipIf(!hasPg15)('ec2: reads from the replica, everything else on the n
     socket.on('message', (raw) => {
       const msg = JSON.parse(String(raw));
       if (msg.type === 'connection_ack') {
-        socket.send(JSON.stringify({ id: 'q', type: 'subscribe', payload: { query: 'subscription($id: ID) { queueChanged(showId: $id) { version waiting { game { id } } } }', variables: { id: String(showId) } } }));
+        socket.send(
+          JSON.stringify({
+            id: 'q',
+            type: 'subscribe',
+            payload: {
+              query: 'subscription($id: ID) { queueChanged(showId: $id) { version waiting { game { id } } } }',
+              variables: { id: String(showId) },
+            },
+          }),
+        );
       }
       if (msg.type === 'next') {
         snapshots.push(msg.payload.data.queueChanged);
@@ -138,7 +159,10 @@ describe.skipIf(!hasPg15)('ec2: reads from the replica, everything else on the n
     });
     const until = (done: () => boolean) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no such snapshot among ${JSON.stringify(snapshots)}`)), 10_000);
+        const timer = setTimeout(
+          () => reject(new Error(`no such snapshot among ${JSON.stringify(snapshots)}`)),
+          10_000,
+        );
         notify = () => done() && (clearTimeout(timer), resolve());
         notify();
       });
@@ -160,7 +184,8 @@ describe.skipIf(!hasPg15)('ec2: reads from the replica, everything else on the n
     const { playerId } = await signUpAndQueue('Dorothy', '+12025550143');
     let status: string | undefined;
     for (let i = 0; i < 200 && status !== 'sent'; i++) {
-      const [row] = await onPrimary`select status::text from messages where player_id = ${playerId} and kind = 'welcome'`;
+      const [row] =
+        await onPrimary`select status::text from messages where player_id = ${playerId} and kind = 'welcome'`;
       status = row?.status;
       if (status !== 'sent') await new Promise((r) => setTimeout(r, 50));
     }
@@ -169,13 +194,18 @@ describe.skipIf(!hasPg15)('ec2: reads from the replica, everything else on the n
       (select id from messages where player_id = ${playerId} and kind = 'welcome')`;
     expect(job?.state).toBe('completed');
     // pg-boss holds its connections on the primary only.
-    const [jobsOnPrimary] = await onPrimary`select count(*)::int as n from pg_stat_activity where application_name = 'mlb-game-server-jobs'`;
-    const [jobsOnReplica] = await onReplica`select count(*)::int as n from pg_stat_activity where application_name = 'mlb-game-server-jobs'`;
+    const [jobsOnPrimary] =
+      await onPrimary`select count(*)::int as n from pg_stat_activity where application_name = 'mlb-game-server-jobs'`;
+    const [jobsOnReplica] =
+      await onReplica`select count(*)::int as n from pg_stat_activity where application_name = 'mlb-game-server-jobs'`;
     expect(jobsOnPrimary!.n).toBeGreaterThan(0);
     expect(jobsOnReplica!.n).toBe(0);
     // And the outcome reaches the replica by replication, not by a write there.
     await caughtUp();
-    const [replicated] = await server.app.deps.database.read.select({ status: messages.status }).from(messages).where(eqPlayer(playerId));
+    const [replicated] = await server.app.deps.database.read
+      .select({ status: messages.status })
+      .from(messages)
+      .where(eqPlayer(playerId));
     expect(replicated?.status).toBe('sent');
   });
 });

@@ -50,16 +50,26 @@ async function startChild(env: Record<string, string>, args: string[] = []): Pro
   return { proc, url, output: () => out, exited };
 }
 
-function openSubscription(url: string): Promise<{ socket: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
+function openSubscription(
+  url: string,
+): Promise<{ socket: WebSocket; closed: Promise<{ code: number; reason: string }> }> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
-    const closed = new Promise<{ code: number; reason: string }>((r) => socket.once('close', (code, reason) => r({ code, reason: String(reason) })));
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      socket.once('close', (code, reason) => r({ code, reason: String(reason) })),
+    );
     socket.once('error', reject);
     socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
     socket.on('message', (raw) => {
       const msg = JSON.parse(String(raw));
       if (msg.type === 'connection_ack') {
-        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { queueChanged { version } }' } }));
+        socket.send(
+          JSON.stringify({
+            id: '1',
+            type: 'subscribe',
+            payload: { query: 'subscription { queueChanged { version } }' },
+          }),
+        );
       }
       // The first snapshot arrives at once: the subscription is live.
       if (msg.type === 'next' && msg.id === '1') resolve({ socket, closed });
@@ -115,7 +125,9 @@ describe('SIGTERM', () => {
     await sql`insert into shows (name, date, welcome_message, recall_message, souvenir_message)
               values ('Derby', current_date, 'Hi', 'Come back', 'Souvenir: {url}')`;
     await sql.end();
-    const child = await startChild(testEnv(db.url, { LOG_LEVEL: 'info', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'mlb-shutdown-')) }));
+    const child = await startChild(
+      testEnv(db.url, { LOG_LEVEL: 'info', DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'mlb-shutdown-')) }),
+    );
     afterAll(() => void child.proc.kill('SIGKILL'));
 
     const { closed } = await openSubscription(child.url);
@@ -137,9 +149,14 @@ describe('SIGTERM', () => {
     // keepAliveTimeout (5 s).
     expect(Date.now() - finishedAt).toBeLessThan(3_000);
     expect(response).toMatch(/^HTTP\/1\.1 200 /);
-    expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toEqual({ data: { shows: expect.any(Array) } });
+    expect(JSON.parse(response.slice(response.indexOf('\r\n\r\n') + 4))).toEqual({
+      data: { shows: expect.any(Array) },
+    });
 
-    const exit = await Promise.race([child.exited, new Promise<null>((r) => setTimeout(() => r(null), EXIT_WITHIN_MS))]);
+    const exit = await Promise.race([
+      child.exited,
+      new Promise<null>((r) => setTimeout(() => r(null), EXIT_WITHIN_MS)),
+    ]);
     expect(exit, child.output()).not.toBeNull();
     expect(exit!.code, child.output()).toBe(0);
     expect(exit!.at - signalledAt).toBeLessThan(EXIT_WITHIN_MS);
@@ -159,7 +176,10 @@ describe('SIGTERM', () => {
     const pgPort = Number(readFileSync(path.join(dataDir, 'pg.port'), 'utf8'));
 
     child.proc.kill('SIGTERM');
-    const exit = await Promise.race([child.exited, new Promise<null>((r) => setTimeout(() => r(null), EXIT_WITHIN_MS))]);
+    const exit = await Promise.race([
+      child.exited,
+      new Promise<null>((r) => setTimeout(() => r(null), EXIT_WITHIN_MS)),
+    ]);
     expect(exit?.code, child.output()).toBe(0);
     // Postgres removes its pid file only after a clean shutdown, and its port is free again.
     expect(existsSync(pidFile)).toBe(false);

@@ -1,7 +1,17 @@
 import { count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { games, messages, players, type Show, type Team } from '../../src/db/schema.js';
-import { act, driveTo, gameRow, jobs, playerRow, seedShow, seedTeams, SIGN_UP, signUpPlayer } from '../helpers/lifecycle.js';
+import {
+  act,
+  driveTo,
+  gameRow,
+  jobs,
+  playerRow,
+  seedShow,
+  seedTeams,
+  SIGN_UP,
+  signUpPlayer,
+} from '../helpers/lifecycle.js';
 import { useTestServer } from '../helpers/server.js';
 
 // Workers off so welcome SMS jobs stay in pgboss.job for inspection.
@@ -9,7 +19,8 @@ const server = await useTestServer({ worker: false });
 const db = server.app.deps.database.db;
 const tablet = await server.token('TABLET');
 
-const signUp = (input: Record<string, unknown>) => server.gql(SIGN_UP, { input: { firstName: 'Ada', handedness: 'LEFT', ...input } }, tablet);
+const signUp = (input: Record<string, unknown>) =>
+  server.gql(SIGN_UP, { input: { firstName: 'Ada', handedness: 'LEFT', ...input } }, tablet);
 async function counts() {
   const [p] = await db.select({ n: count() }).from(players);
   const [g] = await db.select({ n: count() }).from(games);
@@ -31,7 +42,11 @@ describe('signUp', () => {
   beforeAll(async () => {
     older = await seedShow(server, { name: 'Older', date: '2025-07-13' });
     const tieLow = await seedShow(server, { name: 'Tie low', date: '2025-07-14' });
-    current = await seedShow(server, { name: 'Current', date: '2025-07-14', welcomeMessage: 'Welcome {firstName}, you are queued!' });
+    current = await seedShow(server, {
+      name: 'Current',
+      date: '2025-07-14',
+      welcomeMessage: 'Welcome {firstName}, you are queued!',
+    });
     [red, blue] = (await seedTeams(server, ['Red Sox', 'Blue Jays'])) as [Team, Team];
     expect(tieLow.id).toBeLessThan(current.id);
   });
@@ -39,8 +54,18 @@ describe('signUp', () => {
   it('creates the player and a NEW game for the current show (latest date, ties highest id)', async () => {
     const r = await signUp({ firstName: '  Grace ', lastName: ' Hopper ' });
     expect(r.errors).toBeUndefined();
-    expect(r.data.signUp).toMatchObject({ firstName: 'Grace', lastName: 'Hopper', handedness: 'LEFT', signedWaiver: false, isFinalist: false, profileId: null });
-    const gs = await db.select().from(games).where(eq(games.playerId, Number(r.data.signUp.id)));
+    expect(r.data.signUp).toMatchObject({
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      handedness: 'LEFT',
+      signedWaiver: false,
+      isFinalist: false,
+      profileId: null,
+    });
+    const gs = await db
+      .select()
+      .from(games)
+      .where(eq(games.playerId, Number(r.data.signUp.id)));
     expect(gs).toHaveLength(1);
     expect(gs[0]).toMatchObject({ state: 'NEW', showId: current.id });
   });
@@ -58,7 +83,13 @@ describe('signUp', () => {
     const { playerId } = await signUpPlayer(server, { firstName: 'Mo', mobileNumber: '(415) 555-2671' }, tablet);
     expect((await playerRow(server, playerId)).mobileNumber).toBe('+14155552671');
     const [msg] = await db.select().from(messages).where(eq(messages.playerId, playerId));
-    expect(msg).toMatchObject({ kind: 'welcome', to: '+14155552671', body: 'Welcome Mo, you are queued!', dedupeKey: `welcome:${playerId}`, status: 'queued' });
+    expect(msg).toMatchObject({
+      kind: 'welcome',
+      to: '+14155552671',
+      body: 'Welcome Mo, you are queued!',
+      dedupeKey: `welcome:${playerId}`,
+      status: 'queued',
+    });
     expect((await jobs(server, 'sms')).filter((j) => j.data.messageId === msg!.id)).toHaveLength(1);
   });
 
@@ -90,12 +121,27 @@ describe('signUp', () => {
 
   it('reports every bad field at once, the unknown team included', async () => {
     const r = await signUp({ firstName: '', mobileNumber: 'abc', email: 'x@', team: 'Nobody FC' });
-    expect(Object.keys(r.errors![0]!.extensions!.fields).sort()).toEqual(['email', 'firstName', 'mobileNumber', 'team']);
+    expect(Object.keys(r.errors![0]!.extensions!.fields).sort()).toEqual([
+      'email',
+      'firstName',
+      'mobileNumber',
+      'team',
+    ]);
   });
 
   it('joins a team by name, ignoring letter case', async () => {
-    const { playerId } = await signUpPlayer(server, { team: 'blue jays', email: 'a@b.co', signedWaiver: true, isFinalist: true, profileId: 'x-1' }, tablet);
-    expect(await playerRow(server, playerId)).toMatchObject({ teamId: blue.id, email: 'a@b.co', signedWaiver: true, isFinalist: true, profileId: 'x-1' });
+    const { playerId } = await signUpPlayer(
+      server,
+      { team: 'blue jays', email: 'a@b.co', signedWaiver: true, isFinalist: true, profileId: 'x-1' },
+      tablet,
+    );
+    expect(await playerRow(server, playerId)).toMatchObject({
+      teamId: blue.id,
+      email: 'a@b.co',
+      signedWaiver: true,
+      isFinalist: true,
+      profileId: 'x-1',
+    });
   });
 
   it('puts a team-less player in the smallest team when confirmed', async () => {
@@ -116,8 +162,16 @@ describe('updatePlayer', () => {
   const UPDATE = `mutation($id: ID!, $input: UpdatePlayerInput!) { updatePlayer(id: $id, input: $input) { id firstName lastName handedness } }`;
 
   it('changes only the given fields and clears optional ones with null', async () => {
-    const { playerId } = await signUpPlayer(server, { firstName: 'Up', lastName: 'Date', mobileNumber: '+14155552671' }, tablet);
-    const r = await server.gql(UPDATE, { id: String(playerId), input: { lastName: 'Dated', mobileNumber: null, handedness: 'RIGHT', team: 'red sox' } }, tablet);
+    const { playerId } = await signUpPlayer(
+      server,
+      { firstName: 'Up', lastName: 'Date', mobileNumber: '+14155552671' },
+      tablet,
+    );
+    const r = await server.gql(
+      UPDATE,
+      { id: String(playerId), input: { lastName: 'Dated', mobileNumber: null, handedness: 'RIGHT', team: 'red sox' } },
+      tablet,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.updatePlayer).toMatchObject({ firstName: 'Up', lastName: 'Dated', handedness: 'RIGHT' });
     const row = await playerRow(server, playerId);
@@ -128,7 +182,11 @@ describe('updatePlayer', () => {
   it('refuses bad fields and changes nothing', async () => {
     const { playerId } = await signUpPlayer(server, { firstName: 'Keep' }, tablet);
     const before = await playerRow(server, playerId);
-    const r = await server.gql(UPDATE, { id: String(playerId), input: { firstName: 'Changed', email: 'bad', team: 'Nobody FC' } }, tablet);
+    const r = await server.gql(
+      UPDATE,
+      { id: String(playerId), input: { firstName: 'Changed', email: 'bad', team: 'Nobody FC' } },
+      tablet,
+    );
     expect(Object.keys(r.errors![0]!.extensions!.fields).sort()).toEqual(['email', 'team']);
     expect(await playerRow(server, playerId)).toEqual(before);
   });
@@ -169,6 +227,8 @@ describe('startGame', () => {
     expect((await server.gql(START, { p: '999999' }, tablet)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const { playerId, gameId } = await signUpPlayer(server, {}, tablet);
     await act(server, 'cancel', gameId);
-    expect((await server.gql(START, { p: String(playerId), s: '999999' }, tablet)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await server.gql(START, { p: String(playerId), s: '999999' }, tablet)).errors?.[0]?.extensions?.code).toBe(
+      'NOT_FOUND',
+    );
   });
 });

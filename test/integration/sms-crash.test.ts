@@ -26,8 +26,15 @@ afterAll(async () => {
 });
 
 function startWorkerProcess(): { child: ChildProcess; ready: Promise<void>; output: () => string } {
-  const env = { ...process.env, ...testEnv(database.url, { ...twilioEnv(fake), ...JOBS, LOG_LEVEL: 'info' }), SECRETS_DIR: '/nonexistent' };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = {
+    ...process.env,
+    ...testEnv(database.url, { ...twilioEnv(fake), ...JOBS, LOG_LEVEL: 'info' }),
+    SECRETS_DIR: '/nonexistent',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'worker'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   const ready = new Promise<void>((resolve, reject) => {
@@ -58,7 +65,13 @@ it('runs the job again after a worker is killed mid-send, and texts the player o
   const db = producer.app.deps.database.db;
   const player = await insertPlayer(db, { mobileNumber: to });
   const messageId = await db.transaction((tx) =>
-    queueSms(tx, producer.app.deps.boss, { kind: 'welcome', playerId: player.id, to, body: 'Welcome, Casey!', dedupeKey: `welcome:${player.id}` }),
+    queueSms(tx, producer.app.deps.boss, {
+      kind: 'welcome',
+      playerId: player.id,
+      to,
+      body: 'Welcome, Casey!',
+      dedupeKey: `welcome:${player.id}`,
+    }),
   );
   expect(messageId).toBeTypeOf('number');
 
@@ -67,7 +80,8 @@ it('runs the job again after a worker is killed mid-send, and texts the player o
   await once(first.child, 'exit');
   expect(first.child.signalCode).toBe('SIGKILL');
   const sql = producer.app.deps.database.primarySql;
-  const [job] = await sql`select state from pgboss.job where name = 'sms' and data->>'messageId' = ${String(messageId)}`;
+  const [job] =
+    await sql`select state from pgboss.job where name = 'sms' and data->>'messageId' = ${String(messageId)}`;
   expect(job!.state).toBe('active');
   const [afterCrash] = await db.select().from(messages).where(eq(messages.id, messageId!));
   expect(afterCrash!.status).toBe('queued');
@@ -76,10 +90,14 @@ it('runs the job again after a worker is killed mid-send, and texts the player o
   // A second worker finds the expired job and sends it.
   const second = startWorkerProcess();
   await second.ready;
-  const sent = await waitFor(async () => {
-    const [m] = await db.select().from(messages).where(eq(messages.id, messageId!));
-    return m!.status === 'sent' ? m : undefined;
-  }, 25_000, 'message sent by the second worker');
+  const sent = await waitFor(
+    async () => {
+      const [m] = await db.select().from(messages).where(eq(messages.id, messageId!));
+      return m!.status === 'sent' ? m : undefined;
+    },
+    25_000,
+    'message sent by the second worker',
+  );
   expect(sent!.attempts).toBe(2);
   expect(fake.requests.filter((r) => r.to === to)).toHaveLength(2);
   expect(fake.accepted(to)).toHaveLength(1);

@@ -30,13 +30,18 @@ async function message(id: number): Promise<Message> {
 }
 
 const settled = (id: number, status: Message['status']) =>
-  waitFor(async () => {
-    const m = await message(id);
-    return m.status === status ? m : undefined;
-  }, 20_000, `message ${id} ${status}`);
+  waitFor(
+    async () => {
+      const m = await message(id);
+      return m.status === status ? m : undefined;
+    },
+    20_000,
+    `message ${id} ${status}`,
+  );
 
 async function jobStates(messageId: number): Promise<string[]> {
-  const rows = await server.app.deps.database.primarySql`select state from pgboss.job where name = 'sms' and data->>'messageId' = ${String(messageId)}`;
+  const rows = await server.app.deps.database
+    .primarySql`select state from pgboss.job where name = 'sms' and data->>'messageId' = ${String(messageId)}`;
   return rows.map((r) => r.state as string);
 }
 
@@ -45,7 +50,11 @@ describe('sms worker', () => {
     const to = newPhone();
     const player = await insertPlayer(db, { mobileNumber: to });
     const ids: number[] = [];
-    for (const [kind, key] of [['welcome', `welcome:${player.id}`], ['recall', 'recall:9001'], ['souvenir', 'souvenir:9002']] as const) {
+    for (const [kind, key] of [
+      ['welcome', `welcome:${player.id}`],
+      ['recall', 'recall:9001'],
+      ['souvenir', 'souvenir:9002'],
+    ] as const) {
       const id = await queue({ kind, playerId: player.id, to, body: `${kind} text`, dedupeKey: key });
       expect(id).toBeTypeOf('number');
       ids.push(id!);
@@ -110,12 +119,19 @@ describe('sms worker', () => {
     const player = await insertPlayer(db, { mobileNumber: to });
     await expect(
       db.transaction(async (tx) => {
-        await queueSms(tx, boss, { kind: 'welcome', playerId: player.id, to, body: 'rolled back', dedupeKey: `rollback:${to}` });
+        await queueSms(tx, boss, {
+          kind: 'welcome',
+          playerId: player.id,
+          to,
+          body: 'rolled back',
+          dedupeKey: `rollback:${to}`,
+        });
         throw new Error('the mutation failed after queueing');
       }),
     ).rejects.toThrow('the mutation failed');
     expect(await db.select().from(messages).where(eq(messages.to, to))).toHaveLength(0);
-    const jobs = await server.app.deps.database.primarySql`select id from pgboss.job where name = 'sms' and data->>'messageId' is null`;
+    const jobs = await server.app.deps.database
+      .primarySql`select id from pgboss.job where name = 'sms' and data->>'messageId' is null`;
     expect(jobs).toHaveLength(0);
     // A stray job naming a message that does not exist completes without texting anyone.
     const stray = await boss.send('sms', { messageId: 987_654 });
@@ -127,7 +143,11 @@ describe('sms worker', () => {
 describe('twilio status callback', () => {
   const url = `${server.url}/twilio/status`;
   const post = (params: Record<string, string>, signature: string) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params) });
+    fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+      body: new URLSearchParams(params),
+    });
 
   it('records delivery with a valid signature and ignores a forged one', async () => {
     const to = newPhone();
@@ -140,7 +160,10 @@ describe('twilio status callback', () => {
     expect((await forged.json()).errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await post(delivered, '')).status).toBe(403);
     // A genuine signature over different parameters is a forgery too.
-    const tampered = await post({ ...delivered, MessageStatus: 'failed' }, twilio.getExpectedTwilioSignature(fake.authToken, url, delivered));
+    const tampered = await post(
+      { ...delivered, MessageStatus: 'failed' },
+      twilio.getExpectedTwilioSignature(fake.authToken, url, delivered),
+    );
     expect(tampered.status).toBe(403);
     expect((await message(id)).status).toBe('sent');
 
@@ -170,31 +193,59 @@ describe('Game.messages and resendMessage', () => {
   const MESSAGES = `query($id: ID!) { game(id: $id) { id messages { id kind to body status providerId attempts error } } }`;
   const RESEND = `mutation($id: ID!) { resendMessage(id: $id) { id kind to body status attempts } }`;
 
-  it('lists a game\'s messages to STAFF and ADMIN only', async () => {
+  it("lists a game's messages to STAFF and ADMIN only", async () => {
     const to = newPhone();
     const player = await insertPlayer(db, { mobileNumber: to });
     const game = await insertCompletedGame(db, player.id, show.id);
-    const id = (await queue({ kind: 'souvenir', playerId: player.id, gameId: game.id, to, body: 'your card', dedupeKey: `souvenir:${game.id}` }))!;
+    const id = (await queue({
+      kind: 'souvenir',
+      playerId: player.id,
+      gameId: game.id,
+      to,
+      body: 'your card',
+      dedupeKey: `souvenir:${game.id}`,
+    }))!;
     await settled(id, 'sent');
     for (const role of ['STAFF', 'ADMIN'] as const) {
       const r = await server.gql(MESSAGES, { id: String(game.id) }, await server.token(role));
       expect(r.errors).toBeUndefined();
-      expect(r.data.game.messages).toEqual([expect.objectContaining({ id: String(id), kind: 'SOUVENIR', to, body: 'your card', status: 'SENT', attempts: 1, error: null })]);
+      expect(r.data.game.messages).toEqual([
+        expect.objectContaining({
+          id: String(id),
+          kind: 'SOUVENIR',
+          to,
+          body: 'your card',
+          status: 'SENT',
+          attempts: 1,
+          error: null,
+        }),
+      ]);
     }
-    for (const [role, code] of [['TABLET', 'FORBIDDEN'], ['VR_GAME', 'FORBIDDEN'], [null, 'UNAUTHENTICATED']] as const) {
+    for (const [role, code] of [
+      ['TABLET', 'FORBIDDEN'],
+      ['VR_GAME', 'FORBIDDEN'],
+      [null, 'UNAUTHENTICATED'],
+    ] as const) {
       const r = await server.gql(MESSAGES, { id: String(game.id) }, role ? await server.token(role) : null);
       expect(r.errors?.[0]?.extensions?.code).toBe(code);
       expect(JSON.stringify(r.data ?? null)).not.toContain(to);
     }
   });
 
-  it('resends as a new message to the player\'s current number, and refuses while the original is queued', async () => {
+  it("resends as a new message to the player's current number, and refuses while the original is queued", async () => {
     const oldTo = newPhone();
     const newTo = newPhone();
     const player = await insertPlayer(db, { mobileNumber: oldTo });
     const game = await insertCompletedGame(db, player.id, show.id);
     fake.script({ kind: 'status', status: 400, code: 21211, message: 'Invalid To number' });
-    const id = (await queue({ kind: 'souvenir', playerId: player.id, gameId: game.id, to: oldTo, body: 'card again', dedupeKey: `souvenir:${game.id}` }))!;
+    const id = (await queue({
+      kind: 'souvenir',
+      playerId: player.id,
+      gameId: game.id,
+      to: oldTo,
+      body: 'card again',
+      dedupeKey: `souvenir:${game.id}`,
+    }))!;
     await settled(id, 'failed');
 
     const tablet = await server.gql(RESEND, { id: String(id) }, await server.token('TABLET'));
@@ -208,10 +259,23 @@ describe('Game.messages and resendMessage', () => {
     expect((await message(id)).status).toBe('failed');
 
     const list = await server.gql(MESSAGES, { id: String(game.id) }, await server.token('STAFF'));
-    expect(list.data.game.messages.map((m: { id: string; status: string }) => [m.id, m.status])).toEqual([[String(id), 'FAILED'], [String(resent.id), 'SENT']]);
+    expect(list.data.game.messages.map((m: { id: string; status: string }) => [m.id, m.status])).toEqual([
+      [String(id), 'FAILED'],
+      [String(resent.id), 'SENT'],
+    ]);
 
     // A message not yet sent is not sent twice.
-    const pending = await db.insert(messages).values({ kind: 'recall', playerId: player.id, gameId: game.id, to: newTo, body: 'pending', dedupeKey: `pending:${newTo}` }).returning();
+    const pending = await db
+      .insert(messages)
+      .values({
+        kind: 'recall',
+        playerId: player.id,
+        gameId: game.id,
+        to: newTo,
+        body: 'pending',
+        dedupeKey: `pending:${newTo}`,
+      })
+      .returning();
     const conflict = await server.gql(RESEND, { id: String(pending[0]!.id) }, await server.token('ADMIN'));
     expect(conflict.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     const missing = await server.gql(RESEND, { id: '99999999' }, await server.token('ADMIN'));

@@ -15,7 +15,16 @@ import { act, driveTo, seedShow, signUpPlayer } from '../helpers/lifecycle.js';
 import { useTestServer, type TestServer } from '../helpers/server.js';
 
 const BASE = 'https://mlb.example.test';
-const CARD: CardData = { firstName: 'Casey', lastName: 'Jones', score: 1234, homeruns: 7, distance: 412, teamName: 'Blue Jays', teamColor: '#134A8E', showName: 'Derby' };
+const CARD: CardData = {
+  firstName: 'Casey',
+  lastName: 'Jones',
+  score: 1234,
+  homeruns: 7,
+  distance: 412,
+  teamName: 'Blue Jays',
+  teamColor: '#134A8E',
+  showName: 'Derby',
+};
 
 async function samplePhoto(): Promise<Buffer> {
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900"><rect width="1200" height="900" fill="#d44"/><circle cx="600" cy="380" r="260" fill="#fc9"/><rect x="300" y="640" width="600" height="260" fill="#246"/></svg>`;
@@ -57,7 +66,13 @@ describe('souvenir card', () => {
   });
 
   it.each<[string, Partial<CardData>]>([
-    ['a very long name', { firstName: 'Maximiliano-Alejandro Bartholomew Fitzgerald', lastName: 'Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh' }],
+    [
+      'a very long name',
+      {
+        firstName: 'Maximiliano-Alejandro Bartholomew Fitzgerald',
+        lastName: 'Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh',
+      },
+    ],
     ['no last name', { lastName: null }],
     ['zero results', { score: 0, homeruns: 0, distance: 0 }],
     ['six-digit score and big numbers', { score: 999_999, homeruns: 123, distance: 1_000_000 }],
@@ -79,7 +94,11 @@ describe('souvenir card', () => {
   });
 });
 
-async function completeThroughApi(server: TestServer, input: Record<string, unknown>, result = { score: 4321, distance: 388, homeruns: 5 }) {
+async function completeThroughApi(
+  server: TestServer,
+  input: Record<string, unknown>,
+  result = { score: 4321, distance: 388, homeruns: 5 },
+) {
   const { playerId, gameId } = await signUpPlayer(server, input);
   await driveTo(server, gameId, 'PLAYING');
   const r = await server.gql(
@@ -92,7 +111,10 @@ async function completeThroughApi(server: TestServer, input: Record<string, unkn
 }
 
 const souvenirMessages = (server: TestServer, gameId: number) =>
-  server.app.deps.database.db.select().from(messages).where(and(eq(messages.gameId, gameId), eq(messages.kind, 'souvenir')));
+  server.app.deps.database.db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.gameId, gameId), eq(messages.kind, 'souvenir')));
 
 describe('souvenir job with disk storage and built-in short links', async () => {
   const server = await useTestServer({ env: { PUBLIC_BASE_URL: BASE } });
@@ -100,8 +122,19 @@ describe('souvenir job with disk storage and built-in short links', async () => 
   const path = (url: string) => `${server.url}${new URL(url).pathname}`;
 
   it('renders, stores, records the URL and texts a short link that redirects to it, once', async () => {
-    const { gameId } = await completeThroughApi(server, { firstName: 'Dana', lastName: 'Reyes', mobileNumber: '+14155552671' });
-    const game = await waitFor(async () => (await gameRow(server.app.deps.database.db, gameId)).souvenirUrl ? gameRow(server.app.deps.database.db, gameId) : undefined, 20_000, 'souvenir url');
+    const { gameId } = await completeThroughApi(server, {
+      firstName: 'Dana',
+      lastName: 'Reyes',
+      mobileNumber: '+14155552671',
+    });
+    const game = await waitFor(
+      async () =>
+        (await gameRow(server.app.deps.database.db, gameId)).souvenirUrl
+          ? gameRow(server.app.deps.database.db, gameId)
+          : undefined,
+      20_000,
+      'souvenir url',
+    );
     expect(game.souvenirUrl).toMatch(new RegExp(`^${BASE}/media/souvenirs/[A-Za-z0-9_-]{22}\\.png$`));
 
     const media = await fetch(path(game.souvenirUrl!));
@@ -111,7 +144,14 @@ describe('souvenir job with disk storage and built-in short links', async () => 
     const meta = await sharp(Buffer.from(await media.arrayBuffer())).metadata();
     expect([meta.width, meta.height]).toEqual([1080, 1080]);
 
-    const [msg] = await waitFor(async () => { const m = await souvenirMessages(server, gameId); return m.length ? m : undefined; }, 10_000, 'souvenir message');
+    const [msg] = await waitFor(
+      async () => {
+        const m = await souvenirMessages(server, gameId);
+        return m.length ? m : undefined;
+      },
+      10_000,
+      'souvenir message',
+    );
     expect(msg!.dedupeKey).toBe(`souvenir:${gameId}`);
     const link = /https:\/\/mlb\.example\.test\/s\/([A-Za-z0-9_-]{8,})/.exec(msg!.body);
     expect(msg!.body).toMatch(/^Great swings, Dana! Your souvenir: https:\/\//);
@@ -130,9 +170,20 @@ describe('souvenir job with disk storage and built-in short links', async () => 
 
     // regenerateSouvenir renders a new card and texts nobody.
     const staff = await server.token('STAFF');
-    const regen = await server.gql(`mutation($id: ID!) { regenerateSouvenir(gameId: $id) { id } }`, { id: String(gameId) }, staff);
+    const regen = await server.gql(
+      `mutation($id: ID!) { regenerateSouvenir(gameId: $id) { id } }`,
+      { id: String(gameId) },
+      staff,
+    );
     expect(regen.errors).toBeUndefined();
-    const fresh = await waitFor(async () => { const g = await gameRow(server.app.deps.database.db, gameId); return g.souvenirUrl !== game.souvenirUrl ? g : undefined; }, 20_000, 'regenerated souvenir');
+    const fresh = await waitFor(
+      async () => {
+        const g = await gameRow(server.app.deps.database.db, gameId);
+        return g.souvenirUrl !== game.souvenirUrl ? g : undefined;
+      },
+      20_000,
+      'regenerated souvenir',
+    );
     expect((await fetch(path(fresh.souvenirUrl!))).status).toBe(200);
     expect(await souvenirMessages(server, gameId)).toHaveLength(1);
   });
@@ -154,12 +205,20 @@ describe('souvenir job with disk storage and built-in short links', async () => 
     const { gameId } = await completeThroughApi(server, { firstName: 'Pat' });
     const url = `${server.url}/games/${gameId}/souvenir.png`;
     expect((await fetch(url)).status).toBe(401);
-    expect((await fetch(url, { headers: { authorization: `Bearer ${await server.token('TABLET')}` } })).status).toBe(403);
+    expect((await fetch(url, { headers: { authorization: `Bearer ${await server.token('TABLET')}` } })).status).toBe(
+      403,
+    );
     const ok = await fetch(url, { headers: { authorization: `Bearer ${await server.token('STAFF')}` } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('server-timing')).toMatch(/satori;dur=/);
     expect((await sharp(Buffer.from(await ok.arrayBuffer())).metadata()).width).toBe(1080);
-    expect((await fetch(`${server.url}/games/999999/souvenir.png`, { headers: { authorization: `Bearer ${await server.token('ADMIN')}` } })).status).toBe(404);
+    expect(
+      (
+        await fetch(`${server.url}/games/999999/souvenir.png`, {
+          headers: { authorization: `Bearer ${await server.token('ADMIN')}` },
+        })
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -170,15 +229,31 @@ describe('souvenir job with S3 storage and Bitly', async () => {
     await bitly.close();
     await s3.close();
   });
-  const server = await useTestServer({ env: { PUBLIC_BASE_URL: BASE, ...s3.env, BITLY_TOKEN: bitly.token, BITLY_API_URL: bitly.url } });
+  const server = await useTestServer({
+    env: { PUBLIC_BASE_URL: BASE, ...s3.env, BITLY_TOKEN: bitly.token, BITLY_API_URL: bitly.url },
+  });
   await seedShow(server);
 
   it('stores the card in the bucket and texts a Bitly link', async () => {
     const { gameId } = await completeThroughApi(server, { firstName: 'Lee', mobileNumber: '+14155552672' });
-    const game = await waitFor(async () => { const g = await gameRow(server.app.deps.database.db, gameId); return g.souvenirUrl ? g : undefined; }, 20_000, 'souvenir url');
+    const game = await waitFor(
+      async () => {
+        const g = await gameRow(server.app.deps.database.db, gameId);
+        return g.souvenirUrl ? g : undefined;
+      },
+      20_000,
+      'souvenir url',
+    );
     expect(game.souvenirUrl).toBe(`${s3.endpoint}/${s3.bucket}/${game.souvenirKey}`);
 
-    const client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
     const object = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: game.souvenirKey! }));
     expect(object.ContentType).toBe('image/png');
     const bytes = Buffer.from(await object.Body!.transformToByteArray());
@@ -186,7 +261,14 @@ describe('souvenir job with S3 storage and Bitly', async () => {
     expect([meta.format, meta.width, meta.height]).toEqual(['png', 1080, 1080]);
     client.destroy();
 
-    const [msg] = await waitFor(async () => { const m = await souvenirMessages(server, gameId); return m.length ? m : undefined; }, 10_000, 'souvenir message');
+    const [msg] = await waitFor(
+      async () => {
+        const m = await souvenirMessages(server, gameId);
+        return m.length ? m : undefined;
+      },
+      10_000,
+      'souvenir message',
+    );
     const shortened = bitly.requests.find((r) => r.longUrl === game.souvenirUrl);
     expect(shortened?.status).toBe(200);
     expect(msg!.body).toContain(shortened!.link!);
@@ -195,7 +277,14 @@ describe('souvenir job with S3 storage and Bitly', async () => {
   it('falls back to a built-in link when Bitly fails', async () => {
     bitly.failNext(1, 503);
     const { gameId } = await completeThroughApi(server, { firstName: 'Kim', mobileNumber: '+14155552673' });
-    const [msg] = await waitFor(async () => { const m = await souvenirMessages(server, gameId); return m.length ? m : undefined; }, 20_000, 'souvenir message');
+    const [msg] = await waitFor(
+      async () => {
+        const m = await souvenirMessages(server, gameId);
+        return m.length ? m : undefined;
+      },
+      20_000,
+      'souvenir message',
+    );
     const game = await gameRow(server.app.deps.database.db, gameId);
     expect(bitly.requests.some((r) => r.longUrl === game.souvenirUrl && r.status === 503)).toBe(true);
     const code = /https:\/\/mlb\.example\.test\/s\/([A-Za-z0-9_-]{8,})/.exec(msg!.body)?.[1];

@@ -86,7 +86,9 @@ describe('queueChanged', () => {
     expect(hub.shared.info(tabletKey)).toEqual({ subscribers: 2, executed: 1 });
     const gameId = await signUpGame(server, showId, 'Shared');
     await move(server, 'queueGame', gameId, 'TABLET');
-    const results = await Promise.all([...anon, ...signed].map((s) => s.until((m) => m.queueChanged.waiting.length === 1)));
+    const results = await Promise.all(
+      [...anon, ...signed].map((s) => s.until((m) => m.queueChanged.waiting.length === 1)),
+    );
     for (const r of results) expect(r).toEqual(results[0]);
     expect(hub.shared.info(anonKey)!.executed).toBe(hub.shared.info(tabletKey)!.executed);
     expect(hub.shared.info(anonKey)!.executed).toBeGreaterThanOrEqual(2);
@@ -98,7 +100,9 @@ describe('queueChanged', () => {
 describe('gameChanged', () => {
   it('sends the game as it is, then after each change', async () => {
     const gameId = await signUpGame(server, showId, 'Gus');
-    const sub = subscribe(connect(), `subscription($id: ID!) { gameChanged(id: $id) { id state queuedAt } }`, { id: gameId });
+    const sub = subscribe(connect(), `subscription($id: ID!) { gameChanged(id: $id) { id state queuedAt } }`, {
+      id: gameId,
+    });
     expect((await sub.nth(0)).gameChanged).toEqual({ id: gameId, state: 'NEW', queuedAt: null });
     await move(server, 'queueGame', gameId, 'TABLET');
     const queued = await sub.nth(1);
@@ -145,9 +149,15 @@ describe('auth', () => {
   const tokenExpiringIn = async (seconds: number) => {
     const key = new TextEncoder().encode(server.config.secretKey);
     const nowS = Math.floor(Date.now() / 1000);
-    const [account] = await server.app.deps.database.db.query.accounts.findMany({ where: (a, { eq }) => eq(a.username, 'mlbtablet') });
+    const [account] = await server.app.deps.database.db.query.accounts.findMany({
+      where: (a, { eq }) => eq(a.username, 'mlbtablet'),
+    });
     return new SignJWT({ username: 'mlbtablet', role: 'TABLET' })
-      .setProtectedHeader({ alg: 'HS256' }).setSubject(String(account!.id)).setIssuedAt(nowS).setExpirationTime(nowS + seconds).sign(key);
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(String(account!.id))
+      .setIssuedAt(nowS)
+      .setExpirationTime(nowS + seconds)
+      .sign(key);
   };
 
   it('closes a socket with 4401 when its token expires; a fresh token gets a fresh snapshot', async () => {
@@ -175,7 +185,11 @@ describe('auth', () => {
     const signed = subscribe(connect(await server.token('TABLET')), doc, { s: showId });
     const pick = (m: any) => m.queueChanged.waiting.find((w: any) => w.game.id === gameId)?.game.player;
     expect(pick(await anon.nth(0))).toEqual({ firstName: 'Pia', mobileNumber: null, email: null });
-    expect(pick(await signed.nth(0))).toEqual({ firstName: 'Pia', mobileNumber: '+12025550123', email: 'pia@example.com' });
+    expect(pick(await signed.nth(0))).toEqual({
+      firstName: 'Pia',
+      mobileNumber: '+12025550123',
+      email: 'pia@example.com',
+    });
     await move(server, 'cancelGame', gameId, 'TABLET');
   });
 });

@@ -27,7 +27,13 @@ beforeAll(async () => {
   await done(r2.id, '2024-06-30T18:00:00Z', 7, 70, 1); // June 30 local
   await done(b1.id, '2024-07-02T06:59:59Z', 3, 33, 3); // July 1 local
   // Not COMPLETED: never counted, whatever their numbers.
-  await f.game({ playerId: r1.id, showId: show.id, state: 'CANCELLED', score: 99, createdAt: at('2024-07-02T12:00:00Z') });
+  await f.game({
+    playerId: r1.id,
+    showId: show.id,
+    state: 'CANCELLED',
+    score: 99,
+    createdAt: at('2024-07-02T12:00:00Z'),
+  });
   await f.game({ playerId: r1.id, showId: show.id, state: 'PLAYING', createdAt: at('2024-07-02T12:00:00Z') });
 });
 
@@ -50,16 +56,25 @@ describe('Team.scores', () => {
   it('counts members per team and lists teams by name', async () => {
     const r = await server.gql(TEAMS);
     expect(r.data.teams.map((t: { name: string; memberCount: number }) => [t.name, t.memberCount])).toEqual([
-      ['Athletics', 0], ['Blue Jays', 1], ['Red Sox', 2],
+      ['Athletics', 0],
+      ['Blue Jays', 1],
+      ['Red Sox', 2],
     ]);
   });
 
   it('answers team(id) with the same fields, and null for an unknown id', async () => {
     const q = `query($id: ID!) { team(id: $id) { name color memberCount scores { day games } } }`;
     const r = await server.gql(q, { id: String(red.id) });
-    expect(r.data.team).toEqual({ name: 'Red Sox', color: '#BD3039', memberCount: 2, scores: [
-      { day: '2024-06-30', games: 1 }, { day: '2024-07-01', games: 1 }, { day: '2024-07-02', games: 2 },
-    ] });
+    expect(r.data.team).toEqual({
+      name: 'Red Sox',
+      color: '#BD3039',
+      memberCount: 2,
+      scores: [
+        { day: '2024-06-30', games: 1 },
+        { day: '2024-07-01', games: 1 },
+        { day: '2024-07-02', games: 2 },
+      ],
+    });
     expect((await server.gql(q, { id: String(empty.id + 1000) })).data.team).toBeNull();
     expect((await server.gql(q, { id: String(blue.id) })).data.team.memberCount).toBe(1);
   });
@@ -69,7 +84,9 @@ describe('Team.scores in UTC', () => {
   it('puts both boundary games on the same day when the server runs in UTC', async () => {
     const utc = await startTestServer({ worker: false, database: server.db, env: { TZ: 'UTC' } });
     try {
-      const r = await utc.gql(`query($id: ID!) { team(id: $id) { scores { day score games } } }`, { id: String(red.id) });
+      const r = await utc.gql(`query($id: ID!) { team(id: $id) { scores { day score games } } }`, {
+        id: String(red.id),
+      });
       expect(r.data.team.scores).toEqual([
         { day: '2024-06-30', score: 7, games: 1 },
         { day: '2024-07-02', score: 35, games: 3 },

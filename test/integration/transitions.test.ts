@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { GAME_STATES, TRANSITIONS, type GameAction } from '../../src/domain/game-states.js';
 import type { Game } from '../../src/db/schema.js';
-import { act, driveTo, eventsOf, gameRow, MUTATION_NAME, seedShow, signUpPlayer, testClock } from '../helpers/lifecycle.js';
+import {
+  act,
+  driveTo,
+  eventsOf,
+  gameRow,
+  MUTATION_NAME,
+  seedShow,
+  signUpPlayer,
+  testClock,
+} from '../helpers/lifecycle.js';
 import { useTestServer } from '../helpers/server.js';
 
 const clock = testClock();
@@ -12,7 +21,9 @@ const STEP = 60_000;
 const STAMPS = ['queuedAt', 'recalledAt', 'confirmedAt', 'playingAt', 'completedAt', 'cancelledAt'] as const;
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-const cases = GAME_STATES.flatMap((from) => (Object.keys(TRANSITIONS) as GameAction[]).map((action) => [from, action] as const));
+const cases = GAME_STATES.flatMap((from) =>
+  (Object.keys(TRANSITIONS) as GameAction[]).map((action) => [from, action] as const),
+);
 
 describe('every state × every transition mutation', () => {
   it.each(cases)('from %s, %s', async (from, action) => {
@@ -40,7 +51,8 @@ describe('every state × every transition mutation', () => {
     expect(after.state).toBe(t.to);
     expect(after.updatedAt).toEqual(at);
     for (const stamp of STAMPS) {
-      const expected = stamp === 'recalledAt' && action === 'recall' ? at : stamp === t.stamp ? (before[stamp] ?? at) : before[stamp];
+      const expected =
+        stamp === 'recalledAt' && action === 'recall' ? at : stamp === t.stamp ? (before[stamp] ?? at) : before[stamp];
       expect(iso(after[stamp]), stamp).toBe(iso(expected));
       expect(returned[stamp], `returned ${stamp}`).toBe(iso(expected));
     }
@@ -66,7 +78,13 @@ describe('timestamps', () => {
     expect(g.recallCount).toBe(3);
     const events = await eventsOf(server, gameId);
     expect(events.map((e) => `${e.fromState}>${e.toState}`)).toEqual([
-      'null>NEW', 'NEW>QUEUED', 'QUEUED>RECALLED', 'RECALLED>QUEUED', 'QUEUED>RECALLED', 'RECALLED>QUEUED', 'QUEUED>RECALLED',
+      'null>NEW',
+      'NEW>QUEUED',
+      'QUEUED>RECALLED',
+      'RECALLED>QUEUED',
+      'QUEUED>RECALLED',
+      'RECALLED>QUEUED',
+      'QUEUED>RECALLED',
     ]);
   });
 });
@@ -83,9 +101,15 @@ describe('errors', () => {
     const { gameId } = await signUpPlayer(server, { firstName: 'Neg' });
     await driveTo(server, gameId, 'PLAYING');
     const before = await gameRow(server, gameId);
-    const r = await server.gql(`mutation($id: ID!) { completeGame(id: $id, result: { score: -1, distance: 5, homeruns: -2 }) { id } }`,
-      { id: String(gameId) }, await server.token('VR_GAME'));
-    expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { score: expect.any(String), homeruns: expect.any(String) } });
+    const r = await server.gql(
+      `mutation($id: ID!) { completeGame(id: $id, result: { score: -1, distance: 5, homeruns: -2 }) { id } }`,
+      { id: String(gameId) },
+      await server.token('VR_GAME'),
+    );
+    expect(r.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { score: expect.any(String), homeruns: expect.any(String) },
+    });
     expect(await gameRow(server, gameId)).toEqual(before);
   });
 });
@@ -99,7 +123,12 @@ describe('races', () => {
     const losses = results.filter((r) => r.errors);
     expect(wins).toHaveLength(1);
     expect(losses).toHaveLength(19);
-    for (const r of losses) expect(r.errors![0]!.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: 'CONFIRMED', to: 'CONFIRMED' });
+    for (const r of losses)
+      expect(r.errors![0]!.extensions).toMatchObject({
+        code: 'ILLEGAL_TRANSITION',
+        from: 'CONFIRMED',
+        to: 'CONFIRMED',
+      });
     const events = await eventsOf(server, gameId);
     expect(events.filter((e) => e.toState === 'CONFIRMED')).toHaveLength(1);
   });
@@ -113,11 +142,14 @@ describe('races', () => {
     expect((await gameRow(server, gameId)).state).toBe('CANCELLED');
     const chain = (await eventsOf(server, gameId)).map((e) => `${e.fromState}>${e.toState}`).slice(3);
     if (complete.errors) {
-      expect(complete.errors[0]!.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: 'CANCELLED', to: 'COMPLETED' });
+      expect(complete.errors[0]!.extensions).toMatchObject({
+        code: 'ILLEGAL_TRANSITION',
+        from: 'CANCELLED',
+        to: 'COMPLETED',
+      });
       expect(chain).toEqual(['PLAYING>CANCELLED']);
     } else {
       expect(chain).toEqual(['PLAYING>COMPLETED', 'COMPLETED>CANCELLED']);
     }
   });
-
 });

@@ -10,12 +10,16 @@ import { parse } from 'yaml';
 const root = path.resolve(import.meta.dirname, '../..');
 const composeDir = path.join(root, 'compose');
 const hasDockerCompose = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
-if (!hasDockerCompose) console.warn('compose.test: docker-compose is not installed (apt-get install docker-compose); `config -q` validation skipped');
+if (!hasDockerCompose)
+  console.warn(
+    'compose.test: docker-compose is not installed (apt-get install docker-compose); `config -q` validation skipped',
+  );
 
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 type Service = Record<string, any>;
 // `<<: *anchor` merge keys are YAML 1.1; compose resolves them, so must we.
-const load = (file: string): { services: Record<string, Service>; [k: string]: any } => parse(read(`compose/${file}`), { merge: true });
+const load = (file: string): { services: Record<string, Service>; [k: string]: any } =>
+  parse(read(`compose/${file}`), { merge: true });
 
 /** `docker compose … -f compose/a.yml -f compose/b.yml …` lines of the README, as file lists. */
 function documentedCombinations(): string[][] {
@@ -32,10 +36,19 @@ function documentedCombinations(): string[][] {
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'mlb-compose-'));
 const envFile = path.join(scratch, 'env');
 writeFileSync(envFile, '');
-const composeEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: scratch, SECRETS_ENV_FILE: envFile, SECRETS_DIR: scratch };
+const composeEnv = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: scratch,
+  SECRETS_ENV_FILE: envFile,
+  SECRETS_DIR: scratch,
+};
 
 function mergedConfig(files: string[]): string {
-  return execFileSync('docker-compose', [...files.flatMap((f) => ['-f', f]), 'config'], { cwd: root, env: composeEnv, encoding: 'utf8' });
+  return execFileSync('docker-compose', [...files.flatMap((f) => ['-f', f]), 'config'], {
+    cwd: root,
+    env: composeEnv,
+    encoding: 'utf8',
+  });
 }
 
 /** Services of files merged the way compose merges mappings (enough for the checks below). */
@@ -44,7 +57,12 @@ function merged(...files: string[]): Record<string, Service> {
   for (const file of files) {
     for (const [name, svc] of Object.entries(load(file).services)) {
       const prev = out[name] ?? {};
-      out[name] = { ...prev, ...svc, environment: { ...prev.environment, ...svc.environment }, healthcheck: svc.healthcheck ? { ...prev.healthcheck, ...svc.healthcheck } : prev.healthcheck };
+      out[name] = {
+        ...prev,
+        ...svc,
+        environment: { ...prev.environment, ...svc.environment },
+        healthcheck: svc.healthcheck ? { ...prev.healthcheck, ...svc.healthcheck } : prev.healthcheck,
+      };
     }
   }
   return out;
@@ -55,19 +73,28 @@ describe('documented compose combinations', () => {
 
   it('the README documents development, nuc, ec2 and labs', () => {
     const keys = combos.map((c) => c.join(' '));
-    expect(keys).toEqual(expect.arrayContaining([
-      'compose/compose.yml compose/compose.override.yml',
-      'compose/compose.yml compose/compose.prod.yml compose/compose.nuc.yml',
-      'compose/compose.yml compose/compose.prod.yml compose/compose.ec2.yml',
-      'compose/compose.yml compose/compose.labs.yml',
-    ]));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'compose/compose.yml compose/compose.override.yml',
+        'compose/compose.yml compose/compose.prod.yml compose/compose.nuc.yml',
+        'compose/compose.yml compose/compose.prod.yml compose/compose.ec2.yml',
+        'compose/compose.yml compose/compose.labs.yml',
+      ]),
+    );
   });
 
-  it.skipIf(!hasDockerCompose).each(combos.map((c) => [c.join(' '), c] as const))('docker-compose config -q: %s', (_name, files) => {
-    const r = spawnSync('docker-compose', [...files.flatMap((f) => ['-f', f]), 'config', '-q'], { cwd: root, env: composeEnv, encoding: 'utf8' });
-    expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
-  });
+  it.skipIf(!hasDockerCompose).each(combos.map((c) => [c.join(' '), c] as const))(
+    'docker-compose config -q: %s',
+    (_name, files) => {
+      const r = spawnSync('docker-compose', [...files.flatMap((f) => ['-f', f]), 'config', '-q'], {
+        cwd: root,
+        env: composeEnv,
+        encoding: 'utf8',
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    },
+  );
 
   it.skipIf(!hasDockerCompose)('the merged ec2 configuration reads from its replica and writes to the nuc', () => {
     const config = parse(mergedConfig(['compose/compose.yml', 'compose/compose.prod.yml', 'compose/compose.ec2.yml']));
@@ -87,7 +114,8 @@ describe('documented compose combinations', () => {
       expect(doc.name, file).toBeUndefined();
       for (const svc of Object.values(doc.services)) {
         expect(svc.develop, file).toBeUndefined();
-        for (const dep of Object.values<any>(Array.isArray(svc.depends_on) ? {} : svc.depends_on ?? {})) expect(dep.required, file).toBeUndefined();
+        for (const dep of Object.values<any>(Array.isArray(svc.depends_on) ? {} : (svc.depends_on ?? {})))
+          expect(dep.required, file).toBeUndefined();
       }
     }
   });
@@ -111,7 +139,8 @@ describe('services', () => {
       const s = merged('compose.yml', 'compose.prod.yml', `compose.${env}.yml`);
       expect(Object.keys(s).sort()).toEqual(['api', 'backup', 'postgres', 'proxy', 'worker']);
       for (const [name, svc] of Object.entries(s)) expect(svc.restart, `${env} ${name}`).toBe('unless-stopped');
-      for (const name of ['api', 'worker', 'postgres', 'backup']) expect(s[name].env_file).toBe('${SECRETS_ENV_FILE:-/var/secrets/env}');
+      for (const name of ['api', 'worker', 'postgres', 'backup'])
+        expect(s[name].env_file).toBe('${SECRETS_ENV_FILE:-/var/secrets/env}');
       for (const name of ['api', 'worker']) {
         expect(s[name].environment.NODE_ENV).toBe('production');
         expect(s[name].volumes).toContain('${SECRETS_DIR:-/var/secrets/run}:/run/secrets:ro');
@@ -161,7 +190,14 @@ describe('services', () => {
 });
 
 describe('no secret is committed', () => {
-  const files = ['compose.yml', 'compose.override.yml', 'compose.prod.yml', 'compose.nuc.yml', 'compose.ec2.yml', 'compose.labs.yml'];
+  const files = [
+    'compose.yml',
+    'compose.override.yml',
+    'compose.prod.yml',
+    'compose.nuc.yml',
+    'compose.ec2.yml',
+    'compose.labs.yml',
+  ];
   const secretName = /PASSWORD|SECRET|TOKEN|_KEY|DSN|AUTH/;
 
   it('secret settings are never given a literal value', () => {
@@ -172,15 +208,19 @@ describe('no secret is committed', () => {
             expect(String(value), `${file} ${name} ${key}`).toMatch(/^\$\{[A-Z_]+(:?-[^}]*)?\}$/);
           }
           // Database URLs carry no password: drivers take PGPASSWORD, or a secret file holds the URL.
-          if (/^postgres(ql)?:\/\//.test(String(value))) expect(String(value), `${file} ${name} ${key}`).not.toMatch(/:\/\/[^/@]*:[^/@]*@/);
+          if (/^postgres(ql)?:\/\//.test(String(value)))
+            expect(String(value), `${file} ${name} ${key}`).not.toMatch(/:\/\/[^/@]*:[^/@]*@/);
         }
       }
     }
   });
 
   it('no file in compose/, deploy/ or the Dockerfile holds a password, key or token', () => {
-    const paths = ['Dockerfile', ...readdirSync(composeDir, { recursive: true }).map((f) => `compose/${f}`), ...readdirSync(path.join(root, 'deploy')).map((f) => `deploy/${f}`)]
-      .filter((f) => statSync(path.join(root, f)).isFile());
+    const paths = [
+      'Dockerfile',
+      ...readdirSync(composeDir, { recursive: true }).map((f) => `compose/${f}`),
+      ...readdirSync(path.join(root, 'deploy')).map((f) => `deploy/${f}`),
+    ].filter((f) => statSync(path.join(root, f)).isFile());
     const literal = /(PASSWORD|SECRET_KEY|TOKEN|AWS_SECRET_ACCESS_KEY)\s*[=:]\s*['"]?(?!\$)[A-Za-z0-9+/_-]{8,}/;
     for (const file of paths) {
       const text = read(file);
@@ -206,7 +246,15 @@ describe('image and scripts', () => {
   });
 
   it('every shell script parses', () => {
-    for (const file of ['compose/backup/backup.sh', 'compose/backup/restore.sh', 'compose/backup/schedule.sh', 'compose/ec2/replica-entrypoint.sh', 'compose/nuc/init-replication.sh', 'deploy/restart', 'deploy/post-receive']) {
+    for (const file of [
+      'compose/backup/backup.sh',
+      'compose/backup/restore.sh',
+      'compose/backup/schedule.sh',
+      'compose/ec2/replica-entrypoint.sh',
+      'compose/nuc/init-replication.sh',
+      'deploy/restart',
+      'deploy/post-receive',
+    ]) {
       const r = spawnSync('bash', ['-n', path.join(root, file)], { encoding: 'utf8' });
       expect(r.stderr, file).toBe('');
       expect(statSync(path.join(root, file)).mode & 0o111, `${file} is executable`).not.toBe(0);
@@ -224,10 +272,16 @@ describe('image and scripts', () => {
     const bin = mkdtempSync(path.join(os.tmpdir(), 'mlb-deploy-'));
     const logFile = path.join(bin, 'calls');
     writeFileSync(path.join(bin, 'docker'), '#!/bin/sh\nexit 1\n');
-    writeFileSync(path.join(bin, 'docker-compose'), `#!/bin/sh\necho "$COMPOSE_PROJECT_NAME|$COMPOSE_FILE|$GIT_SHA|$*" >> ${logFile}\n`);
+    writeFileSync(
+      path.join(bin, 'docker-compose'),
+      `#!/bin/sh\necho "$COMPOSE_PROJECT_NAME|$COMPOSE_FILE|$GIT_SHA|$*" >> ${logFile}\n`,
+    );
     for (const f of ['docker', 'docker-compose']) chmodSync(path.join(bin, f), 0o755);
     const composeFile = 'compose/compose.yml:compose/compose.labs.yml';
-    const r = spawnSync(path.join(root, 'deploy/restart'), { env: { PATH: `${bin}:/usr/bin:/bin`, COMPOSE_FILE: composeFile, GIT_SHA: 'abc1234' }, encoding: 'utf8' });
+    const r = spawnSync(path.join(root, 'deploy/restart'), {
+      env: { PATH: `${bin}:/usr/bin:/bin`, COMPOSE_FILE: composeFile, GIT_SHA: 'abc1234' },
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(logFile, 'utf8').trim().split('\n')).toEqual([
       `mlb|${composeFile}|abc1234|config -q`,

@@ -18,7 +18,6 @@ declare module 'vitest' {
   }
 }
 
-
 export default async function setup(project: TestProject) {
   const log = createLogger('warn');
   let adminUrl = process.env.DATABASE_URL;

@@ -43,9 +43,17 @@ describe('settings', () => {
   });
 
   it('reports every malformed value together', () => {
-    const list = problems({ DATABASE_URL: 'mysql://nope', PORT: 'eighty', RECALL_WINDOW_SIZE: '-1', TZ: 'Mars/Olympus', RECALL_DISABLE: 'maybe' });
+    const list = problems({
+      DATABASE_URL: 'mysql://nope',
+      PORT: 'eighty',
+      RECALL_WINDOW_SIZE: '-1',
+      TZ: 'Mars/Olympus',
+      RECALL_DISABLE: 'maybe',
+    });
     const names = list.map((p) => p.split(':')[0]);
-    expect(names).toEqual(expect.arrayContaining(['DATABASE_URL', 'PORT', 'RECALL_WINDOW_SIZE', 'TZ', 'RECALL_DISABLE']));
+    expect(names).toEqual(
+      expect.arrayContaining(['DATABASE_URL', 'PORT', 'RECALL_WINDOW_SIZE', 'TZ', 'RECALL_DISABLE']),
+    );
     expect(list.find((p) => p.startsWith('DATABASE_URL'))).toMatch(/postgres/);
   });
 
@@ -53,7 +61,10 @@ describe('settings', () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'SECRET_KEY'), 'from-a-secret-file-that-is-long-enough-to-use\n');
     writeFileSync(path.join(dir, 'RECALL_WINDOW_SIZE'), '5');
-    const config = loadConfig({ env: { SECRET_KEY: 'from-the-environment-but-also-long-enough!!', RECALL_WINDOW_SIZE: '3', DATA_DIR: tmp() }, secretsDir: dir });
+    const config = loadConfig({
+      env: { SECRET_KEY: 'from-the-environment-but-also-long-enough!!', RECALL_WINDOW_SIZE: '3', DATA_DIR: tmp() },
+      secretsDir: dir,
+    });
     expect(config.secretKey).toBe('from-a-secret-file-that-is-long-enough-to-use');
     expect(config.recall.windowSize).toBe(5);
   });

@@ -18,11 +18,14 @@ describe('csvCell', () => {
     expect(csvCell('cr\rhere')).toBe('"cr\rhere"');
   });
 
-  it.each(['=1+1', '+14155550100', '-2', '@SUM(A1)', '\tx', '=HYPERLINK("http://x","y")'])('defuses a formula-like cell %j', (text) => {
-    const cell = csvCell(text);
-    const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replaceAll('""', '"') : cell;
-    expect(unquoted).toBe(`'${text}`);
-  });
+  it.each(['=1+1', '+14155550100', '-2', '@SUM(A1)', '\tx', '=HYPERLINK("http://x","y")'])(
+    'defuses a formula-like cell %j',
+    (text) => {
+      const cell = csvCell(text);
+      const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replaceAll('""', '"') : cell;
+      expect(unquoted).toBe(`'${text}`);
+    },
+  );
 });
 
 describe('csvRow', () => {

@@ -16,10 +16,12 @@ describe('cursors', () => {
   });
 
   it('round-trip any integer keys (property)', () => {
-    fc.assert(fc.property(fc.integer({ min: -1, max: 2 ** 31 }), fc.nat({ max: 2 ** 31 }), (score, id) => {
-      const c = { order: 'SCORE_DESC', key: [score], id };
-      expect(decodeCursor(encodeCursor(c), 'SCORE_DESC', ['int'])).toEqual(c);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: -1, max: 2 ** 31 }), fc.nat({ max: 2 ** 31 }), (score, id) => {
+        const c = { order: 'SCORE_DESC', key: [score], id };
+        expect(decodeCursor(encodeCursor(c), 'SCORE_DESC', ['int'])).toEqual(c);
+      }),
+    );
   });
 
   it('accept timestamps with offsets, without fractions, and infinity', () => {
@@ -72,6 +74,7 @@ describe('parseId', () => {
   it('reads positive integers and refuses everything else', () => {
     expect(parseId('17')).toBe(17);
     expect(parseId(3)).toBe(3);
-    for (const bad of ['0', '-1', 'abc', '1.5', '', '99999999999']) expect(() => parseId(bad, 'showId')).toThrow(/showId/);
+    for (const bad of ['0', '-1', 'abc', '1.5', '', '99999999999'])
+      expect(() => parseId(bad, 'showId')).toThrow(/showId/);
   });
 });

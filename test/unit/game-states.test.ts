@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, FINISHED_STATES, GAME_STATES, TRANSITIONS, type GameAction } from '../../src/domain/game-states.js';
+import {
+  canTransition,
+  FINISHED_STATES,
+  GAME_STATES,
+  TRANSITIONS,
+  type GameAction,
+} from '../../src/domain/game-states.js';
 
 // DESIGN.md's table, restated independently so a change to either one is caught.
 const ALLOWED: Record<GameAction, string[]> = {
@@ -11,11 +17,18 @@ const ALLOWED: Record<GameAction, string[]> = {
   cancel: ['NEW', 'QUEUED', 'RECALLED', 'CONFIRMED', 'PLAYING', 'COMPLETED'],
 };
 const TARGET: Record<GameAction, string> = {
-  queue: 'QUEUED', recall: 'RECALLED', confirm: 'CONFIRMED', play: 'PLAYING', complete: 'COMPLETED', cancel: 'CANCELLED',
+  queue: 'QUEUED',
+  recall: 'RECALLED',
+  confirm: 'CONFIRMED',
+  play: 'PLAYING',
+  complete: 'COMPLETED',
+  cancel: 'CANCELLED',
 };
 
 describe('game state machine', () => {
-  const cases = GAME_STATES.flatMap((from) => (Object.keys(ALLOWED) as GameAction[]).map((action) => [from, action] as const));
+  const cases = GAME_STATES.flatMap((from) =>
+    (Object.keys(ALLOWED) as GameAction[]).map((action) => [from, action] as const),
+  );
 
   it.each(cases)('from %s, %s is allowed only as in the design table', (from, action) => {
     expect(canTransition(from, action)).toBe(ALLOWED[action].includes(from));
@@ -35,7 +48,9 @@ describe('game state machine', () => {
   });
 
   it('frees a recall slot only on complete and cancel', () => {
-    const freeing = Object.entries(TRANSITIONS).filter(([, t]) => t.freesSlot).map(([a]) => a);
+    const freeing = Object.entries(TRANSITIONS)
+      .filter(([, t]) => t.freesSlot)
+      .map(([a]) => a);
     expect(freeing.sort()).toEqual(['cancel', 'complete']);
   });
 

@@ -12,25 +12,51 @@ import { useTestServer } from '../helpers/server.js';
 const SIZE = 2;
 const WINDOW_MIN = 20;
 const clock = testClock();
-const server = await useTestServer({ now: clock.now, worker: false, env: { RECALL_WINDOW_SIZE: String(SIZE), RECALL_WINDOW_MINUTES: String(WINDOW_MIN) } });
+const server = await useTestServer({
+  now: clock.now,
+  worker: false,
+  env: { RECALL_WINDOW_SIZE: String(SIZE), RECALL_WINDOW_MINUTES: String(WINDOW_MIN) },
+});
 const db = server.app.deps.database.db;
 
 const MAY: Record<GameAction | 'signUp' | 'startGame', Role[]> = {
-  signUp: ['TABLET', 'STAFF'], startGame: ['TABLET', 'STAFF'],
-  queue: ['TABLET', 'STAFF'], recall: ['TABLET', 'STAFF'], confirm: ['TABLET', 'STAFF'],
-  play: ['VR_GAME', 'STAFF'], complete: ['VR_GAME', 'STAFF'], cancel: ['TABLET', 'VR_GAME', 'STAFF'],
+  signUp: ['TABLET', 'STAFF'],
+  startGame: ['TABLET', 'STAFF'],
+  queue: ['TABLET', 'STAFF'],
+  recall: ['TABLET', 'STAFF'],
+  confirm: ['TABLET', 'STAFF'],
+  play: ['VR_GAME', 'STAFF'],
+  complete: ['VR_GAME', 'STAFF'],
+  cancel: ['TABLET', 'VR_GAME', 'STAFF'],
 };
 const STAMP_OF: Partial<Record<GameState, 'queuedAt' | 'confirmedAt' | 'playingAt' | 'completedAt' | 'cancelledAt'>> = {
-  QUEUED: 'queuedAt', CONFIRMED: 'confirmedAt', PLAYING: 'playingAt', COMPLETED: 'completedAt', CANCELLED: 'cancelledAt',
+  QUEUED: 'queuedAt',
+  CONFIRMED: 'confirmedAt',
+  PLAYING: 'playingAt',
+  COMPLETED: 'completedAt',
+  CANCELLED: 'cancelledAt',
 };
 const FINISHED: GameState[] = ['COMPLETED', 'CANCELLED'];
 
 interface MGame {
-  id: number; playerId: number; state: GameState; recallCount: number; recalledAt: number | null;
-  queuedAt: number | null; confirmedAt: number | null; playingAt: number | null; completedAt: number | null; cancelledAt: number | null;
+  id: number;
+  playerId: number;
+  state: GameState;
+  recallCount: number;
+  recalledAt: number | null;
+  queuedAt: number | null;
+  confirmedAt: number | null;
+  playingAt: number | null;
+  completedAt: number | null;
+  cancelledAt: number | null;
 }
 /** `manual`: games whose latest recall was a person's recallGame, which the window does not limit. */
-interface Model { showId: number; players: Array<{ id: number; mobile: boolean }>; games: MGame[]; manual: Set<number> }
+interface Model {
+  showId: number;
+  players: Array<{ id: number; mobile: boolean }>;
+  games: MGame[];
+  manual: Set<number>;
+}
 type Real = { showId: number };
 
 function apply(g: MGame, to: GameState, now: number) {
@@ -47,7 +73,9 @@ function apply(g: MGame, to: GameState, now: number) {
 function modelAutoRecall(m: Model, now: number) {
   const active = m.games.filter((g) => g.state === 'RECALLED' && g.recalledAt! > now - WINDOW_MIN * 60_000).length;
   const mobile = new Set(m.players.filter((p) => p.mobile).map((p) => p.id));
-  const queue = m.games.filter((g) => g.state === 'QUEUED' && mobile.has(g.playerId)).sort((a, b) => a.queuedAt! - b.queuedAt! || a.id - b.id);
+  const queue = m.games
+    .filter((g) => g.state === 'QUEUED' && mobile.has(g.playerId))
+    .sort((a, b) => a.queuedAt! - b.queuedAt! || a.id - b.id);
   for (const g of queue.slice(0, Math.max(SIZE - active, 0))) {
     apply(g, 'RECALLED', now);
     m.manual.delete(g.id);
@@ -55,26 +83,56 @@ function modelAutoRecall(m: Model, now: number) {
 }
 
 const newGame = (id: number, playerId: number): MGame => ({
-  id, playerId, state: 'NEW', recallCount: 0, recalledAt: null, queuedAt: null, confirmedAt: null, playingAt: null, completedAt: null, cancelledAt: null,
+  id,
+  playerId,
+  state: 'NEW',
+  recallCount: 0,
+  recalledAt: null,
+  queuedAt: null,
+  confirmedAt: null,
+  playingAt: null,
+  completedAt: null,
+  cancelledAt: null,
 });
 
 /** The database must match the model exactly, and the invariants must hold. */
 async function compare(m: Model) {
   const rows = await db.select().from(games).where(eq(games.showId, m.showId)).orderBy(asc(games.id));
   const t = (d: Date | null) => d?.getTime() ?? null;
-  expect(rows.map((r) => ({
-    id: r.id, playerId: r.playerId, state: r.state, recallCount: r.recallCount, recalledAt: t(r.recalledAt), queuedAt: t(r.queuedAt),
-    confirmedAt: t(r.confirmedAt), playingAt: t(r.playingAt), completedAt: t(r.completedAt), cancelledAt: t(r.cancelledAt),
-  }))).toEqual(m.games);
+  expect(
+    rows.map((r) => ({
+      id: r.id,
+      playerId: r.playerId,
+      state: r.state,
+      recallCount: r.recallCount,
+      recalledAt: t(r.recalledAt),
+      queuedAt: t(r.queuedAt),
+      confirmedAt: t(r.confirmedAt),
+      playingAt: t(r.playingAt),
+      completedAt: t(r.completedAt),
+      cancelledAt: t(r.cancelledAt),
+    })),
+  ).toEqual(m.games);
   const now = clock.now().getTime();
   // Auto-recall never fills the window past its size; a person's recallGame is not limited by it
   // (DESIGN.md's table), so only the system's active recalls are bounded.
   const active = rows.filter((r) => r.state === 'RECALLED' && r.recalledAt!.getTime() > now - WINDOW_MIN * 60_000);
   expect(active.filter((r) => !m.manual.has(r.id)).length).toBeLessThanOrEqual(SIZE);
-  for (const p of m.players) expect(rows.filter((r) => r.playerId === p.id && !FINISHED.includes(r.state)).length).toBeLessThanOrEqual(1);
+  for (const p of m.players)
+    expect(rows.filter((r) => r.playerId === p.id && !FINISHED.includes(r.state)).length).toBeLessThanOrEqual(1);
   if (rows.length) {
-    const events = await db.select().from(gameEvents).where(inArray(gameEvents.gameId, rows.map((r) => r.id))).orderBy(asc(gameEvents.id));
-    for (let i = 1; i < events.length; i++) expect(events[i]!.at.getTime()).toBeGreaterThanOrEqual(events[i - 1]!.at.getTime());
+    const events = await db
+      .select()
+      .from(gameEvents)
+      .where(
+        inArray(
+          gameEvents.gameId,
+          rows.map((r) => r.id),
+        ),
+      )
+      .orderBy(asc(gameEvents.id));
+    for (let i = 1; i < events.length; i++)
+      expect(events[i]!.at.getTime()).toBeGreaterThanOrEqual(events[i - 1]!.at.getTime());
     for (const r of rows) {
       const chain = events.filter((e) => e.gameId === r.id);
       chain.forEach((e, i) => expect(e.fromState).toBe(i === 0 ? null : chain[i - 1]!.toState));
@@ -88,18 +146,29 @@ async function call(role: Role, query: string, variables: Record<string, unknown
 }
 
 class SignUp implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly role: Role, readonly mobile: boolean) {}
+  constructor(
+    readonly role: Role,
+    readonly mobile: boolean,
+  ) {}
   check = () => true;
   async run(m: Model) {
     const r = await call(this.role, `mutation($i: SignUpInput!) { signUp(input: $i) { id } }`, {
-      i: { firstName: 'M', handedness: 'LEFT', showId: String(m.showId), mobileNumber: this.mobile ? '+14155552671' : null },
+      i: {
+        firstName: 'M',
+        handedness: 'LEFT',
+        showId: String(m.showId),
+        mobileNumber: this.mobile ? '+14155552671' : null,
+      },
     });
     if (!MAY.signUp.includes(this.role)) {
       expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     } else {
       expect(r.errors).toBeUndefined();
       const id = Number(r.data.signUp.id);
-      const [g] = await db.select().from(games).where(and(eq(games.playerId, id)));
+      const [g] = await db
+        .select()
+        .from(games)
+        .where(and(eq(games.playerId, id)));
       m.players.push({ id, mobile: this.mobile });
       m.games.push(newGame(g!.id, id));
     }
@@ -110,7 +179,12 @@ class SignUp implements fc.AsyncCommand<Model, Real> {
 
 class Act implements fc.AsyncCommand<Model, Real> {
   /** `legal`: aim at a game the action can move (when there is one), so sequences get deep. */
-  constructor(readonly role: Role, readonly action: GameAction, readonly pick: number, readonly legal: boolean) {}
+  constructor(
+    readonly role: Role,
+    readonly action: GameAction,
+    readonly pick: number,
+    readonly legal: boolean,
+  ) {}
   check = (m: Readonly<Model>) => m.games.length > 0;
   async run(m: Model) {
     const movable = m.games.filter((g) => TRANSITIONS[this.action].from.includes(g.state));
@@ -118,10 +192,13 @@ class Act implements fc.AsyncCommand<Model, Real> {
     const g = pool[this.pick % pool.length]!;
     const name = `${this.action}Game`;
     const extra = this.action === 'complete' ? ', result: { score: 3, distance: 300, homeruns: 1 }' : '';
-    const r = await call(this.role, `mutation($id: ID!) { ${name}(id: $id${extra}) { id state } }`, { id: String(g.id) });
+    const r = await call(this.role, `mutation($id: ID!) { ${name}(id: $id${extra}) { id state } }`, {
+      id: String(g.id),
+    });
     const t = TRANSITIONS[this.action];
     if (!MAY[this.action].includes(this.role)) expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    else if (!t.from.includes(g.state)) expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: g.state, to: t.to });
+    else if (!t.from.includes(g.state))
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'ILLEGAL_TRANSITION', from: g.state, to: t.to });
     else {
       expect(r.errors).toBeUndefined();
       expect(r.data[name].state).toBe(t.to);
@@ -140,7 +217,10 @@ class StartGame implements fc.AsyncCommand<Model, Real> {
   check = (m: Readonly<Model>) => m.players.length > 0;
   async run(m: Model) {
     const p = m.players[this.pick % m.players.length]!;
-    const r = await call('TABLET', `mutation($p: ID!, $s: ID) { startGame(playerId: $p, showId: $s) { id state } }`, { p: String(p.id), s: String(m.showId) });
+    const r = await call('TABLET', `mutation($p: ID!, $s: ID) { startGame(playerId: $p, showId: $s) { id state } }`, {
+      p: String(p.id),
+      s: String(m.showId),
+    });
     const latest = m.games.filter((g) => g.playerId === p.id).at(-1)!;
     if (!FINISHED.includes(latest.state)) expect(r.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     else {
@@ -168,14 +248,31 @@ class Tick implements fc.AsyncCommand<Model, Real> {
 // Weighted towards permitted callers, movable games and queueing, so sequences get deep and the
 // recall window is often full; a minority of calls are refused or illegal on purpose.
 const ROLES: Role[] = ['TABLET', 'VR_GAME', 'STAFF'];
-const action = fc.constantFrom<GameAction>('queue', 'queue', 'queue', 'queue', 'recall', 'confirm', 'confirm', 'play', 'play', 'complete', 'complete', 'cancel');
+const action = fc.constantFrom<GameAction>(
+  'queue',
+  'queue',
+  'queue',
+  'queue',
+  'recall',
+  'confirm',
+  'confirm',
+  'play',
+  'play',
+  'complete',
+  'complete',
+  'cancel',
+);
 const act = fc.tuple(action, fc.nat(50), fc.nat(9)).map(([a, p, k]) => {
   const role = k < 8 ? MAY[a][p % MAY[a].length]! : ROLES[p % ROLES.length]!;
   return new Act(role, a, p, k < 7);
 });
 const commands = [
-  fc.tuple(fc.constantFrom<Role>('TABLET', 'STAFF', 'TABLET', 'VR_GAME'), fc.constantFrom(true, true, true, false)).map(([r, mobile]) => new SignUp(r, mobile)),
-  act, act, act,
+  fc
+    .tuple(fc.constantFrom<Role>('TABLET', 'STAFF', 'TABLET', 'VR_GAME'), fc.constantFrom(true, true, true, false))
+    .map(([r, mobile]) => new SignUp(r, mobile)),
+  act,
+  act,
+  act,
   fc.nat(50).map((p) => new StartGame(p)),
   fc.integer({ min: 1, max: 25 }).map((min) => new Tick(min)),
 ];
@@ -184,14 +281,24 @@ describe('game lifecycle model', () => {
   it('matches the model and keeps the invariants over random command sequences', async () => {
     await fc.assert(
       // A few queued players up front, so the queue and the recall window have something to work on from the start.
-      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 3, maxLength: 6 }), fc.commands(commands, { maxCommands: 20, size: 'max' }), async (first, cmds) => {
-        const show = await seedShow(server, { name: 'Model' });
-        const initial = [
-          ...first.map((mobile, i) => new SignUp(i % 2 ? 'STAFF' : 'TABLET', mobile || i < 3)),
-          ...first.map((_, i) => new Act('TABLET', 'queue', i, true)),
-        ];
-        await fc.asyncModelRun(() => ({ model: { showId: show.id, players: [], games: [], manual: new Set<number>() }, real: { showId: show.id } }), [...initial, ...cmds]);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.boolean(), { minLength: 3, maxLength: 6 }),
+        fc.commands(commands, { maxCommands: 20, size: 'max' }),
+        async (first, cmds) => {
+          const show = await seedShow(server, { name: 'Model' });
+          const initial = [
+            ...first.map((mobile, i) => new SignUp(i % 2 ? 'STAFF' : 'TABLET', mobile || i < 3)),
+            ...first.map((_, i) => new Act('TABLET', 'queue', i, true)),
+          ];
+          await fc.asyncModelRun(
+            () => ({
+              model: { showId: show.id, players: [], games: [], manual: new Set<number>() },
+              real: { showId: show.id },
+            }),
+            [...initial, ...cmds],
+          );
+        },
+      ),
       { numRuns: 6 },
     );
   }, 120_000);

@@ -31,7 +31,9 @@ describe('query limits', () => {
 
   it('multiplies list costs by the page size asked for', () => {
     expect(checkLimits(schema, parse(`{ nodes(first: 10) { children(first: 10) { id } } }`))).toBeNull();
-    const err = checkLimits(schema, parse(`query($n: Int) { nodes(first: $n) { children(first: 100) { id } } }`), { n: 100 });
+    const err = checkLimits(schema, parse(`query($n: Int) { nodes(first: $n) { children(first: 100) { id } } }`), {
+      n: 100,
+    });
     expect(err?.extensions.code).toBe('QUERY_TOO_COMPLEX');
     expect(err?.message).toMatch(new RegExp(`exceeds the limit of ${MAX_COMPLEXITY}`));
   });

@@ -1,14 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlayerInput, normalizeMobile, normalizePlayerUpdate, normalizeSignUp } from '../../src/domain/player-input.js';
+import {
+  checkPlayerInput,
+  normalizeMobile,
+  normalizePlayerUpdate,
+  normalizeSignUp,
+} from '../../src/domain/player-input.js';
 import { fieldsOf } from '../helpers/errors.js';
 
 const base = { firstName: 'Ada', handedness: 'RIGHT' as const };
 
-
 describe('sign-up input', () => {
   it('trims, fills defaults and leaves optional fields empty', () => {
-    expect(normalizeSignUp({ ...base, firstName: '  Ada  ', lastName: '  ', mobileNumber: '', email: ' ' }, 'US')).toEqual({
-      firstName: 'Ada', lastName: null, mobileNumber: null, email: null, handedness: 'RIGHT', signedWaiver: false, isFinalist: false,
+    expect(
+      normalizeSignUp({ ...base, firstName: '  Ada  ', lastName: '  ', mobileNumber: '', email: ' ' }, 'US'),
+    ).toEqual({
+      firstName: 'Ada',
+      lastName: null,
+      mobileNumber: null,
+      email: null,
+      handedness: 'RIGHT',
+      signedWaiver: false,
+      isFinalist: false,
     });
   });
 
@@ -36,19 +48,42 @@ describe('sign-up input', () => {
     expect(normalizeSignUp({ ...base, email }, 'US').email).toBe(email);
   });
 
-  it.each(['plain', 'a@b', 'a b@c.com', '@example.com', 'a@.com', `${'x'.repeat(250)}@e.com`])('refuses the e-mail %j', (email) => {
-    expect(fieldsOf(() => normalizeSignUp({ ...base, email }, 'US'))).toHaveProperty('email');
-  });
+  it.each(['plain', 'a@b', 'a b@c.com', '@example.com', 'a@.com', `${'x'.repeat(250)}@e.com`])(
+    'refuses the e-mail %j',
+    (email) => {
+      expect(fieldsOf(() => normalizeSignUp({ ...base, email }, 'US'))).toHaveProperty('email');
+    },
+  );
 
   it('reports every bad field at once', () => {
     const fields = fieldsOf(() =>
-      normalizeSignUp({ firstName: '', lastName: 'z'.repeat(70), mobileNumber: 'nope', email: 'nope', handedness: null, profileId: 'p'.repeat(200) }, 'US'),
+      normalizeSignUp(
+        {
+          firstName: '',
+          lastName: 'z'.repeat(70),
+          mobileNumber: 'nope',
+          email: 'nope',
+          handedness: null,
+          profileId: 'p'.repeat(200),
+        },
+        'US',
+      ),
     );
-    expect(Object.keys(fields).sort()).toEqual(['email', 'firstName', 'handedness', 'lastName', 'mobileNumber', 'profileId']);
+    expect(Object.keys(fields).sort()).toEqual([
+      'email',
+      'firstName',
+      'handedness',
+      'lastName',
+      'mobileNumber',
+      'profileId',
+    ]);
   });
 
   it('keeps the team name and profile id, blank meaning none', () => {
-    expect(normalizeSignUp({ ...base, team: ' Red Sox ', profileId: ' abc ' }, 'US')).toMatchObject({ team: 'Red Sox', profileId: 'abc' });
+    expect(normalizeSignUp({ ...base, team: ' Red Sox ', profileId: ' abc ' }, 'US')).toMatchObject({
+      team: 'Red Sox',
+      profileId: 'abc',
+    });
     expect(normalizeSignUp({ ...base, team: '  ' }, 'US').team).toBeNull();
   });
 });
@@ -60,7 +95,10 @@ describe('player update input', () => {
   });
 
   it('treats null required fields as unchanged and null optional fields as cleared', () => {
-    expect(normalizePlayerUpdate({ firstName: null, handedness: null, mobileNumber: null, email: '' }, 'US')).toEqual({ mobileNumber: null, email: null });
+    expect(normalizePlayerUpdate({ firstName: null, handedness: null, mobileNumber: null, email: '' }, 'US')).toEqual({
+      mobileNumber: null,
+      email: null,
+    });
   });
 
   it('refuses a blank first name', () => {

@@ -15,12 +15,14 @@ describe('recall window', () => {
   });
 
   it('never makes active + new exceed the window when active starts within it', () => {
-    fc.assert(fc.property(fc.nat(50), fc.nat(60), (size, active) => {
-      const n = recallsToMake(size, active);
-      expect(n).toBeGreaterThanOrEqual(0);
-      if (active <= size) expect(active + n).toBe(size);
-      else expect(n).toBe(0);
-    }));
+    fc.assert(
+      fc.property(fc.nat(50), fc.nat(60), (size, active) => {
+        const n = recallsToMake(size, active);
+        expect(n).toBeGreaterThanOrEqual(0);
+        if (active <= size) expect(active + n).toBe(size);
+        else expect(n).toBe(0);
+      }),
+    );
   });
 
   it('counts a recall as active only while it is younger than the window', () => {

@@ -20,13 +20,21 @@ export class AdminResolver {
 
   @Authorized(ROLES.admin)
   @Mutation(() => ShowType)
-  updateShow(@Arg('id', () => ID) id: string, @Arg('input', () => ShowInput) input: ShowInput, @Ctx() ctx: Context): Promise<Show> {
+  updateShow(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => ShowInput) input: ShowInput,
+    @Ctx() ctx: Context,
+  ): Promise<Show> {
     return updateShow(writer(ctx), id, input);
   }
 
   @Authorized(ROLES.admin)
   @Mutation(() => TeamType)
-  createTeam(@Arg('name', () => String) name: string, @Arg('color', () => String) color: string, @Ctx() ctx: Context): Promise<Team> {
+  createTeam(
+    @Arg('name', () => String) name: string,
+    @Arg('color', () => String) color: string,
+    @Ctx() ctx: Context,
+  ): Promise<Team> {
     return createTeam(writer(ctx), { name, color });
   }
 }

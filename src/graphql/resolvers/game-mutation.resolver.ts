@@ -17,13 +17,17 @@ export class GameMutationResolver {
   }
 
   @Authorized(ROLES.tablet)
-  @Mutation(() => GameType, { description: 'QUEUED → RECALLED; texts the recall message to a player with a mobile number.' })
+  @Mutation(() => GameType, {
+    description: 'QUEUED → RECALLED; texts the recall message to a player with a mobile number.',
+  })
   recallGame(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Game> {
     return moveGame(writer(ctx), id, 'recall');
   }
 
   @Authorized(ROLES.tablet)
-  @Mutation(() => GameType, { description: 'NEW, QUEUED or RECALLED → CONFIRMED; a player without a team joins the smallest.' })
+  @Mutation(() => GameType, {
+    description: 'NEW, QUEUED or RECALLED → CONFIRMED; a player without a team joins the smallest.',
+  })
   confirmGame(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Game> {
     return moveGame(writer(ctx), id, 'confirm');
   }
@@ -35,7 +39,9 @@ export class GameMutationResolver {
   }
 
   @Authorized(ROLES.vrGame)
-  @Mutation(() => GameType, { description: 'PLAYING → COMPLETED with the result; renders the souvenir and recalls the next players.' })
+  @Mutation(() => GameType, {
+    description: 'PLAYING → COMPLETED with the result; renders the souvenir and recalls the next players.',
+  })
   completeGame(
     @Arg('id', () => ID) id: string,
     @Arg('result', () => GameResultInput) result: GameResultInput,
@@ -51,7 +57,9 @@ export class GameMutationResolver {
   }
 
   @Authorized(ROLES.staff)
-  @Mutation(() => GameType, { description: 'Renders the souvenir of a COMPLETED game again, without texting the player.' })
+  @Mutation(() => GameType, {
+    description: 'Renders the souvenir of a COMPLETED game again, without texting the player.',
+  })
   regenerateSouvenir(@Arg('gameId', () => ID) gameId: string, @Ctx() ctx: Context): Promise<Game> {
     return regenerateSouvenir(writer(ctx), gameId);
   }

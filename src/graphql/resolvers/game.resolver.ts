@@ -17,7 +17,9 @@ export class GameResolver {
     return ctx.loaders.game.load(parseId(id));
   }
 
-  @Query(() => GameConnection, { description: 'Games, newest first unless orderBy says otherwise; `first` 1–100 (default 20).' })
+  @Query(() => GameConnection, {
+    description: 'Games, newest first unless orderBy says otherwise; `first` 1–100 (default 20).',
+  })
   games(
     @Arg('filter', () => GameFilter, { nullable: true }) filter: GameFilter | null,
     @Arg('orderBy', () => GameOrder, { nullable: true }) orderBy: GameOrder | null,
@@ -38,7 +40,10 @@ export class GameResolver {
     return (await ctx.loaders.show.load(game.showId))!;
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: '1-based among QUEUED games of its show; null when not QUEUED' })
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: '1-based among QUEUED games of its show; null when not QUEUED',
+  })
   queuePosition(@Root() game: Game, @Ctx() ctx: Context): Promise<number | null> | null {
     return game.state === 'QUEUED' ? ctx.loaders.queuePosition.load(game.id) : null;
   }

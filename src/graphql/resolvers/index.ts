@@ -8,4 +8,12 @@ import { SubscriptionResolver } from './subscription.resolver.js';
 import { MessageResolver } from './message.resolver.js';
 
 // Every resolver class of the schema; add new ones here.
-export const resolvers: NonEmptyArray<Function> = [AccountResolver, GameMutationResolver, PlayerMutationResolver, AdminResolver, SubscriptionResolver, MessageResolver, ...readResolvers];
+export const resolvers: NonEmptyArray<Function> = [
+  AccountResolver,
+  GameMutationResolver,
+  PlayerMutationResolver,
+  AdminResolver,
+  SubscriptionResolver,
+  MessageResolver,
+  ...readResolvers,
+];

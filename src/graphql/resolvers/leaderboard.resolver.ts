@@ -8,8 +8,9 @@ import { DateScalar } from '../types/scalars.js';
 @Resolver()
 export class LeaderboardResolver {
   @Query(() => [LeaderboardEntry], {
-    description: "Each player's best COMPLETED game (score, then home runs, then distance), optionally of one show and/or "
-      + 'one day (server time zone, by game creation). Standard competition rank: ties share a rank, the next skips (1, 2, 2, 4). limit 1–100, default 10.',
+    description:
+      "Each player's best COMPLETED game (score, then home runs, then distance), optionally of one show and/or " +
+      'one day (server time zone, by game creation). Standard competition rank: ties share a rank, the next skips (1, 2, 2, 4). limit 1–100, default 10.',
   })
   async leaderboard(
     @Arg('showId', () => ID, { nullable: true }) showId: string | null,

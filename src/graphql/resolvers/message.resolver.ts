@@ -19,13 +19,19 @@ function messagesLoader(ctx: Context): DataLoader<number, Message[]> {
 @Resolver(() => GameType)
 export class MessageResolver {
   @Authorized(...ROLES.staff)
-  @FieldResolver(() => [MessageType], { description: 'SMS messages about this game, oldest first. STAFF and ADMIN only: others get FORBIDDEN (UNAUTHENTICATED when signed out), since messages hold phone numbers.' })
+  @FieldResolver(() => [MessageType], {
+    description:
+      'SMS messages about this game, oldest first. STAFF and ADMIN only: others get FORBIDDEN (UNAUTHENTICATED when signed out), since messages hold phone numbers.',
+  })
   messages(@Root() game: Game, @Ctx() ctx: Context): Promise<Message[]> {
     return messagesLoader(ctx).load(game.id);
   }
 
   @Authorized(...ROLES.staff)
-  @Mutation(() => MessageType, { description: "Sends a message's text again as a new message, to the player's current number. CONFLICT while the original is still queued." })
+  @Mutation(() => MessageType, {
+    description:
+      "Sends a message's text again as a new message, to the player's current number. CONFLICT while the original is still queued.",
+  })
   resendMessage(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Message> {
     return resendMessage(writerFor(ctx.deps, ctx.viewer?.username), id);
   }

@@ -12,7 +12,9 @@ const writer = (ctx: Context) => writerFor(ctx.deps, ctx.viewer?.username);
 @Resolver()
 export class PlayerMutationResolver {
   @Authorized(ROLES.tablet)
-  @Mutation(() => PlayerType, { description: 'Creates the player and their first (NEW) game for the show, or the current show.' })
+  @Mutation(() => PlayerType, {
+    description: 'Creates the player and their first (NEW) game for the show, or the current show.',
+  })
   signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<Player> {
     return signUp(writer(ctx), input);
   }
@@ -28,7 +30,9 @@ export class PlayerMutationResolver {
   }
 
   @Authorized(ROLES.tablet)
-  @Mutation(() => GameType, { description: "A new game for a returning player whose last game is COMPLETED or CANCELLED." })
+  @Mutation(() => GameType, {
+    description: 'A new game for a returning player whose last game is COMPLETED or CANCELLED.',
+  })
   startGame(
     @Arg('playerId', () => ID) playerId: string,
     @Arg('showId', () => ID, { nullable: true }) showId: string | null | undefined,

@@ -18,7 +18,8 @@ export class PlayerResolver {
   }
 
   @Query(() => PlayerConnection, {
-    description: 'Players, newest first unless orderBy says otherwise; state, game dates and GAME_* orders refer to the active (latest) game.',
+    description:
+      'Players, newest first unless orderBy says otherwise; state, game dates and GAME_* orders refer to the active (latest) game.',
   })
   players(
     @Arg('filter', () => PlayerFilter, { nullable: true }) filter: PlayerFilter | null,

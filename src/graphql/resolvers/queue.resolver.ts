@@ -7,7 +7,10 @@ import { QueueType } from '../types/queue.type.js';
 @Resolver()
 export class QueueResolver {
   @Query(() => QueueType, { description: 'The live queue of a show; showId omitted: the current show.' })
-  async queue(@Arg('showId', () => ID, { nullable: true }) showId: string | null, @Ctx() ctx: Context): Promise<QueueSnapshot> {
+  async queue(
+    @Arg('showId', () => ID, { nullable: true }) showId: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<QueueSnapshot> {
     const id = await resolveShowId(ctx.read, showId);
     return loadQueue(ctx.read, id, { now: ctx.deps.now(), recall: ctx.deps.config.recall });
   }

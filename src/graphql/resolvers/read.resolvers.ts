@@ -6,4 +6,11 @@ import { ShowResolver } from './show.resolver.js';
 import { TeamResolver } from './team.resolver.js';
 
 /** The queries and the field resolvers of the object types. */
-export const readResolvers = [QueueResolver, GameResolver, PlayerResolver, TeamResolver, ShowResolver, LeaderboardResolver];
+export const readResolvers = [
+  QueueResolver,
+  GameResolver,
+  PlayerResolver,
+  TeamResolver,
+  ShowResolver,
+  LeaderboardResolver,
+];

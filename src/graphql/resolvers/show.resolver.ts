@@ -12,7 +12,10 @@ export class ShowResolver {
     return listShows(ctx.read);
   }
 
-  @Query(() => ShowType, { nullable: true, description: 'The show sign-ups go to by default: latest date, ties highest id.' })
+  @Query(() => ShowType, {
+    nullable: true,
+    description: 'The show sign-ups go to by default: latest date, ties highest id.',
+  })
   currentShow(@Ctx() ctx: Context): Promise<Show | null> {
     return currentShow(ctx.read);
   }

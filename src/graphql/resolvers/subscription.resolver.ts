@@ -10,10 +10,14 @@ import { QueueType } from '../types/queue.type.js';
 @Resolver()
 export class SubscriptionResolver {
   @Subscription(() => QueueType, {
-    description: 'The queue of a show (the current show when showId is omitted): first the current snapshot, then one after every change.',
+    description:
+      'The queue of a show (the current show when showId is omitted): first the current snapshot, then one after every change.',
     subscribe: ({ args, context }) => queueUpdates((context as Context).deps, args.showId),
   })
-  queueChanged(@Root() snapshot: QueueSnapshot, @Arg('showId', () => ID, { nullable: true }) _showId?: string | null): QueueType {
+  queueChanged(
+    @Root() snapshot: QueueSnapshot,
+    @Arg('showId', () => ID, { nullable: true }) _showId?: string | null,
+  ): QueueType {
     return snapshot as unknown as QueueType;
   }
 

@@ -23,7 +23,10 @@ export class TeamResolver {
     return ctx.loaders.memberCount.load(team.id);
   }
 
-  @FieldResolver(() => [TeamDayScore], { description: "Per calendar day (server time zone) of game creation, over the team's COMPLETED games; oldest day first." })
+  @FieldResolver(() => [TeamDayScore], {
+    description:
+      "Per calendar day (server time zone) of game creation, over the team's COMPLETED games; oldest day first.",
+  })
   scores(@Root() team: Team, @Ctx() ctx: Context): Promise<DayScore[]> {
     return ctx.loaders.teamScores.load({ teamId: team.id, timeZone: ctx.deps.config.timeZone });
   }

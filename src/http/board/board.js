@@ -37,7 +37,13 @@ function live(onData, onState) {
     socket.onmessage = (event) => {
       const msg = JSON.parse(event.data);
       if (msg.type === 'connection_ack') {
-        socket.send(JSON.stringify({ id: 'board', type: 'subscribe', payload: { query: QUEUE, variables: showId ? { s: showId } : {} } }));
+        socket.send(
+          JSON.stringify({
+            id: 'board',
+            type: 'subscribe',
+            payload: { query: QUEUE, variables: showId ? { s: showId } : {} },
+          }),
+        );
       } else if (msg.type === 'ping') {
         socket.send(JSON.stringify({ type: 'pong' }));
       } else if (msg.type === 'next') {
@@ -120,17 +126,32 @@ function render(q) {
   latest = q;
   $('show-name').textContent = q.show.name;
   document.title = `${q.show.name} — queue board`;
-  fill('playing', q.playing.map((g) => card(g)));
-  fill('confirmed', q.confirmed.map((g) => card(g)));
-  fill('recalled', q.recalled.map((g) => {
-    const left = minutesLeft(g);
-    return card(g, el('span', `left${left !== null && left <= 3 ? ' urgent' : ''}`, left === null ? '' : `${left} min left`));
-  }));
-  fill('waiting', q.waiting.slice(0, WAITING_ROWS).map((w) => {
-    const li = card(w.game, el('span', 'eta', waitText(w.estimatedWaitSeconds)));
-    li.prepend(el('span', 'pos', String(w.position)));
-    return li;
-  }));
+  fill(
+    'playing',
+    q.playing.map((g) => card(g)),
+  );
+  fill(
+    'confirmed',
+    q.confirmed.map((g) => card(g)),
+  );
+  fill(
+    'recalled',
+    q.recalled.map((g) => {
+      const left = minutesLeft(g);
+      return card(
+        g,
+        el('span', `left${left !== null && left <= 3 ? ' urgent' : ''}`, left === null ? '' : `${left} min left`),
+      );
+    }),
+  );
+  fill(
+    'waiting',
+    q.waiting.slice(0, WAITING_ROWS).map((w) => {
+      const li = card(w.game, el('span', 'eta', waitText(w.estimatedWaitSeconds)));
+      li.prepend(el('span', 'pos', String(w.position)));
+      return li;
+    }),
+  );
   $('waiting-count').textContent = q.waiting.length ? String(q.waiting.length) : '';
   const more = q.waiting.length - WAITING_ROWS;
   $('waiting-more').hidden = more <= 0;
@@ -139,25 +160,38 @@ function render(q) {
 }
 
 function today() {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(),
+  );
 }
 
 async function refreshTeams() {
   try {
-    const res = await fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: TEAMS }) });
+    const res = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: TEAMS }),
+    });
     const body = await res.json();
     const day = today();
     const rows = (body.data ? body.data.teams : [])
       .map((t) => ({ team: t, s: t.scores.find((s) => s.day === day) }))
       .filter((r) => r.s)
       .sort((a, b) => b.s.score - a.s.score);
-    fill('teams', rows.map(({ team, s }, i) => {
-      const li = el('li', 'score');
-      li.style.setProperty('--team', team.color);
-      li.append(el('span', 'rank', String(i + 1)), el('span', 'team', team.name), el('span', 'pts', s.score.toLocaleString('en-US')),
-        el('span', 'sub', `${s.homeruns} HR · ${s.games} ${s.games === 1 ? 'game' : 'games'}`));
-      return li;
-    }));
+    fill(
+      'teams',
+      rows.map(({ team, s }, i) => {
+        const li = el('li', 'score');
+        li.style.setProperty('--team', team.color);
+        li.append(
+          el('span', 'rank', String(i + 1)),
+          el('span', 'team', team.name),
+          el('span', 'pts', s.score.toLocaleString('en-US')),
+          el('span', 'sub', `${s.homeruns} HR · ${s.games} ${s.games === 1 ? 'game' : 'games'}`),
+        );
+        return li;
+      }),
+    );
   } catch {
     // The next queue change tries again.
   }
@@ -172,7 +206,8 @@ function teamsSoon() {
 function setState(state, detail) {
   const conn = $('conn');
   conn.className = `conn ${state}`;
-  conn.textContent = { connecting: 'Connecting…', reconnecting: 'Reconnecting…', live: 'Live', error: 'Error' }[state] || state;
+  conn.textContent =
+    { connecting: 'Connecting…', reconnecting: 'Reconnecting…', live: 'Live', error: 'Error' }[state] || state;
   if (detail) conn.title = detail;
   $('offline').hidden = state !== 'reconnecting';
   document.body.classList.toggle('stale', state === 'reconnecting');
@@ -180,7 +215,9 @@ function setState(state, detail) {
 }
 
 function tick() {
-  $('clock').textContent = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(new Date());
+  $('clock').textContent = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(
+    new Date(),
+  );
   if (latest) render(latest); // recall minutes count down between changes
 }
 
