@@ -12,24 +12,20 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { GAME_STATES } from '../domain/game-states.js';
+import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../domain/messages.js';
+import { HANDEDNESS } from '../domain/player-input.js';
+import { ROLES } from '../domain/roles.js';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 const tstz = (name: string) => timestamp(name, { withTimezone: true });
 
-export const roleEnum = pgEnum('role', ['ADMIN', 'STAFF', 'TABLET', 'VR_GAME']);
-export const handednessEnum = pgEnum('handedness', ['LEFT', 'RIGHT']);
-export const gameStateEnum = pgEnum('game_state', [
-  'NEW',
-  'QUEUED',
-  'RECALLED',
-  'CONFIRMED',
-  'PLAYING',
-  'COMPLETED',
-  'CANCELLED',
-]);
-export const messageKindEnum = pgEnum('message_kind', ['welcome', 'recall', 'souvenir']);
-export const messageStatusEnum = pgEnum('message_status', ['queued', 'sent', 'delivered', 'failed']);
+export const roleEnum = pgEnum('role', ROLES);
+export const handednessEnum = pgEnum('handedness', HANDEDNESS);
+export const gameStateEnum = pgEnum('game_state', GAME_STATES);
+export const messageKindEnum = pgEnum('message_kind', MESSAGE_KINDS);
+export const messageStatusEnum = pgEnum('message_status', MESSAGE_STATUSES);
 
 export const accounts = pgTable('accounts', {
   id: serial('id').primaryKey(),
@@ -184,6 +180,3 @@ export type Player = typeof players.$inferSelect;
 export type Game = typeof games.$inferSelect;
 export type GameEvent = typeof gameEvents.$inferSelect;
 export type Message = typeof messages.$inferSelect;
-export type GameState = (typeof gameStateEnum.enumValues)[number];
-export type Role = (typeof roleEnum.enumValues)[number];
-export type Handedness = (typeof handednessEnum.enumValues)[number];

@@ -3,14 +3,9 @@ import { count, eq } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Db } from './client.js';
-import { accounts, shows, teams, type Role } from './schema.js';
-import { hashPassword, verifyPassword } from '../services/auth.service.js';
-
-export const DEVICE_ACCOUNTS: ReadonlyArray<{ username: string; role: Role; setting: keyof Config['passwords'] }> = [
-  { username: 'user', role: 'ADMIN', setting: 'admin' },
-  { username: 'mlbtablet', role: 'TABLET', setting: 'tablet' },
-  { username: 'mlbvrgame', role: 'VR_GAME', setting: 'vrGame' },
-];
+import { hashPassword, verifyPassword } from '../domain/passwords.js';
+import { DEVICE_ACCOUNTS } from '../domain/roles.js';
+import { accounts, shows, teams } from './schema.js';
 
 /**
  * Creates the three device accounts when missing (a configured password also replaces a stale one,

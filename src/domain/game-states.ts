@@ -1,15 +1,8 @@
-// The game state machine as data: DESIGN.md's table, used by every transition.
-import type { GameState } from '../db/schema.js';
+// The game state machine as data (docs/design.md), used by every transition. The database enum and
+// the GraphQL enum are built from GAME_STATES.
 
-export const GAME_STATES = [
-  'NEW',
-  'QUEUED',
-  'RECALLED',
-  'CONFIRMED',
-  'PLAYING',
-  'COMPLETED',
-  'CANCELLED',
-] as const satisfies readonly GameState[];
+export const GAME_STATES = ['NEW', 'QUEUED', 'RECALLED', 'CONFIRMED', 'PLAYING', 'COMPLETED', 'CANCELLED'] as const;
+export type GameState = (typeof GAME_STATES)[number];
 
 export type GameAction = 'queue' | 'recall' | 'confirm' | 'play' | 'complete' | 'cancel';
 

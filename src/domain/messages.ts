@@ -1,4 +1,10 @@
-// SMS templates of a show. Placeholders: {firstName}, {position}, {url}.
+// SMS: what kinds are sent, the states a message goes through, and the templates of a show.
+// Placeholders: {firstName}, {position}, {url}.
+export const MESSAGE_KINDS = ['welcome', 'recall', 'souvenir'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+export const MESSAGE_STATUSES = ['queued', 'sent', 'delivered', 'failed'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
 export const PLACEHOLDERS = ['firstName', 'position', 'url'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type TemplateValues = Partial<Record<Placeholder, string | number | null>>;

@@ -1,7 +1,9 @@
 // Field rules for players, checked all at once so the tablet can mark every bad field in one go.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import type { Handedness } from '../db/schema.js';
 import { BadInputError } from './errors.js';
+
+export const HANDEDNESS = ['LEFT', 'RIGHT'] as const;
+export type Handedness = (typeof HANDEDNESS)[number];
 
 export const NAME_MAX = 64;
 export const PROFILE_ID_MAX = 128;

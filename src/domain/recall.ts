@@ -1,11 +1,6 @@
 // The recall window: at most `windowSize` players may be "recalled" (texted to come back) at once;
 // a recall stops counting once `windowMinutes` have passed, so a no-show frees the slot.
-import type { GameState } from '../db/schema.js';
-
-export interface RecallPolicy {
-  windowSize: number;
-  windowMinutes: number;
-}
+import type { GameState } from './game-states.js';
 
 /** Recalls made after this instant are still active. */
 export function recallCutoff(now: Date, windowMinutes: number): Date {

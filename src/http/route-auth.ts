@@ -1,11 +1,12 @@
 // Bearer-token checks and JSON errors for the plain HTTP routes (uploads, previews), shaped like
 // GraphQL errors so clients handle one format.
 import type { Request, Response } from 'express';
-import type { Role } from '../db/schema.js';
+
 import type { Deps } from '../deps.js';
 import { UnauthenticatedError } from '../domain/errors.js';
 import { toId } from '../domain/ids.js';
 import { viewerFromAuthorization, type Viewer } from '../services/auth.service.js';
+import { type Role } from '../domain/roles.js';
 
 export function sendError(
   res: Response,

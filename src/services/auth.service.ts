@@ -1,12 +1,12 @@
-import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { SignJWT, jwtVerify } from 'jose';
 import type { Db } from '../db/client.js';
-import { accounts, type Role } from '../db/schema.js';
+import { accounts } from '../db/schema.js';
+import { hashPassword, verifyPassword } from '../domain/passwords.js';
+import type { Role } from '../domain/roles.js';
 import { UnauthenticatedError } from '../domain/errors.js';
 
-const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
 export const TOKEN_TTL_SECONDS = 24 * 60 * 60;
 const BAD_LOGIN = 'Wrong username or password';
 
@@ -16,20 +16,6 @@ export interface Viewer {
   role: Role;
   /** Token expiry (epoch seconds): sockets are closed when it passes. */
   exp?: number;
-}
-
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const hash = await scrypt(password, salt, 32);
-  return `scrypt$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length);
-  return timingSafeEqual(actual, expected);
 }
 
 // Compared against when the username is unknown, so both failures cost the same time.

@@ -10,9 +10,10 @@ import {
   type KeysetOrder,
   type Page,
 } from '../db/keyset.js';
-import { games, players, teams, type Game, type GameState } from '../db/schema.js';
+import { games, players, teams, type Game } from '../db/schema.js';
 import { pageSize } from '../domain/cursor.js';
 import { parseId } from '../domain/ids.js';
+import { type GameState } from '../domain/game-states.js';
 
 export type GameOrderName = 'CREATED_ASC' | 'CREATED_DESC' | 'SCORE_DESC' | 'UPDATED_DESC';
 export const DEFAULT_GAME_ORDER: GameOrderName = 'CREATED_DESC';

@@ -2,9 +2,9 @@
 // row, outbox jobs and the change announcement, all in the caller's single transaction.
 import { and, count, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { gameEvents, games, players, shows, teams, type Game, type GameEvent, type GameState } from '../db/schema.js';
+import { gameEvents, games, players, shows, teams, type Game, type GameEvent } from '../db/schema.js';
 import { ConflictError, IllegalTransitionError, NotFoundError } from '../domain/errors.js';
-import { TRANSITIONS, type GameAction } from '../domain/game-states.js';
+import { TRANSITIONS, type GameAction, type GameState } from '../domain/game-states.js';
 import { renderMessage } from '../domain/messages.js';
 import { checkResult, type GameResult } from '../domain/result.js';
 import { smallestTeam } from '../domain/team-assignment.js';

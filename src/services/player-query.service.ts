@@ -11,8 +11,10 @@ import {
   type KeysetOrder,
   type Page,
 } from '../db/keyset.js';
-import { games, players, teams, type GameState, type Handedness, type Player } from '../db/schema.js';
+import { games, players, teams, type Player } from '../db/schema.js';
 import { pageSize } from '../domain/cursor.js';
+import { type GameState } from '../domain/game-states.js';
+import { type Handedness } from '../domain/player-input.js';
 
 export type PlayerOrderName =
   'SCORE_DESC' | 'CREATED_ASC' | 'CREATED_DESC' | 'GAME_CREATED_ASC' | 'GAME_UPDATED_ASC' | 'GAME_UPDATED_DESC';

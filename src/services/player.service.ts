@@ -1,7 +1,7 @@
 // Players: sign-up (player + first game in one transaction), edits, and a new game for a returning player.
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { games, players, teams, type Game, type Handedness, type Player } from '../db/schema.js';
+import { games, players, teams, type Game, type Player } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { FINISHED_STATES } from '../domain/game-states.js';
 import { renderMessage } from '../domain/messages.js';
@@ -10,6 +10,7 @@ import {
   checkPlayerInput,
   type PlayerFields,
   type RawPlayerInput,
+  type Handedness,
 } from '../domain/player-input.js';
 import { announce } from '../live/announce.js';
 import { createGame } from './game.service.js';

@@ -1,8 +1,9 @@
 // Shared set-up for game lifecycle tests: shows, teams, players and games driven through the API.
 import { asc, eq } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { gameEvents, games, players, shows, teams, type Game, type GameState } from '../../src/db/schema.js';
+import { gameEvents, games, players, shows, teams, type Game } from '../../src/db/schema.js';
 import type { TestServer } from './server.js';
+import { type GameState } from '../../src/domain/game-states.js';
 
 export const GAME_FIELDS =
   'id state score distance homeruns createdAt updatedAt queuedAt recalledAt recallCount confirmedAt playingAt completedAt cancelledAt';

@@ -3,10 +3,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll } from 'vitest';
 import { startApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { accounts, type Role } from '../../src/db/schema.js';
+import { accounts } from '../../src/db/schema.js';
 import { createLogger } from '../../src/log.js';
-import { hashPassword } from '../../src/services/auth.service.js';
+
 import { createTestDatabase, type TestDatabase } from './db.js';
+import { type Role } from '../../src/domain/roles.js';
+import { hashPassword } from '../../src/domain/passwords.js';
 
 export const PASSWORDS = {
   user: 'admin-password-1',

@@ -1,8 +1,9 @@
 import { count } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { players, type Role } from '../../src/db/schema.js';
+import { players } from '../../src/db/schema.js';
 import { seedShow } from '../helpers/lifecycle.js';
 import { useTestServer } from '../helpers/server.js';
+import { type Role } from '../../src/domain/roles.js';
 
 const server = await useTestServer({ worker: false });
 await seedShow(server);

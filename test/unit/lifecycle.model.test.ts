@@ -3,11 +3,12 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gameEvents, games, type GameState, type Role } from '../../src/db/schema.js';
-import { TRANSITIONS, type GameAction } from '../../src/domain/game-states.js';
+import { gameEvents, games } from '../../src/db/schema.js';
+import { TRANSITIONS, type GameAction, type GameState } from '../../src/domain/game-states.js';
 import { runRecallJob } from '../../workers/recall.worker.js';
 import { seedShow, testClock } from '../helpers/lifecycle.js';
 import { useTestServer } from '../helpers/server.js';
+import { type Role } from '../../src/domain/roles.js';
 
 const SIZE = 2;
 const WINDOW_MIN = 20;

@@ -3,7 +3,7 @@ import type { Show, Team } from '../../db/schema.js';
 import { createShow, updateShow } from '../../services/show.service.js';
 import { createTeam } from '../../services/team.service.js';
 import { writerFor } from '../../services/writer.js';
-import { ROLES } from '../auth-checker.js';
+import { MAY } from '../../domain/roles.js';
 import type { Context } from '../context.js';
 import { ShowInput, ShowType } from '../types/show.type.js';
 import { TeamType } from '../types/team.type.js';
@@ -12,13 +12,13 @@ const writer = (ctx: Context) => writerFor(ctx.deps, ctx.viewer?.username);
 
 @Resolver()
 export class AdminResolver {
-  @Authorized(ROLES.admin)
+  @Authorized(MAY.admin)
   @Mutation(() => ShowType)
   createShow(@Arg('input', () => ShowInput) input: ShowInput, @Ctx() ctx: Context): Promise<Show> {
     return createShow(writer(ctx), input);
   }
 
-  @Authorized(ROLES.admin)
+  @Authorized(MAY.admin)
   @Mutation(() => ShowType)
   updateShow(
     @Arg('id', () => ID) id: string,
@@ -28,7 +28,7 @@ export class AdminResolver {
     return updateShow(writer(ctx), id, input);
   }
 
-  @Authorized(ROLES.admin)
+  @Authorized(MAY.admin)
   @Mutation(() => TeamType)
   createTeam(
     @Arg('name', () => String) name: string,

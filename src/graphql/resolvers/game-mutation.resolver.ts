@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Game } from '../../db/schema.js';
 import { cancelGame, completeGame, moveGame, regenerateSouvenir } from '../../services/game.service.js';
 import { writerFor } from '../../services/writer.js';
-import { ROLES } from '../auth-checker.js';
+import { MAY } from '../../domain/roles.js';
 import type { Context } from '../context.js';
 import { GameResultInput, GameType } from '../types/game.type.js';
 
@@ -10,13 +10,13 @@ const writer = (ctx: Context) => writerFor(ctx.deps, ctx.viewer?.username);
 
 @Resolver()
 export class GameMutationResolver {
-  @Authorized(ROLES.tablet)
+  @Authorized(MAY.tablet)
   @Mutation(() => GameType, { description: 'NEW or RECALLED → QUEUED (a re-queued player keeps their place).' })
   queueGame(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Game> {
     return moveGame(writer(ctx), id, 'queue');
   }
 
-  @Authorized(ROLES.tablet)
+  @Authorized(MAY.tablet)
   @Mutation(() => GameType, {
     description: 'QUEUED → RECALLED; texts the recall message to a player with a mobile number.',
   })
@@ -24,7 +24,7 @@ export class GameMutationResolver {
     return moveGame(writer(ctx), id, 'recall');
   }
 
-  @Authorized(ROLES.tablet)
+  @Authorized(MAY.tablet)
   @Mutation(() => GameType, {
     description: 'NEW, QUEUED or RECALLED → CONFIRMED; a player without a team joins the smallest.',
   })
@@ -32,13 +32,13 @@ export class GameMutationResolver {
     return moveGame(writer(ctx), id, 'confirm');
   }
 
-  @Authorized(ROLES.vrGame)
+  @Authorized(MAY.vrGame)
   @Mutation(() => GameType, { description: 'CONFIRMED → PLAYING.' })
   playGame(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Game> {
     return moveGame(writer(ctx), id, 'play');
   }
 
-  @Authorized(ROLES.vrGame)
+  @Authorized(MAY.vrGame)
   @Mutation(() => GameType, {
     description: 'PLAYING → COMPLETED with the result; renders the souvenir and recalls the next players.',
   })
@@ -50,13 +50,13 @@ export class GameMutationResolver {
     return completeGame(writer(ctx), id, result);
   }
 
-  @Authorized(ROLES.cancel)
+  @Authorized(MAY.cancel)
   @Mutation(() => GameType, { description: 'Any state but CANCELLED → CANCELLED; recalls the next players.' })
   cancelGame(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Game> {
     return cancelGame(writer(ctx), id);
   }
 
-  @Authorized(ROLES.staff)
+  @Authorized(MAY.staff)
   @Mutation(() => GameType, {
     description: 'Renders the souvenir of a COMPLETED game again, without texting the player.',
   })

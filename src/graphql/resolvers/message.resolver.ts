@@ -3,7 +3,7 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } fro
 import type { Game, Message } from '../../db/schema.js';
 import { messagesOfGames, resendMessage } from '../../services/message.service.js';
 import { writerFor } from '../../services/writer.js';
-import { ROLES } from '../auth-checker.js';
+import { MAY } from '../../domain/roles.js';
 import type { Context } from '../context.js';
 import { GameType } from '../types/game.type.js';
 import { MessageType } from '../types/message.type.js';
@@ -18,7 +18,7 @@ function messagesLoader(ctx: Context): DataLoader<number, Message[]> {
 
 @Resolver(() => GameType)
 export class MessageResolver {
-  @Authorized(...ROLES.staff)
+  @Authorized(...MAY.staff)
   @FieldResolver(() => [MessageType], {
     description:
       'SMS messages about this game, oldest first. STAFF and ADMIN only: others get FORBIDDEN (UNAUTHENTICATED when signed out), since messages hold phone numbers.',
@@ -27,7 +27,7 @@ export class MessageResolver {
     return messagesLoader(ctx).load(game.id);
   }
 
-  @Authorized(...ROLES.staff)
+  @Authorized(...MAY.staff)
   @Mutation(() => MessageType, {
     description:
       "Sends a message's text again as a new message, to the player's current number. CONFLICT while the original is still queued.",

@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Game, Player } from '../../db/schema.js';
 import { signUp, startGame, updatePlayer } from '../../services/player.service.js';
 import { writerFor } from '../../services/writer.js';
-import { ROLES } from '../auth-checker.js';
+import { MAY } from '../../domain/roles.js';
 import type { Context } from '../context.js';
 import { GameType } from '../types/game.type.js';
 import { PlayerType, SignUpInput, UpdatePlayerInput } from '../types/player.type.js';
@@ -11,7 +11,7 @@ const writer = (ctx: Context) => writerFor(ctx.deps, ctx.viewer?.username);
 
 @Resolver()
 export class PlayerMutationResolver {
-  @Authorized(ROLES.tablet)
+  @Authorized(MAY.tablet)
   @Mutation(() => PlayerType, {
     description: 'Creates the player and their first (NEW) game for the show, or the current show.',
   })
@@ -19,7 +19,7 @@ export class PlayerMutationResolver {
     return signUp(writer(ctx), input);
   }
 
-  @Authorized(ROLES.tablet)
+  @Authorized(MAY.tablet)
   @Mutation(() => PlayerType, { description: 'Changes the given fields; null or blank clears an optional one.' })
   updatePlayer(
     @Arg('id', () => ID) id: string,
@@ -29,7 +29,7 @@ export class PlayerMutationResolver {
     return updatePlayer(writer(ctx), id, input);
   }
 
-  @Authorized(ROLES.tablet)
+  @Authorized(MAY.tablet)
   @Mutation(() => GameType, {
     description: 'A new game for a returning player whose last game is COMPLETED or CANCELLED.',
   })

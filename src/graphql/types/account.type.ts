@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
+import type { Role } from '../../domain/roles.js';
 import { RoleEnum } from './enums.js';
 import { DateTimeScalar } from './scalars.js';
 
@@ -6,7 +7,7 @@ import { DateTimeScalar } from './scalars.js';
 export class AccountType {
   @Field(() => ID) id!: number;
   @Field(() => String) username!: string;
-  @Field(() => RoleEnum) role!: RoleEnum;
+  @Field(() => RoleEnum) role!: Role;
 }
 
 @ObjectType('AuthPayload')

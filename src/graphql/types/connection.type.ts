@@ -1,4 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { Handedness } from '../../domain/player-input.js';
+import type { GameState } from '../../domain/game-states.js';
 import { GameStateEnum, HandednessEnum } from './enums.js';
 import { GameType } from './game.type.js';
 import { PlayerType } from './player.type.js';
@@ -38,7 +40,7 @@ export class PlayerConnection {
 
 @InputType('GameFilter')
 export class GameFilter {
-  @Field(() => GameStateEnum, { nullable: true }) state?: GameStateEnum | null;
+  @Field(() => GameStateEnum, { nullable: true }) state?: GameState | null;
   @Field(() => ID, { nullable: true }) showId?: string | null;
   @Field(() => String, { nullable: true }) team?: string | null;
   @Field(() => DateScalar, { nullable: true }) createdOn?: string | null;
@@ -47,9 +49,9 @@ export class GameFilter {
 
 @InputType('PlayerFilter')
 export class PlayerFilter {
-  @Field(() => GameStateEnum, { nullable: true }) state?: GameStateEnum | null;
+  @Field(() => GameStateEnum, { nullable: true }) state?: GameState | null;
   @Field(() => String, { nullable: true }) team?: string | null;
-  @Field(() => HandednessEnum, { nullable: true }) handedness?: HandednessEnum | null;
+  @Field(() => HandednessEnum, { nullable: true }) handedness?: Handedness | null;
   @Field(() => Boolean, { nullable: true }) signedWaiver?: boolean | null;
   @Field(() => Boolean, { nullable: true }) isFinalist?: boolean | null;
   @Field(() => DateScalar, { nullable: true }) gameCreatedOn?: string | null;

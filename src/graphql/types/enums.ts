@@ -1,24 +1,16 @@
 import { registerEnumType } from 'type-graphql';
+import { GAME_STATES } from '../../domain/game-states.js';
+import { HANDEDNESS } from '../../domain/player-input.js';
+import { ROLES } from '../../domain/roles.js';
 
-export enum GameStateEnum {
-  NEW = 'NEW',
-  QUEUED = 'QUEUED',
-  RECALLED = 'RECALLED',
-  CONFIRMED = 'CONFIRMED',
-  PLAYING = 'PLAYING',
-  COMPLETED = 'COMPLETED',
-  CANCELLED = 'CANCELLED',
+/** A GraphQL enum whose values are the domain's constants, so the two cannot drift apart. */
+function enumOf<const T extends string>(values: readonly T[]): { [K in T]: K } {
+  return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 }
-export enum HandednessEnum {
-  LEFT = 'LEFT',
-  RIGHT = 'RIGHT',
-}
-export enum RoleEnum {
-  ADMIN = 'ADMIN',
-  STAFF = 'STAFF',
-  TABLET = 'TABLET',
-  VR_GAME = 'VR_GAME',
-}
+
+export const GameStateEnum = enumOf(GAME_STATES);
+export const HandednessEnum = enumOf(HANDEDNESS);
+export const RoleEnum = enumOf(ROLES);
 export enum GameOrder {
   CREATED_ASC = 'CREATED_ASC',
   CREATED_DESC = 'CREATED_DESC',

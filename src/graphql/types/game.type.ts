@@ -1,11 +1,12 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import type { GameState } from '../../domain/game-states.js';
 import { GameStateEnum } from './enums.js';
 import { DateTimeScalar } from './scalars.js';
 
 @ObjectType('GameEvent')
 export class GameEventType {
-  @Field(() => GameStateEnum, { nullable: true }) from!: GameStateEnum | null;
-  @Field(() => GameStateEnum) to!: GameStateEnum;
+  @Field(() => GameStateEnum, { nullable: true }) from!: GameState | null;
+  @Field(() => GameStateEnum) to!: GameState;
   @Field(() => DateTimeScalar) at!: Date;
   @Field(() => String, { nullable: true }) actor!: string | null;
 }
@@ -14,7 +15,7 @@ export class GameEventType {
 export class GameType {
   @Field(() => ID) id!: number;
   // player, show, queuePosition and history are field resolvers (game.resolver.ts).
-  @Field(() => GameStateEnum) state!: GameStateEnum;
+  @Field(() => GameStateEnum) state!: GameState;
   @Field(() => Int) score!: number;
   @Field(() => Int) distance!: number;
   @Field(() => Int) homeruns!: number;

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import type { Handedness } from '../../domain/player-input.js';
 import { HandednessEnum } from './enums.js';
 import { DateTimeScalar } from './scalars.js';
 
@@ -8,7 +9,7 @@ export class PlayerType {
   @Field(() => String) firstName!: string;
   @Field(() => String, { nullable: true }) lastName!: string | null;
   // mobileNumber, email, team, activeGame and games are field resolvers (player.resolver.ts).
-  @Field(() => HandednessEnum) handedness!: HandednessEnum;
+  @Field(() => HandednessEnum) handedness!: Handedness;
   @Field(() => Boolean) signedWaiver!: boolean;
   @Field(() => Boolean) isFinalist!: boolean;
   @Field(() => String, { nullable: true }) profileId!: string | null;
@@ -25,7 +26,7 @@ export class SignUpInput {
   @Field(() => String, { nullable: true }) mobileNumber?: string | null;
   @Field(() => String, { nullable: true }) email?: string | null;
   @Field(() => String, { nullable: true }) team?: string | null;
-  @Field(() => HandednessEnum) handedness!: HandednessEnum;
+  @Field(() => HandednessEnum) handedness!: Handedness;
   @Field(() => Boolean, { nullable: true }) signedWaiver?: boolean | null;
   @Field(() => Boolean, { nullable: true }) isFinalist?: boolean | null;
   @Field(() => String, { nullable: true }) profileId?: string | null;
@@ -39,7 +40,7 @@ export class UpdatePlayerInput {
   @Field(() => String, { nullable: true }) mobileNumber?: string | null;
   @Field(() => String, { nullable: true }) email?: string | null;
   @Field(() => String, { nullable: true }) team?: string | null;
-  @Field(() => HandednessEnum, { nullable: true }) handedness?: HandednessEnum | null;
+  @Field(() => HandednessEnum, { nullable: true }) handedness?: Handedness | null;
   @Field(() => Boolean, { nullable: true }) signedWaiver?: boolean | null;
   @Field(() => Boolean, { nullable: true }) isFinalist?: boolean | null;
   @Field(() => String, { nullable: true }) profileId?: string | null;
