@@ -5,7 +5,9 @@ import { openDatabase } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { runMigrations } from './db/migrate.js';
 import { seedAccounts, seedDemoData } from './db/seed.js';
-import type { Deps } from './deps.js';
+import { createAppContext, type AppContext } from './context.js';
+import { startLiveHub } from './live/hub.js';
+import { createStorage } from './storage/storage.js';
 import { dayIn } from './domain/dates.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
 import { startBoss } from './jobs.js';
@@ -24,7 +26,7 @@ export interface AppOptions {
 }
 
 export interface App {
-  readonly deps: Deps;
+  readonly context: AppContext;
   readonly http?: HttpServer;
   /** Passwords generated for device accounts on this start (development only); print them once. */
   readonly generatedPasswords: Array<{ username: string; password: string }>;
@@ -61,22 +63,24 @@ export async function startApp({
     cleanups.push(() => database.close());
     const boss = await startBoss({ url: primaryUrl, log, supervise: worker, jobs: config.jobs });
     cleanups.push(() => boss.stop({ graceful: true, timeout: 10_000, close: true }));
-    const deps: Deps = { config, database, boss, log, now };
+    const context = createAppContext({ config, database, boss, log, now, storage: createStorage(config) });
 
     const generatedPasswords = await seedAccounts(database.db, config);
     if (config.env === 'development') await seedDemoData(database.db, log, dayIn(now(), config.timeZone));
 
     let workers: Workers | undefined;
     if (worker) {
-      workers = await startWorkers(deps);
+      workers = await startWorkers(context);
       cleanups.push(() => workers!.stop());
     }
     let http: HttpServer | undefined;
     if (api) {
-      http = await startHttpServer(deps, { port: config.port, host: config.host });
+      const live = (context.live = startLiveHub(context));
+      cleanups.push(() => live.stop());
+      http = await startHttpServer(context, { port: config.port, host: config.host });
       cleanups.push(() => http!.close());
     }
-    return { deps, http, generatedPasswords, stop };
+    return { context, http, generatedPasswords, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -240,3 +240,10 @@ function devSecretKey(dataDir: string): string {
   writeFileSync(file, key, { mode: 0o600 });
   return key;
 }
+
+/** How players' phones reach this server: PUBLIC_BASE_URL, else the address it listens on. */
+export function publicBaseUrl(config: Config): string {
+  if (config.publicBaseUrl) return config.publicBaseUrl;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  return `http://${host}:${config.port}`;
+}

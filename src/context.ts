@@ -5,7 +5,7 @@
 // straight through.
 import type { PgBoss } from 'pg-boss';
 import type { Config } from './config.js';
-import type { Database, Db, Executor } from './db/client.js';
+import type { Database, Db, Executor, Tx } from './db/client.js';
 import { createLoginThrottle, type LoginThrottle } from './domain/login-throttle.js';
 import { SYSTEM_ACTOR } from './domain/roles.js';
 import type { LiveHub } from './live/hub.js';
@@ -68,4 +68,9 @@ export function withExecutor(call: CallContext, db: Executor): CallContext {
 export function liveOf(app: AppContext): LiveHub {
   if (!app.live) throw new Error('Live updates are not running in this process (no API server started)');
   return app.live;
+}
+
+/** Runs `fn` in one transaction on the call's handle (nested in the caller's transaction when there is one). */
+export function inTransaction<T>(call: CallContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return (call.db as Db).transaction(fn);
 }

@@ -5,7 +5,7 @@ import type { JobWithMetadata } from 'pg-boss';
 import { z } from 'zod';
 import type { Config } from '../src/config.js';
 import { messages } from '../src/db/schema.js';
-import type { Deps } from '../src/deps.js';
+import type { AppContext } from '../src/context.js';
 import type { Logger } from '../src/log.js';
 import { jobLogger, recordJob } from '../src/observability/metrics.js';
 import { LogSmsSender } from '../src/sms/log.sender.js';
@@ -31,15 +31,15 @@ export function createSmsSender(config: Config, log: Logger): SmsSender {
  * One attempt at one message. Transient failures throw (pg-boss retries with backoff) unless
  * this was the last attempt; permanent ones mark the message failed and return.
  */
-export async function sendOneSms(deps: Deps, sender: SmsSender, job: JobWithMetadata<unknown>): Promise<SmsOutcome> {
+export async function sendOneSms(app: AppContext, sender: SmsSender, job: JobWithMetadata<unknown>): Promise<SmsOutcome> {
   const parsed = payloadSchema.safeParse(job.data);
-  const log = jobLogger(deps.log, job, 'sms');
+  const log = jobLogger(app.log, job, 'sms');
   if (!parsed.success) {
     log.error({ data: job.data, issues: parsed.error.issues }, 'malformed sms job dropped');
     return 'skipped';
   }
   const { messageId } = parsed.data;
-  const db = deps.database.db;
+  const db = app.database.db;
   // Claims the attempt and re-reads the row in one statement; a message already sent or failed is left alone.
   const [msg] = await db
     .update(messages)
@@ -86,8 +86,8 @@ export interface SmsWorkerOptions {
   localConcurrency?: number;
 }
 
-export async function startSmsWorker(deps: Deps, sender: SmsSender, opts: SmsWorkerOptions = {}): Promise<void> {
-  await deps.boss.work(
+export async function startSmsWorker(app: AppContext, sender: SmsSender, opts: SmsWorkerOptions = {}): Promise<void> {
+  await app.boss.work(
     'sms',
     {
       batchSize: opts.batchSize ?? 20,
@@ -105,7 +105,7 @@ export async function startSmsWorker(deps: Deps, sender: SmsSender, opts: SmsWor
           const started = performance.now();
           const seconds = () => (performance.now() - started) / 1000;
           try {
-            const outcome = await sendOneSms(deps, sender, job);
+            const outcome = await sendOneSms(app, sender, job);
             recordJob('sms', outcome === 'sent' ? 'completed' : outcome, seconds());
             return { id: job.id, status: 'completed' as const };
           } catch (err) {

@@ -1,21 +1,19 @@
 // Renders, stores and (when asked) texts the souvenir of a completed game.
 import { z } from 'zod';
-import type { Deps } from '../src/deps.js';
+import { callContext, type AppContext } from '../src/context.js';
 import { jobLogger, recordJob } from '../src/observability/metrics.js';
 import { captureJobError } from '../src/observability/sentry.js';
 import { produceSouvenir } from '../src/services/souvenir.service.js';
-import { storageFor } from '../src/storage/storage.js';
 
 const payloadSchema = z.object({ gameId: z.number().int().positive(), notify: z.boolean() });
 
-export async function startSouvenirWorker(deps: Deps): Promise<void> {
-  const storage = storageFor(deps.config);
+export async function startSouvenirWorker(app: AppContext): Promise<void> {
   // Rendering is CPU-bound: one at a time per process keeps the API responsive beside it.
-  await deps.boss.work(
+  await app.boss.work(
     'souvenir',
     { batchSize: 1, localConcurrency: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 2 },
     async ([job]) => {
-      const log = jobLogger(deps.log, job!, 'souvenir');
+      const log = jobLogger(app.log, job!, 'souvenir');
       const started = performance.now();
       const parsed = payloadSchema.safeParse(job!.data);
       if (!parsed.success) {
@@ -24,7 +22,7 @@ export async function startSouvenirWorker(deps: Deps): Promise<void> {
         return;
       }
       try {
-        const outcome = await produceSouvenir({ ...deps, log }, storage, parsed.data.gameId, parsed.data.notify);
+        const outcome = await produceSouvenir(callContext(app, undefined, log), parsed.data.gameId, parsed.data.notify);
         recordJob('souvenir', outcome === 'skipped' ? 'skipped' : 'completed', (performance.now() - started) / 1000);
       } catch (err) {
         recordJob('souvenir', 'retry', (performance.now() - started) / 1000);

@@ -1,4 +1,4 @@
-import { BadInputError } from './errors.js';
+import { BadInputError, NotFoundError } from './errors.js';
 
 /** A GraphQL ID as a database id (a positive 32-bit integer), or null when it cannot name a row. */
 export function toId(value: string | number): number | null {
@@ -12,4 +12,11 @@ export function parseId(value: string | number, field = 'id'): number {
   const n = toId(value);
   if (n === null) throw new BadInputError({ [field]: 'must be a positive whole number' });
   return n;
+}
+
+/** The id of a row an operation acts on: one that cannot exist is simply not found. */
+export function idOf(entity: string, raw: unknown): number {
+  const id = typeof raw === 'string' || typeof raw === 'number' ? toId(raw) : null;
+  if (id === null) throw new NotFoundError(entity, String(raw));
+  return id;
 }

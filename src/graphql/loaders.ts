@@ -10,10 +10,12 @@ import {
   teams,
   type Game,
   type GameEvent,
+  type Message,
   type Player,
   type Show,
   type Team,
 } from '../db/schema.js';
+import { messagesOfGames } from '../services/message.service.js';
 import { queuePositions } from '../services/queue.service.js';
 import { memberCounts } from '../services/team-query.service.js';
 import { teamScores, type TeamDayScore } from '../services/team-score.service.js';
@@ -70,6 +72,8 @@ export function createLoaders(db: () => Db) {
     ),
     /** 1-based place among the QUEUED games of the game's show; null when not QUEUED. */
     queuePosition: fromMap<number | null>((ids) => queuePositions(db(), ids), null),
+    /** SMS messages of a game, oldest first (STAFF and ADMIN only, checked by the field). */
+    messages: new DataLoader<number, Message[]>((ids) => messagesOfGames(db(), ids)),
     memberCount: fromMap<number>((ids) => memberCounts(db(), ids), 0),
     /** Keyed by team and time zone; the time zone is the server's, so one batch holds one zone. */
     teamScores: new DataLoader<{ teamId: number; timeZone: string }, TeamDayScore[], string>(

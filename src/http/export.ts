@@ -2,7 +2,7 @@
 // batch by batch along the keyset so memory stays flat however many games there are.
 import { Router, type Request, type Response } from 'express';
 import type { Game } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import type { AppContext } from '../context.js';
 import { csvRow, type CsvValue } from '../domain/csv.js';
 import { BadInputError } from '../domain/errors.js';
 import { GAME_STATES } from '../domain/game-states.js';
@@ -76,9 +76,9 @@ export function exportArgs(query: Request['query']): Omit<GamesArgs, 'first' | '
   return { filter, orderBy: orderBy as GameOrderName };
 }
 
-async function rowsOf(deps: Deps, batch: Game[]): Promise<CsvValue[][]> {
+async function rowsOf(app: AppContext, batch: Game[]): Promise<CsvValue[][]> {
   // Fresh loaders per batch: batched lookups without caching the whole export in memory.
-  const loaders = createLoaders(() => deps.database.read);
+  const loaders = createLoaders(() => app.database.read);
   const [players, shows] = await Promise.all([
     loaders.player.loadMany(batch.map((g) => g.playerId)),
     loaders.show.loadMany(batch.map((g) => g.showId)),
@@ -132,10 +132,10 @@ async function write(res: Response, chunk: string): Promise<void> {
   });
 }
 
-export function exportRoutes(deps: Deps): Router {
+export function exportRoutes(app: AppContext): Router {
   const router = Router();
   router.get('/export/games.csv', async (req, res) => {
-    const viewer = await authorize(deps, req, res, ['STAFF']);
+    const viewer = await authorize(app, req, res, ['STAFF']);
     if (!viewer) return;
     let args: ReturnType<typeof exportArgs>;
     try {
@@ -144,26 +144,26 @@ export function exportRoutes(deps: Deps): Router {
       if (!(err instanceof BadInputError)) throw err;
       return sendError(res, 400, 'BAD_USER_INPUT', err.message, { fields: err.fields });
     }
-    const log = deps.log.child({ route: 'export', account: viewer.username });
+    const log = app.log.child({ route: 'export', account: viewer.username });
     let closed = false;
     res.on('close', () => {
       closed = true;
     });
     let rows = 0;
     try {
-      const batches = iterateGames(deps.database.read, args, deps.config.timeZone, EXPORT_BATCH);
+      const batches = iterateGames(app.database.read, args, app.config.timeZone, EXPORT_BATCH);
       let first = await batches.next();
       // Headers go out only once the first batch has been read, so a bad filter still gets a JSON error.
       res.status(200);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader(
         'Content-Disposition',
-        `attachment; filename="games-${new Date(deps.now()).toISOString().slice(0, 10)}.csv"`,
+        `attachment; filename="games-${new Date(app.now()).toISOString().slice(0, 10)}.csv"`,
       );
       res.setHeader('Cache-Control', 'no-store');
       await write(res, csvRow(EXPORT_COLUMNS));
       while (!first.done && !closed) {
-        for (const row of await rowsOf(deps, first.value)) await write(res, csvRow(row));
+        for (const row of await rowsOf(app, first.value)) await write(res, csvRow(row));
         rows += first.value.length;
         first = await batches.next();
       }

@@ -5,7 +5,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../deps.js';
+import type { AppContext } from '../context.js';
 import { viewerFromAuthorization } from '../services/auth.service.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { toClientError } from '../graphql/errors.js';
@@ -26,7 +26,7 @@ const limitsPlugin: ApolloServerPlugin<Context> = {
 };
 
 export async function createGraphqlHttp(
-  deps: Deps,
+  app: AppContext,
   schema: GraphQLSchema,
   plugins: ApolloServerPlugin<Context>[] = [],
 ) {
@@ -36,26 +36,26 @@ export async function createGraphqlHttp(
     introspection: true,
     includeStacktraceInErrorResponses: false,
     plugins: [ApolloServerPluginLandingPageDisabled(), limitsPlugin, metricsPlugin<Context>(), ...plugins],
-    formatError: (formatted, error) => toClientError(formatted, error, deps.log),
+    formatError: (formatted, error) => toClientError(formatted, error, app.log),
   });
   await apollo.start();
   const handler: RequestHandler = expressMiddleware(apollo, {
     context: async ({ req }) => {
       let viewer;
       try {
-        viewer = await viewerFromAuthorization(deps.config.secretKey, req.headers.authorization);
+        viewer = await viewerFromAuthorization(app.config.secretKey, req.headers.authorization);
       } catch (err) {
         const message = err instanceof DomainError ? err.message : 'Invalid token';
         throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
       const body = req.body as { operationName?: unknown } | undefined;
       const requestId = String(req.headers['x-request-id'] ?? randomUUID());
-      const log = deps.log.child({
+      const log = app.log.child({
         requestId,
         operation: typeof body?.operationName === 'string' ? body.operationName : undefined,
         account: viewer?.username,
       });
-      return createContext(deps, viewer, { ip: req.ip ?? 'unknown', log });
+      return createContext(app, viewer, { ip: req.ip ?? 'unknown', log });
     },
   });
   return { apollo, handler };

@@ -6,11 +6,11 @@ import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { CloseCode, makeServer, type Context as WsContext } from 'graphql-ws';
 import { handleProtocols } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Deps } from '../deps.js';
+import { liveOf, type AppContext } from '../context.js';
 import { viewerFromAuthorization, type Viewer } from '../services/auth.service.js';
 import { createContext } from '../graphql/context.js';
 import { toClientError } from '../graphql/errors.js';
-import { startLiveHub, type LiveHub } from '../live/hub.js';
+import type { LiveHub } from '../live/hub.js';
 import { latestIterator } from '../live/latest-iterator.js';
 import type { SharedPayload } from '../live/shared-execution.js';
 import { prepareDocument } from './document-cache.js';
@@ -38,26 +38,18 @@ export interface GraphqlWs {
   dispose(): Promise<void>;
 }
 
-const servers = new WeakMap<Deps, WebSocketServer>();
-
-/** The WebSocket server of the API process these deps belong to (operations and tests close sockets with it). */
-export function graphqlWsServerOf(deps: Deps): WebSocketServer | undefined {
-  return servers.get(deps);
-}
-
-export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Server): GraphqlWs {
+export function attachGraphqlWs(app: AppContext, schema: GraphQLSchema, server: Server): GraphqlWs {
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 1024 * 1024, handleProtocols });
-  servers.set(deps, wss);
-  const hub = startLiveHub(deps);
+  const hub = liveOf(app);
   const shared = hub.shared;
   const shareable = new WeakMap<ExecutionArgs, AsyncGenerator<never>>();
-  const clientError = (e: GraphQLError) => toClientError(e.toJSON(), e, deps.log);
+  const clientError = (e: GraphQLError) => toClientError(e.toJSON(), e, app.log);
   const asGraphqlError = (e: GraphQLError) => {
     const safe = clientError(e);
     return new GraphQLError(safe.message, { extensions: safe.extensions, path: safe.path });
   };
   const contextFor = (ctx: WsContext<Record<string, unknown>, Extra>) =>
-    createContext(deps, ctx.extra.viewer, { ip: ctx.extra.request.socket.remoteAddress ?? 'unknown' });
+    createContext(app, ctx.extra.viewer, { ip: ctx.extra.request.socket.remoteAddress ?? 'unknown' });
 
   const gql = makeServer<Record<string, unknown>, Extra>({
     schema,
@@ -65,7 +57,7 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
       const { socket } = ctx.extra;
       try {
         ctx.extra.viewer = await viewerFromAuthorization(
-          deps.config.secretKey,
+          app.config.secretKey,
           ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization,
         );
       } catch (err) {
@@ -185,7 +177,7 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
 
   wss.on('connection', (socket, request) => {
     socket.once('error', (err) => {
-      deps.log.warn({ err: err.message }, 'websocket error');
+      app.log.warn({ err: err.message }, 'websocket error');
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     });
     alive.add(socket);
@@ -206,7 +198,7 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
             try {
               await cb(String(raw));
             } catch (err) {
-              deps.log.error({ err }, 'websocket message failed');
+              app.log.error({ err }, 'websocket message failed');
               socket.close(CloseCode.InternalServerError, 'Internal server error');
             }
           }),
@@ -227,7 +219,6 @@ export function attachGraphqlWs(deps: Deps, schema: GraphQLSchema, server: Serve
       clearInterval(keepalive);
       for (const client of wss.clients) client.close(CLOSE_GOING_AWAY, 'Server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await hub.stop();
     },
   };
 }

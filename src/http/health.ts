@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { appliedMigrationCount, shippedMigrationCount } from '../db/migrate.js';
-import type { Deps } from '../deps.js';
-import { liveHub } from '../live/hub.js';
+import { liveOf, type AppContext } from '../context.js';
 
-export function healthRoutes(deps: Deps): Router {
+export function healthRoutes(app: AppContext): Router {
   const router = Router();
   // Liveness: the process answers. Readiness: the database answers and is migrated.
   router.get('/healthz', (_req, res) => {
@@ -11,21 +10,21 @@ export function healthRoutes(deps: Deps): Router {
   });
   router.get('/readyz', async (_req, res) => {
     try {
-      const applied = await appliedMigrationCount(deps.database.primarySql);
+      const applied = await appliedMigrationCount(app.database.primarySql);
       const shipped = shippedMigrationCount();
       if (applied < shipped) {
         res.status(503).json({ status: 'migrating', applied, shipped });
         return;
       }
-      await deps.database.read.execute('select 1');
+      await app.database.read.execute('select 1');
       // Without its LISTEN connection this process would serve stale queues to subscribers.
-      if (!liveHub(deps).listener.connected) {
+      if (!liveOf(app).listener.connected) {
         res.status(503).json({ status: 'live updates reconnecting' });
         return;
       }
       res.json({ status: 'ready', migrations: applied });
     } catch (err) {
-      deps.log.warn({ err }, 'readiness check failed');
+      app.log.warn({ err }, 'readiness check failed');
       res.status(503).json({ status: 'database unavailable' });
     }
   });

@@ -1,14 +1,14 @@
 // /media/<key>: souvenirs and photos kept on local disk (no S3 configured). Keys are unique per
 // upload or render, so the files are cached for a year.
 import { Router } from 'express';
-import type { Deps } from '../deps.js';
+import type { AppContext } from '../context.js';
 import { DiskStorage } from '../storage/disk.storage.js';
-import { KEY_PATTERN, storageFor } from '../storage/storage.js';
+import { KEY_PATTERN } from '../storage/storage.js';
 import { sendError } from './route-auth.js';
 
-export function mediaRoutes(deps: Deps): Router {
+export function mediaRoutes(app: AppContext): Router {
   const router = Router();
-  const storage = storageFor(deps.config);
+  const storage = app.storage;
   router.get('/media/*key', (req, res, next) => {
     const key = ([] as string[]).concat((req.params as { key?: string | string[] }).key ?? []).join('/');
     if (!(storage instanceof DiskStorage) || !KEY_PATTERN.test(key))

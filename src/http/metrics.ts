@@ -1,13 +1,13 @@
 // GET /metrics: Prometheus text. The reverse proxy keeps it off the public side (compose/Caddyfile).
 import { Router } from 'express';
-import type { Deps } from '../deps.js';
+import type { AppContext } from '../context.js';
 import { METRICS_CONTENT_TYPE, renderMetrics } from '../observability/metrics.js';
 
-export function metricsRoutes(deps: Deps): Router {
+export function metricsRoutes(app: AppContext): Router {
   const router = Router();
   router.get('/metrics', async (_req, res, next) => {
     try {
-      const body = await renderMetrics(deps);
+      const body = await renderMetrics(app);
       res.setHeader('Content-Type', METRICS_CONTENT_TYPE);
       res.setHeader('Cache-Control', 'no-store');
       res.send(body);

@@ -3,12 +3,11 @@
 import { eq } from 'drizzle-orm';
 import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { players } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import { callContext, type AppContext } from '../context.js';
 import { NotFoundError } from '../domain/errors.js';
 import { setPlayerPhoto } from '../services/player.service.js';
-import { writerFor } from '../services/writer.js';
 import { MAX_PHOTO_BYTES, preparePhoto, sniffImageType, UndecodablePhotoError } from '../souvenir/photo.js';
-import { randomKey, storageFor } from '../storage/storage.js';
+import { randomKey } from '../storage/storage.js';
 import { authorize, pathId, sendError } from './route-auth.js';
 
 const UPLOAD_ROLES = ['TABLET', 'STAFF'] as const;
@@ -22,19 +21,19 @@ const uploadErrors: ErrorRequestHandler = (err, _req, res, next) => {
   next(err);
 };
 
-export function photoRoutes(deps: Deps): Router {
+export function photoRoutes(app: AppContext): Router {
   const router = Router();
-  const storage = storageFor(deps.config);
+  const storage = app.storage;
   // Any Content-Type: the bytes decide what the file is.
   const rawBody = express.raw({ type: () => true, limit: MAX_PHOTO_BYTES });
 
   const checkTarget: RequestHandler<{ id: string }> = async (req, res, next) => {
     // Who and which player first, so a refused upload is never read or stored.
     try {
-      if (!(await authorize(deps, req, res, UPLOAD_ROLES))) return;
+      if (!(await authorize(app, req, res, UPLOAD_ROLES))) return;
       const id = pathId(req.params.id);
       const [player] = id
-        ? await deps.database.db.select({ id: players.id }).from(players).where(eq(players.id, id))
+        ? await app.database.db.select({ id: players.id }).from(players).where(eq(players.id, id))
         : [];
       if (!player) return sendError(res, 404, 'NOT_FOUND', `Player ${req.params.id} not found`);
       res.locals.playerId = player.id;
@@ -61,12 +60,12 @@ export function photoRoutes(deps: Deps): Router {
       const photoUrl = await storage.put(key, prepared, 'image/jpeg');
       let updated;
       try {
-        updated = await setPlayerPhoto(writerFor(deps, null), playerId, { key, url: photoUrl });
+        updated = await setPlayerPhoto(callContext(app, null), playerId, { key, url: photoUrl });
       } catch (err) {
         if (err instanceof NotFoundError) return sendError(res, 404, 'NOT_FOUND', err.message);
         throw err;
       }
-      deps.log.info({ playerId, key, type, bytes: body.length, stored: prepared.length }, 'player photo stored');
+      app.log.info({ playerId, key, type, bytes: body.length, stored: prepared.length }, 'player photo stored');
       res.status(200).json({ id: String(updated.id), photoUrl: updated.photoUrl });
     } catch (err) {
       next(err);

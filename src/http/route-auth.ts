@@ -2,7 +2,7 @@
 // GraphQL errors so clients handle one format.
 import type { Request, Response } from 'express';
 
-import type { Deps } from '../deps.js';
+import type { AppContext } from '../context.js';
 import { UnauthenticatedError } from '../domain/errors.js';
 import { toId } from '../domain/ids.js';
 import { viewerFromAuthorization, type Viewer } from '../services/auth.service.js';
@@ -20,14 +20,14 @@ export function sendError(
 
 /** The viewer when their role is allowed (ADMIN always is); otherwise answers 401/403 and returns null. */
 export async function authorize(
-  deps: Deps,
+  app: AppContext,
   req: Request,
   res: Response,
   roles: readonly Role[],
 ): Promise<Viewer | null> {
   let viewer: Viewer | null;
   try {
-    viewer = await viewerFromAuthorization(deps.config.secretKey, req.headers.authorization);
+    viewer = await viewerFromAuthorization(app.config.secretKey, req.headers.authorization);
   } catch (err) {
     sendError(res, 401, 'UNAUTHENTICATED', err instanceof UnauthenticatedError ? err.message : 'Invalid token');
     return null;

@@ -1,8 +1,9 @@
 // The one HTTP server: GraphQL over HTTP and WebSocket, GraphiQL, health, and the routes of src/http.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { WebSocketServer } from 'ws';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import type { Deps } from '../deps.js';
+import type { AppContext } from '../context.js';
 import { getSchema } from '../graphql/schema.js';
 import { graphiqlHandler } from './graphiql.js';
 import { createGraphqlHttp } from './graphql-http.js';
@@ -23,6 +24,8 @@ export interface HttpServer {
   readonly server: http.Server;
   readonly url: string;
   readonly port: number;
+  /** The WebSocket server (operations and tests close sockets with it). */
+  readonly wss: WebSocketServer;
   close(): Promise<void>;
 }
 
@@ -76,29 +79,29 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
   }
 };
 
-export async function startHttpServer(deps: Deps, opts: { port: number; host: string }): Promise<HttpServer> {
+export async function startHttpServer(app: AppContext, opts: { port: number; host: string }): Promise<HttpServer> {
   const schema = await getSchema();
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  const server = http.createServer(app);
-  const ws = attachGraphqlWs(deps, schema, server);
-  const graphql = await createGraphqlHttp(deps, schema);
+  const web = express();
+  web.disable('x-powered-by');
+  web.set('trust proxy', 'loopback');
+  const server = http.createServer(web);
+  const ws = attachGraphqlWs(app, schema, server);
+  const graphql = await createGraphqlHttp(app, schema);
 
-  app.use(cors(deps.config.corsOrigins));
-  app.use(healthRoutes(deps));
-  app.use(metricsRoutes(deps));
-  app.get('/graphiql', graphiqlHandler);
-  app.get('/', (_req, res) => res.redirect('/graphiql'));
-  app.use('/graphql', express.json({ limit: BODY_LIMIT }), graphql.handler);
-  app.use(twilioStatusRoutes(deps));
-  app.use(photoRoutes(deps));
-  app.use(mediaRoutes(deps));
-  app.use(shortLinkRoutes(deps));
-  app.use(souvenirPreviewRoutes(deps));
-  app.use(boardRoutes(deps.config));
-  app.use(exportRoutes(deps));
-  app.use(bodyErrors);
+  web.use(cors(app.config.corsOrigins));
+  web.use(healthRoutes(app));
+  web.use(metricsRoutes(app));
+  web.get('/graphiql', graphiqlHandler);
+  web.get('/', (_req, res) => res.redirect('/graphiql'));
+  web.use('/graphql', express.json({ limit: BODY_LIMIT }), graphql.handler);
+  web.use(twilioStatusRoutes(app));
+  web.use(photoRoutes(app));
+  web.use(mediaRoutes(app));
+  web.use(shortLinkRoutes(app));
+  web.use(souvenirPreviewRoutes(app));
+  web.use(boardRoutes(app.config));
+  web.use(exportRoutes(app));
+  web.use(bodyErrors);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -109,6 +112,7 @@ export async function startHttpServer(deps: Deps, opts: { port: number; host: st
   return {
     server,
     port,
+    wss: ws.wss,
     url: `http://${host}:${port}`,
     async close() {
       // Stop accepting, close sockets politely (1001 going away), then let in-flight requests finish.

@@ -1,20 +1,19 @@
 // GET /games/:id/souvenir.png: the souvenir as it would render now, for staff; nothing is stored.
 import { Router } from 'express';
-import type { Deps } from '../deps.js';
+import { callContext, type AppContext } from '../context.js';
 import { loadSubject, renderSubject } from '../services/souvenir.service.js';
-import { storageFor } from '../storage/storage.js';
 import { authorize, pathId, sendError } from './route-auth.js';
 
-export function souvenirPreviewRoutes(deps: Deps): Router {
+export function souvenirPreviewRoutes(app: AppContext): Router {
   const router = Router();
-  const storage = storageFor(deps.config);
   router.get('/games/:id/souvenir.png', async (req, res, next) => {
     try {
-      if (!(await authorize(deps, req, res, ['STAFF']))) return;
+      const viewer = await authorize(app, req, res, ['STAFF']);
+      if (!viewer) return;
       const id = pathId(req.params.id);
-      const subject = id ? await loadSubject(deps.database.db, id) : null;
+      const subject = id ? await loadSubject(app.database.db, id) : null;
       if (!subject) return sendError(res, 404, 'NOT_FOUND', `Game ${req.params.id} not found`);
-      const { png, timings } = await renderSubject(deps, storage, subject);
+      const { png, timings } = await renderSubject(callContext(app, viewer.username), subject);
       res.setHeader('Content-Type', 'image/png');
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader(

@@ -2,7 +2,7 @@
 // each loaded once per burst and shared by every subscriber in the process.
 import { desc, eq } from 'drizzle-orm';
 import { games, shows, type Game } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import type { AppContext } from '../context.js';
 import { NotFoundError } from '../domain/errors.js';
 import { loadQueue, type QueueSnapshot } from '../services/queue.service.js';
 import type { Change } from './announce.js';
@@ -32,18 +32,9 @@ export interface LiveHub {
   stop(): Promise<void>;
 }
 
-const hubs = new WeakMap<Deps, LiveHub>();
-
-/** The hub of the API process these deps belong to (resolvers reach it through their context's deps). */
-export function liveHub(deps: Deps): LiveHub {
-  const hub = hubs.get(deps);
-  if (!hub) throw new Error('Live updates are not running in this process (no API server started)');
-  return hub;
-}
-
-export function startLiveHub(deps: Deps): LiveHub {
-  const log = deps.log.child({ component: 'live' });
-  const db = deps.database.db; // the primary: a NOTIFY may arrive before a replica has the change
+export function startLiveHub(app: AppContext): LiveHub {
+  const log = app.log.child({ component: 'live' });
+  const db = app.database.db; // the primary: a NOTIFY may arrive before a replica has the change
   const queues = new Map<number, Topic<QueueSnapshot>>();
   const gameTopics = new Map<number, Topic<Game>>();
   let retiredLoads = 0;
@@ -79,7 +70,7 @@ export function startLiveHub(deps: Deps): LiveHub {
   }
 
   const loadShowQueue = (showId: number) => () =>
-    loadQueue(db, showId, { now: deps.now(), recall: deps.config.recall });
+    loadQueue(db, showId, { now: app.now(), recall: app.config.recall });
   const loadGame = (gameId: number) => async () => {
     const [row] = await db.select().from(games).where(eq(games.id, gameId));
     if (!row) throw new NotFoundError('Game', gameId);
@@ -90,7 +81,7 @@ export function startLiveHub(deps: Deps): LiveHub {
     queue: (showId) => subscribe(queues, showId, loadShowQueue(showId), 'showId'),
     game: (gameId) => subscribe(gameTopics, gameId, loadGame(gameId), 'gameId'),
     async currentShowId() {
-      const [row] = await deps.database.read
+      const [row] = await app.database.read
         .select({ id: shows.id })
         .from(shows)
         .orderBy(desc(shows.date), desc(shows.id))
@@ -123,16 +114,14 @@ export function startLiveHub(deps: Deps): LiveHub {
       };
     },
     async stop() {
-      hubs.delete(deps);
       for (const topic of [...queues.values(), ...gameTopics.values()]) topic.dispose();
       await hub.listener.stop();
     },
   };
   (hub as { listener: Listener }).listener = startListener(
-    deps.database.primaryUrl,
+    app.database.primaryUrl,
     { onChange: hub.changed, onResync: hub.resync },
     log,
   );
-  hubs.set(deps, hub);
   return hub;
 }

@@ -3,9 +3,8 @@
 // status, connections) are read at scrape time, so every process reports the same truth.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
-import type { Deps } from '../deps.js';
+import { liveOf, type AppContext } from '../context.js';
 import { QUEUES } from '../jobs.js';
-import { liveHub } from '../live/hub.js';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'mlb_' });
@@ -98,11 +97,11 @@ export function subscriptionEnded(): void {
   subscriptionsActive.dec();
 }
 
-function refreshSubscriptions(deps: Deps): void {
+function refreshSubscriptions(app: AppContext): void {
   let stats;
   try {
     // How many executions serve this process's subscribers (the sharing at work).
-    stats = liveHub(deps).shared.stats();
+    stats = liveOf(app).shared.stats();
   } catch {
     return; // a worker-only process: no live updates here
   }
@@ -120,8 +119,8 @@ export function jobLogger(log: Logger, job: { id: string; name?: string }, queue
   return log.child({ jobId: job.id, queue });
 }
 
-async function refresh(deps: Deps): Promise<void> {
-  const { database } = deps;
+async function refresh(app: AppContext): Promise<void> {
+  const { database } = app;
   const targets = database.hasReplica
     ? ([
         ['primary', database.db],
@@ -163,14 +162,14 @@ async function refresh(deps: Deps): Promise<void> {
 }
 
 /** The Prometheus text of this process, with the database-backed gauges read now. */
-export async function renderMetrics(deps: Deps): Promise<string> {
-  refreshSubscriptions(deps);
+export async function renderMetrics(app: AppContext): Promise<string> {
+  refreshSubscriptions(app);
   dbConnections.reset();
   try {
-    await refresh(deps);
+    await refresh(app);
   } catch (err) {
     // A scrape still answers (process metrics, mlb_db_up 0) when the database does not.
-    deps.log.warn({ err }, 'metrics: database figures unavailable');
+    app.log.warn({ err }, 'metrics: database figures unavailable');
   }
   return registry.metrics();
 }

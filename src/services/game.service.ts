@@ -4,6 +4,7 @@ import { and, count, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-o
 import type { Tx } from '../db/client.js';
 import { gameEvents, games, players, shows, teams, type Game, type GameEvent } from '../db/schema.js';
 import { ConflictError, IllegalTransitionError, NotFoundError } from '../domain/errors.js';
+import { idOf } from '../domain/ids.js';
 import { TRANSITIONS, type GameAction, type GameState } from '../domain/game-states.js';
 import { renderMessage } from '../domain/messages.js';
 import { checkResult, type GameResult } from '../domain/result.js';
@@ -11,7 +12,7 @@ import { smallestTeam } from '../domain/team-assignment.js';
 import { notifyOf } from '../live/announce.js';
 import { queueSms, queueSouvenir } from './outbox.js';
 import { autoRecallLocked, lockShowRecalls, tryLockShowRecalls } from './recall.service.js';
-import { inTransaction, parseId, type Writer } from './writer.js';
+import { inTransaction, type CallContext } from '../context.js';
 
 // Two-key advisory lock namespace for team assignment (recall locks use their own, per show).
 const TEAM_LOCK = 7302;
@@ -28,13 +29,13 @@ export interface TransitionOutcome {
  */
 export async function transition(
   tx: Tx,
-  w: Writer,
+  c: CallContext,
   gameId: number,
   action: GameAction,
   result?: GameResult,
 ): Promise<TransitionOutcome> {
   const t = TRANSITIONS[action];
-  const now = w.now();
+  const now = c.now();
   const at = sql`${now.toISOString()}::timestamptz`;
   const set: Record<string, unknown> = { state: t.to, updatedAt: now, ...(result ?? {}) };
   if (action === 'recall') {
@@ -67,10 +68,10 @@ export async function transition(
     showId: game.showId,
     fromState,
     toState: t.to,
-    actor: w.actor,
+    actor: c.actor,
     at: now,
   });
-  if (action === 'recall') await textRecall(tx, w, game, eventId);
+  if (action === 'recall') await textRecall(tx, c, game, eventId);
   if (action === 'confirm') await assignTeam(tx, game.playerId);
   return { game, from: fromState, eventId };
 }
@@ -88,14 +89,14 @@ async function recordEvent(tx: Tx, e: Omit<GameEvent, 'id'>): Promise<number> {
   return row!.id;
 }
 
-async function textRecall(tx: Tx, w: Writer, game: Game, eventId: number): Promise<void> {
+async function textRecall(tx: Tx, c: CallContext, game: Game, eventId: number): Promise<void> {
   const [row] = await tx
     .select({ firstName: players.firstName, mobile: players.mobileNumber, template: shows.recallMessage })
     .from(players)
     .innerJoin(shows, eq(shows.id, game.showId))
     .where(eq(players.id, game.playerId));
   if (!row?.mobile) return;
-  await queueSms(tx, w.boss, {
+  await queueSms(tx, c.app.boss, {
     kind: 'recall',
     playerId: game.playerId,
     gameId: game.id,
@@ -125,21 +126,21 @@ async function assignTeam(tx: Tx, playerId: number): Promise<void> {
 }
 
 /** A new NEW game; its creation is the first entry of its history. */
-export async function createGame(tx: Tx, w: Writer, playerId: number, showId: number): Promise<Game> {
-  const now = w.now();
+export async function createGame(tx: Tx, c: CallContext, playerId: number, showId: number): Promise<Game> {
+  const now = c.now();
   const [game] = await tx.insert(games).values({ playerId, showId, createdAt: now, updatedAt: now }).returning();
-  await recordEvent(tx, { gameId: game!.id, showId, fromState: null, toState: 'NEW', actor: w.actor, at: now });
+  await recordEvent(tx, { gameId: game!.id, showId, fromState: null, toState: 'NEW', actor: c.actor, at: now });
   return game!;
 }
 
 /** queue, recall, confirm, play: a plain transition in its own transaction. */
 export async function moveGame(
-  w: Writer,
+  c: CallContext,
   rawId: string | number,
   action: 'queue' | 'recall' | 'confirm' | 'play',
 ): Promise<Game> {
-  const id = parseId('Game', rawId);
-  return inTransaction(w, async (tx) => (await transition(tx, w, id, action)).game);
+  const id = idOf('Game', rawId);
+  return inTransaction(c, async (tx) => (await transition(tx, c, id, action)).game);
 }
 
 /**
@@ -150,44 +151,44 @@ export async function moveGame(
  * of queueing every completion of the show behind one lock.
  */
 async function finishGame(
-  w: Writer,
+  c: CallContext,
   rawId: string | number,
   action: 'complete' | 'cancel',
   result?: GameResult,
 ): Promise<Game> {
-  const id = parseId('Game', rawId);
-  return inTransaction(w, async (tx) => {
+  const id = idOf('Game', rawId);
+  return inTransaction(c, async (tx) => {
     if (action === 'cancel') {
       const [found] = await tx.select({ showId: games.showId }).from(games).where(eq(games.id, id));
       if (!found) throw new NotFoundError('Game', rawId);
       await lockShowRecalls(tx, found.showId);
     }
-    const { game } = await transition(tx, w, id, action, result);
+    const { game } = await transition(tx, c, id, action, result);
     if (action === 'complete') {
       const [player] = await tx
         .select({ mobile: players.mobileNumber })
         .from(players)
         .where(eq(players.id, game.playerId));
-      await queueSouvenir(tx, w.boss, game.id, Boolean(player?.mobile));
+      await queueSouvenir(tx, c.app.boss, game.id, Boolean(player?.mobile));
     }
-    if (action === 'cancel' || (await tryLockShowRecalls(tx, game.showId))) await autoRecallLocked(tx, w, game.showId);
+    if (action === 'cancel' || (await tryLockShowRecalls(tx, game.showId))) await autoRecallLocked(tx, c, game.showId);
     return game;
   });
 }
 
-export function completeGame(w: Writer, rawId: string | number, result: GameResult): Promise<Game> {
+export function completeGame(c: CallContext, rawId: string | number, result: GameResult): Promise<Game> {
   const checked = checkResult(result);
-  return finishGame(w, rawId, 'complete', checked);
+  return finishGame(c, rawId, 'complete', checked);
 }
 
-export function cancelGame(w: Writer, rawId: string | number): Promise<Game> {
-  return finishGame(w, rawId, 'cancel');
+export function cancelGame(c: CallContext, rawId: string | number): Promise<Game> {
+  return finishGame(c, rawId, 'cancel');
 }
 
 /** Renders the souvenir again (e.g. after a new photo) without texting the player a second time. */
-export async function regenerateSouvenir(w: Writer, rawId: string | number): Promise<Game> {
-  const id = parseId('Game', rawId);
-  return inTransaction(w, async (tx) => {
+export async function regenerateSouvenir(c: CallContext, rawId: string | number): Promise<Game> {
+  const id = idOf('Game', rawId);
+  return inTransaction(c, async (tx) => {
     const [game] = await tx.select().from(games).where(eq(games.id, id)).for('update');
     if (!game) throw new NotFoundError('Game', rawId);
     if (game.state !== 'COMPLETED') {
@@ -195,7 +196,7 @@ export async function regenerateSouvenir(w: Writer, rawId: string | number): Pro
         state: game.state,
       });
     }
-    await queueSouvenir(tx, w.boss, game.id, false);
+    await queueSouvenir(tx, c.app.boss, game.id, false);
     return game;
   });
 }

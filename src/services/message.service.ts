@@ -4,8 +4,9 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { inIds, type Executor } from '../db/client.js';
 import { messages, players, type Message } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { idOf } from '../domain/ids.js';
 import { queueSms } from './outbox.js';
-import { inTransaction, parseId, type Writer } from './writer.js';
+import { inTransaction, type CallContext } from '../context.js';
 
 /** Messages of each game, oldest first, in the order of `gameIds`. */
 export async function messagesOfGames(db: Executor, gameIds: readonly number[]): Promise<Message[][]> {
@@ -22,9 +23,9 @@ export async function messagesOfGames(db: Executor, gameIds: readonly number[]):
  * player's current number — a corrected number is the usual reason to resend. A message still
  * waiting to be sent is not resent: that would text twice.
  */
-export async function resendMessage(w: Writer, rawId: string | number): Promise<Message> {
-  const id = parseId('Message', rawId);
-  return inTransaction(w, async (tx) => {
+export async function resendMessage(c: CallContext, rawId: string | number): Promise<Message> {
+  const id = idOf('Message', rawId);
+  return inTransaction(c, async (tx) => {
     const [original] = await tx.select().from(messages).where(eq(messages.id, id)).for('update');
     if (!original) throw new NotFoundError('Message', rawId);
     if (original.status === 'queued')
@@ -36,7 +37,7 @@ export async function resendMessage(w: Writer, rawId: string | number): Promise<
       .from(players)
       .where(eq(players.id, original.playerId));
     if (!player?.mobile) throw new ConflictError(`The player of message ${id} has no mobile number`);
-    const newId = await queueSms(tx, w.boss, {
+    const newId = await queueSms(tx, c.app.boss, {
       kind: original.kind,
       playerId: original.playerId,
       gameId: original.gameId,

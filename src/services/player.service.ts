@@ -3,6 +3,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { games, players, teams, type Game, type Player } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { idOf } from '../domain/ids.js';
 import { FINISHED_STATES } from '../domain/game-states.js';
 import { renderMessage } from '../domain/messages.js';
 import {
@@ -16,7 +17,7 @@ import { announce } from '../live/announce.js';
 import { createGame } from './game.service.js';
 import { queueSms } from './outbox.js';
 import { resolveShow } from './show.service.js';
-import { inTransaction, parseId, type Writer } from './writer.js';
+import { inTransaction, type CallContext } from '../context.js';
 
 export interface SignUpRequest extends RawPlayerInput {
   firstName: string;
@@ -25,8 +26,8 @@ export interface SignUpRequest extends RawPlayerInput {
 }
 
 /** Checks every field, including the team name against the teams table, and reports all problems at once. */
-async function checkFields(tx: Tx, w: Writer, input: RawPlayerInput, requireAll: boolean) {
-  const { value, errors } = checkPlayerInput(input, w.config.phoneRegion, requireAll);
+async function checkFields(tx: Tx, c: CallContext, input: RawPlayerInput, requireAll: boolean) {
+  const { value, errors } = checkPlayerInput(input, c.app.config.phoneRegion, requireAll);
   const teamErrors: Record<string, string> = {};
   let teamId: number | null | undefined;
   if (value.team !== undefined) {
@@ -48,11 +49,11 @@ async function teamIdByName(tx: Tx, name: string): Promise<number | undefined> {
   return row?.id;
 }
 
-export async function signUp(w: Writer, input: SignUpRequest): Promise<Player> {
-  return inTransaction(w, async (tx) => {
-    const { columns, teamId } = await checkFields(tx, w, input, true);
+export async function signUp(c: CallContext, input: SignUpRequest): Promise<Player> {
+  return inTransaction(c, async (tx) => {
+    const { columns, teamId } = await checkFields(tx, c, input, true);
     const show = await resolveShow(tx, input.showId);
-    const now = w.now();
+    const now = c.now();
     const [player] = await tx
       .insert(players)
       .values({
@@ -62,9 +63,9 @@ export async function signUp(w: Writer, input: SignUpRequest): Promise<Player> {
         updatedAt: now,
       })
       .returning();
-    await createGame(tx, w, player!.id, show.id);
+    await createGame(tx, c, player!.id, show.id);
     if (player!.mobileNumber) {
-      await queueSms(tx, w.boss, {
+      await queueSms(tx, c.app.boss, {
         kind: 'welcome',
         playerId: player!.id,
         to: player!.mobileNumber,
@@ -76,13 +77,13 @@ export async function signUp(w: Writer, input: SignUpRequest): Promise<Player> {
   });
 }
 
-export async function updatePlayer(w: Writer, rawId: string | number, input: RawPlayerInput): Promise<Player> {
-  const id = parseId('Player', rawId);
-  return inTransaction(w, async (tx) => {
-    const { columns, teamId } = await checkFields(tx, w, input, false);
+export async function updatePlayer(c: CallContext, rawId: string | number, input: RawPlayerInput): Promise<Player> {
+  const id = idOf('Player', rawId);
+  return inTransaction(c, async (tx) => {
+    const { columns, teamId } = await checkFields(tx, c, input, false);
     const [player] = await tx
       .update(players)
-      .set({ ...columns, ...(teamId !== undefined ? { teamId } : {}), updatedAt: w.now() })
+      .set({ ...columns, ...(teamId !== undefined ? { teamId } : {}), updatedAt: c.now() })
       .where(eq(players.id, id))
       .returning();
     if (!player) throw new NotFoundError('Player', rawId);
@@ -93,14 +94,14 @@ export async function updatePlayer(w: Writer, rawId: string | number, input: Raw
 
 /** Records a stored photo (already scaled and toned) as the player's. */
 export async function setPlayerPhoto(
-  w: Writer,
+  c: CallContext,
   playerId: number,
   photo: { key: string; url: string },
 ): Promise<Player> {
-  return inTransaction(w, async (tx) => {
+  return inTransaction(c, async (tx) => {
     const [player] = await tx
       .update(players)
-      .set({ photoKey: photo.key, photoUrl: photo.url, updatedAt: w.now() })
+      .set({ photoKey: photo.key, photoUrl: photo.url, updatedAt: c.now() })
       .where(eq(players.id, playerId))
       .returning();
     if (!player) throw new NotFoundError('Player', playerId);
@@ -121,9 +122,9 @@ async function latestGame(tx: Tx, playerId: number): Promise<Game | undefined> {
 }
 
 /** A returning player's next game; only once the active one is COMPLETED or CANCELLED. */
-export async function startGame(w: Writer, rawPlayerId: string | number, showId?: string | null): Promise<Game> {
-  const playerId = parseId('Player', rawPlayerId);
-  return inTransaction(w, async (tx) => {
+export async function startGame(c: CallContext, rawPlayerId: string | number, showId?: string | null): Promise<Game> {
+  const playerId = idOf('Player', rawPlayerId);
+  return inTransaction(c, async (tx) => {
     // Locking the player serializes two tablets pressing "play again" at once: one game, one CONFLICT.
     const [player] = await tx.select({ id: players.id }).from(players).where(eq(players.id, playerId)).for('update');
     if (!player) throw new NotFoundError('Player', rawPlayerId);
@@ -138,6 +139,6 @@ export async function startGame(w: Writer, rawPlayerId: string | number, showId?
       );
     }
     const show = await resolveShow(tx, showId);
-    return createGame(tx, w, playerId, show.id);
+    return createGame(tx, c, playerId, show.id);
   });
 }

@@ -4,9 +4,10 @@ import { and, asc, count, eq, gt, isNotNull, notInArray, sql } from 'drizzle-orm
 import type { Tx } from '../db/client.js';
 import { games, players, type Game } from '../db/schema.js';
 import { IllegalTransitionError } from '../domain/errors.js';
+import { SYSTEM_ACTOR } from '../domain/roles.js';
 import { recallCutoff, recallsToMake } from '../domain/recall.js';
 import { transition } from './game.service.js';
-import { inTransaction, SYSTEM_ACTOR, type Writer } from './writer.js';
+import { inTransaction, type CallContext } from '../context.js';
 
 // First key of the two-key advisory lock; the second is the show id.
 const RECALL_LOCK = 7301;
@@ -38,12 +39,12 @@ export async function activeRecalls(tx: Tx, showId: number, now: Date, windowMin
 }
 
 /** Recalls what the window allows; the caller must hold lockShowRecalls for this show. Returns the recalled games. */
-export async function autoRecallLocked(tx: Tx, w: Writer, showId: number): Promise<Game[]> {
-  const { windowSize, windowMinutes, disable } = w.config.recall;
+export async function autoRecallLocked(tx: Tx, c: CallContext, showId: number): Promise<Game[]> {
+  const { windowSize, windowMinutes, disable } = c.app.config.recall;
   if (disable) return [];
-  const now = w.now();
+  const now = c.now();
   let wanted = recallsToMake(windowSize, await activeRecalls(tx, showId, now, windowMinutes));
-  const system: Writer = { ...w, actor: SYSTEM_ACTOR };
+  const system: CallContext = { ...c, actor: SYSTEM_ACTOR };
   const recalled: Game[] = [];
   const tried: number[] = [0];
   while (wanted > 0) {
@@ -78,19 +79,19 @@ export async function autoRecallLocked(tx: Tx, w: Writer, showId: number): Promi
 }
 
 /** One auto-recall pass for one show in its own transaction. */
-export function autoRecall(w: Writer, showId: number): Promise<Game[]> {
-  if (w.config.recall.disable) return Promise.resolve([]);
-  return inTransaction(w, async (tx) => {
+export function autoRecall(c: CallContext, showId: number): Promise<Game[]> {
+  if (c.app.config.recall.disable) return Promise.resolve([]);
+  return inTransaction(c, async (tx) => {
     await lockShowRecalls(tx, showId);
-    return autoRecallLocked(tx, w, showId);
+    return autoRecallLocked(tx, c, showId);
   });
 }
 
 /** The periodic pass: every show with queued games (expired recalls free slots without any mutation). */
-export async function autoRecallAll(w: Writer): Promise<number> {
-  if (w.config.recall.disable) return 0;
-  const rows = await w.db.selectDistinct({ showId: games.showId }).from(games).where(eq(games.state, 'QUEUED'));
+export async function autoRecallAll(c: CallContext): Promise<number> {
+  if (c.app.config.recall.disable) return 0;
+  const rows = await c.db.selectDistinct({ showId: games.showId }).from(games).where(eq(games.state, 'QUEUED'));
   let total = 0;
-  for (const { showId } of rows) total += (await autoRecall(w, showId)).length;
+  for (const { showId } of rows) total += (await autoRecall(c, showId)).length;
   return total;
 }

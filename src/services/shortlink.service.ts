@@ -1,17 +1,10 @@
 // Short links for texts: Bitly when a token is set (falling back when it fails), else our own /s/<code>.
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import type { Config } from '../config.js';
+import { publicBaseUrl, type Config } from '../config.js';
+import type { CallContext } from '../context.js';
 import type { Executor } from '../db/client.js';
 import { shortLinks } from '../db/schema.js';
-import type { Logger } from '../log.js';
-
-/** How players' phones reach this server: PUBLIC_BASE_URL, else the address it listens on. */
-export function publicBaseUrl(config: Config): string {
-  if (config.publicBaseUrl) return config.publicBaseUrl;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  return `http://${host}:${config.port}`;
-}
 
 /** 8 random bytes → 11 URL-safe characters: unguessable, and still short in a text. */
 export function newCode(): string {
@@ -57,25 +50,17 @@ export async function bitlyShortLink(
   return body.link;
 }
 
-export interface ShortenDeps {
-  db: Executor;
-  config: Config;
-  log: Logger;
-}
-
 /** A short link to `url`. Bitly trouble never loses the text: the built-in link is used instead. */
-export async function shorten(
-  { db, config, log }: ShortenDeps,
-  url: string,
-): Promise<{ link: string; via: 'bitly' | 'builtin' }> {
+export async function shorten(c: CallContext, url: string): Promise<{ link: string; via: 'bitly' | 'builtin' }> {
+  const { config } = c.app;
   if (config.bitly) {
     try {
       return { link: await bitlyShortLink(config.bitly, url), via: 'bitly' };
     } catch (err) {
-      log.warn({ err: (err as Error).message }, 'Bitly failed; using a built-in short link');
+      c.log.warn({ err: (err as Error).message }, 'Bitly failed; using a built-in short link');
     }
   }
-  return { link: await builtInShortLink(db, config, url), via: 'builtin' };
+  return { link: await builtInShortLink(c.db, config, url), via: 'builtin' };
 }
 
 /** The target of a built-in code, counting the visit; null when unknown. */

@@ -3,9 +3,10 @@ import { desc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { shows, type Show } from '../db/schema.js';
 import { DomainError, NotFoundError } from '../domain/errors.js';
+import { idOf } from '../domain/ids.js';
 import { normalizeShowInput, type ShowFields } from '../domain/show-input.js';
 import { announce } from '../live/announce.js';
-import { inTransaction, parseId, type Writer } from './writer.js';
+import { inTransaction, type CallContext } from '../context.js';
 
 /** The latest show by date (ties: highest id), or null when there is none. */
 export async function currentShow(db: Executor): Promise<Show | null> {
@@ -16,7 +17,7 @@ export async function currentShow(db: Executor): Promise<Show | null> {
 /** The show named by `showId`, or the current show; NOT_FOUND when it does not exist. */
 export async function resolveShow(db: Executor, showId?: string | number | null): Promise<Show> {
   if (showId !== undefined && showId !== null && showId !== '') {
-    const id = parseId('Show', showId);
+    const id = idOf('Show', showId);
     const [row] = await db.select().from(shows).where(eq(shows.id, id));
     if (!row) throw new NotFoundError('Show', showId);
     return row;
@@ -31,23 +32,23 @@ export async function resolveShowId(db: Executor, showId?: string | number | nul
   return (await resolveShow(db, showId)).id;
 }
 
-export async function createShow(w: Writer, input: ShowFields): Promise<Show> {
+export async function createShow(c: CallContext, input: ShowFields): Promise<Show> {
   const values = normalizeShowInput(input);
-  const now = w.now();
-  const [row] = await w.db
+  const now = c.now();
+  const [row] = await c.db
     .insert(shows)
     .values({ ...values, createdAt: now, updatedAt: now })
     .returning();
   return row!;
 }
 
-export async function updateShow(w: Writer, rawId: string | number, input: ShowFields): Promise<Show> {
-  const id = parseId('Show', rawId);
+export async function updateShow(c: CallContext, rawId: string | number, input: ShowFields): Promise<Show> {
+  const id = idOf('Show', rawId);
   const values = normalizeShowInput(input);
-  return inTransaction(w, async (tx) => {
+  return inTransaction(c, async (tx) => {
     const [row] = await tx
       .update(shows)
-      .set({ ...values, updatedAt: w.now() })
+      .set({ ...values, updatedAt: c.now() })
       .where(eq(shows.id, id))
       .returning();
     if (!row) throw new NotFoundError('Show', rawId);

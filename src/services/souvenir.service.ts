@@ -3,12 +3,12 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { games, players, shows, teams, type Game, type Player, type Show, type Team } from '../db/schema.js';
-import type { Deps } from '../deps.js';
+import type { CallContext } from '../context.js';
 import { renderMessage } from '../domain/messages.js';
 import { announce } from '../live/announce.js';
 import type { CardData } from '../souvenir/card.js';
 import { renderSouvenir, type RenderResult } from '../souvenir/render.js';
-import { randomKey, type Storage } from '../storage/storage.js';
+import { randomKey } from '../storage/storage.js';
 import { queueSms } from './outbox.js';
 import { shorten } from './shortlink.service.js';
 
@@ -44,18 +44,18 @@ export function cardData({ game, player, team, show }: SouvenirSubject): CardDat
 }
 
 /** Renders the card; a photo that cannot be read is replaced by the placeholder, never a failed souvenir. */
-export async function renderSubject(deps: Deps, storage: Storage, subject: SouvenirSubject): Promise<RenderResult> {
+export async function renderSubject(c: CallContext, subject: SouvenirSubject): Promise<RenderResult> {
   let photo: Buffer | null = null;
   if (subject.player.photoKey) {
     try {
-      photo = (await storage.get(subject.player.photoKey))?.bytes ?? null;
+      photo = (await c.app.storage.get(subject.player.photoKey))?.bytes ?? null;
       if (!photo)
-        deps.log.warn(
+        c.log.warn(
           { playerId: subject.player.id, key: subject.player.photoKey },
           'player photo missing from storage; using the placeholder',
         );
     } catch (err) {
-      deps.log.warn({ err, playerId: subject.player.id }, 'player photo unreadable; using the placeholder');
+      c.log.warn({ err, playerId: subject.player.id }, 'player photo unreadable; using the placeholder');
     }
   }
   return renderSouvenir(cardData(subject), photo);
@@ -67,14 +67,10 @@ export type SouvenirOutcome = 'rendered' | 'reused' | 'skipped';
  * The souvenir job. With `notify` a game that already has its souvenir is not rendered again (a
  * retried job after the store), and the text is deduplicated by `souvenir:<gameId>`.
  */
-export async function produceSouvenir(
-  deps: Deps,
-  storage: Storage,
-  gameId: number,
-  notify: boolean,
-): Promise<SouvenirOutcome> {
-  const log = deps.log.child({ gameId, notify });
-  const db = deps.database.db;
+export async function produceSouvenir(call: CallContext, gameId: number, notify: boolean): Promise<SouvenirOutcome> {
+  const log = call.log.child({ gameId, notify });
+  const c = { ...call, log };
+  const db = c.db;
   const subject = await loadSubject(db, gameId);
   if (!subject || subject.game.state !== 'COMPLETED') {
     log.warn({ state: subject?.game.state ?? null }, 'souvenir skipped: no completed game');
@@ -83,9 +79,9 @@ export async function produceSouvenir(
   let url = subject.game.souvenirUrl;
   let outcome: SouvenirOutcome = 'reused';
   if (!url || !notify) {
-    const { png, timings } = await renderSubject(deps, storage, subject);
+    const { png, timings } = await renderSubject(c, subject);
     const key = randomKey('souvenirs', 'png');
-    url = await storage.put(key, png, 'image/png');
+    url = await c.app.storage.put(key, png, 'image/png');
     outcome = 'rendered';
     log.info({ key, bytes: png.length, ...timings }, 'souvenir rendered and stored');
     await db.transaction(async (tx) => {
@@ -95,10 +91,10 @@ export async function produceSouvenir(
   }
   const to = subject.player.mobileNumber;
   if (notify && to) {
-    const { link, via } = await shorten({ db, config: deps.config, log }, url);
+    const { link, via } = await shorten(c, url);
     const body = renderMessage(subject.show.souvenirMessage, { url: link, firstName: subject.player.firstName });
     const messageId = await db.transaction((tx) =>
-      queueSms(tx, deps.boss, {
+      queueSms(tx, c.app.boss, {
         kind: 'souvenir',
         playerId: subject.player.id,
         gameId,

@@ -3,13 +3,13 @@ import { sql } from 'drizzle-orm';
 import { teams, type Team } from '../db/schema.js';
 import { ConflictError } from '../domain/errors.js';
 import { normalizeTeamInput } from '../domain/show-input.js';
-import { inTransaction, type Writer } from './writer.js';
+import { inTransaction, type CallContext } from '../context.js';
 
 const TEAM_NAME_LOCK = 7303;
 
-export async function createTeam(w: Writer, input: { name: string; color: string }): Promise<Team> {
+export async function createTeam(c: CallContext, input: { name: string; color: string }): Promise<Team> {
   const values = normalizeTeamInput(input);
-  return inTransaction(w, async (tx) => {
+  return inTransaction(c, async (tx) => {
     // The unique index is case-sensitive; the lock makes the case-insensitive check race-free.
     await tx.execute(sql`select pg_advisory_xact_lock(${TEAM_NAME_LOCK}, 0)`);
     const [clash] = await tx
@@ -20,7 +20,7 @@ export async function createTeam(w: Writer, input: { name: string; color: string
     if (clash) throw new ConflictError(`A team named "${values.name}" already exists`, { field: 'name' });
     const [row] = await tx
       .insert(teams)
-      .values({ ...values, createdAt: w.now() })
+      .values({ ...values, createdAt: c.now() })
       .returning();
     return row!;
   });

@@ -1,7 +1,6 @@
 // Where souvenirs and photos live: S3 (or an S3-compatible server) when configured, else local disk.
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../config.js';
-import { publicBaseUrl } from '../services/shortlink.service.js';
+import { publicBaseUrl, type Config } from '../config.js';
 import { DiskStorage } from './disk.storage.js';
 import { S3Storage } from './s3.storage.js';
 
@@ -35,12 +34,4 @@ export function randomKey(folder: string, extension: string): string {
 export function createStorage(config: Config): Storage {
   if (config.s3) return new S3Storage(config.s3);
   return new DiskStorage(config.dataDir, `${publicBaseUrl(config)}/media`);
-}
-
-const shared = new WeakMap<Config, Storage>();
-/** One storage (one S3 client and its sockets) per configuration, shared by routes and workers. */
-export function storageFor(config: Config): Storage {
-  let storage = shared.get(config);
-  if (!storage) shared.set(config, (storage = createStorage(config)));
-  return storage;
 }

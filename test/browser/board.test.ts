@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { graphqlWsServerOf } from '../../src/http/graphql-ws.js';
 import { useTestServer } from '../helpers/server.js';
 import { createShow, move, signUpGame } from '../helpers/ws.js';
 import { hasChromium, launch, offlineContext } from './browser.js';
@@ -85,7 +84,7 @@ describe.skipIf(!hasChromium)('/board in headless Chromium', async () => {
   });
 
   it('reflects a completion: the batter leaves Now playing and the team scores update', async () => {
-    const [row] = await server.app.deps.database.db.query.games.findMany({
+    const [row] = await server.app.context.database.db.query.games.findMany({
       where: (g, { eq }) => eq(g.state, 'PLAYING'),
     });
     await move(
@@ -104,11 +103,11 @@ describe.skipIf(!hasChromium)('/board in headless Chromium', async () => {
       server,
       'playGame',
       (
-        await server.app.deps.database.db.query.games.findMany({ where: (g, { eq }) => eq(g.state, 'CONFIRMED') })
+        await server.app.context.database.db.query.games.findMany({ where: (g, { eq }) => eq(g.state, 'CONFIRMED') })
       )[0]!.id.toString(),
       'VR_GAME',
     );
-    const waiting = await server.app.deps.database.db.query.games.findMany({
+    const waiting = await server.app.context.database.db.query.games.findMany({
       where: (g, { eq }) => eq(g.state, 'QUEUED'),
       orderBy: (g, { asc }) => [asc(g.queuedAt)],
     });
@@ -119,7 +118,7 @@ describe.skipIf(!hasChromium)('/board in headless Chromium', async () => {
   });
 
   it('shows "Reconnecting" when the socket drops and recovers by itself', async () => {
-    for (const client of graphqlWsServerOf(server.app.deps)!.clients) client.terminate();
+    for (const client of server.app.http!.wss.clients) client.terminate();
     await page.waitForSelector('#offline:not([hidden])', { timeout: 3000 });
     expect(await text('#conn')).toMatch(/reconnecting/i);
     await waitForText('#conn', 'Live', true, 8000);

@@ -53,7 +53,7 @@ export function testClock(start: Date = new Date()) {
 }
 
 export async function seedShow(server: TestServer, overrides: Partial<typeof shows.$inferInsert> = {}) {
-  const [show] = await server.app.deps.database.db
+  const [show] = await server.app.context.database.db
     .insert(shows)
     .values({
       name: 'Derby',
@@ -68,7 +68,7 @@ export async function seedShow(server: TestServer, overrides: Partial<typeof sho
 }
 
 export async function seedTeams(server: TestServer, names: string[]) {
-  return server.app.deps.database.db
+  return server.app.context.database.db
     .insert(teams)
     .values(names.map((name, i) => ({ name, color: `#00000${i}` })))
     .returning();
@@ -83,7 +83,7 @@ export async function signUpPlayer(server: TestServer, input: Record<string, unk
   );
   expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
   const playerId = Number(r.data.signUp.id);
-  const [game] = await server.app.deps.database.db.select().from(games).where(eq(games.playerId, playerId));
+  const [game] = await server.app.context.database.db.select().from(games).where(eq(games.playerId, playerId));
   return { playerId, gameId: game!.id, player: r.data.signUp };
 }
 
@@ -101,12 +101,12 @@ export async function driveTo(server: TestServer, gameId: number, state: GameSta
 }
 
 export async function gameRow(server: TestServer, id: number): Promise<Game> {
-  const [row] = await server.app.deps.database.db.select().from(games).where(eq(games.id, id));
+  const [row] = await server.app.context.database.db.select().from(games).where(eq(games.id, id));
   return row!;
 }
 
 export async function eventsOf(server: TestServer, gameId: number) {
-  return server.app.deps.database.db
+  return server.app.context.database.db
     .select()
     .from(gameEvents)
     .where(eq(gameEvents.gameId, gameId))
@@ -114,13 +114,13 @@ export async function eventsOf(server: TestServer, gameId: number) {
 }
 
 export async function playerRow(server: TestServer, id: number) {
-  const [row] = await server.app.deps.database.db.select().from(players).where(eq(players.id, id));
+  const [row] = await server.app.context.database.db.select().from(players).where(eq(players.id, id));
   return row!;
 }
 
 /** Jobs of one queue in pg-boss's own table. */
 export async function jobs(server: TestServer, name: string): Promise<Array<{ data: any; state: string }>> {
-  const rows = await server.app.deps.database
+  const rows = await server.app.context.database
     .primarySql`select data, state from pgboss.job where name = ${name} order by created_on`;
   return rows as unknown as Array<{ data: any; state: string }>;
 }

@@ -103,7 +103,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       if (tokens.has(role)) return tokens.get(role)!;
       const username = ROLE_USERS[role];
       if (role === 'STAFF') {
-        const dbh = app.deps.database.db;
+        const dbh = app.context.database.db;
         const [existing] = await dbh.select().from(accounts).where(eq(accounts.username, username));
         if (!existing)
           await dbh.insert(accounts).values({ username, role, passwordHash: await hashPassword(PASSWORDS.staff) });

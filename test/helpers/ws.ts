@@ -130,7 +130,7 @@ export async function signUpGame(
     await server.token('TABLET'),
   );
   if (!r.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(r.errors)}`);
-  const rows = await server.app.deps.database.db
+  const rows = await server.app.context.database.db
     .select({ id: games.id })
     .from(games)
     .where(eq(games.playerId, Number(r.data.signUp.id)));

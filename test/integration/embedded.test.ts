@@ -39,13 +39,13 @@ describe('embedded PostgreSQL', () => {
       adminPassword = app.generatedPasswords[0]!.password;
       const r = await login(app.http!.url, 'user', adminPassword);
       expect(r.data?.login.account.role).toBe('ADMIN');
-      const [{ shows, teams }] = await app.deps.database
+      const [{ shows, teams }] = await app.context.database
         .primarySql`select (select count(*)::int from shows) as shows, (select count(*)::int from teams) as teams`;
       expect({ shows, teams }).toEqual({ shows: 1, teams: 2 });
       expect(existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
       port = readFileSync(path.join(dataDir, 'pg.port'), 'utf8');
       expect(Number(port)).toBeGreaterThan(0);
-      expect(app.deps.database.primaryUrl).toContain(`:${port}/`);
+      expect(app.context.database.primaryUrl).toContain(`:${port}/`);
     } finally {
       await app.stop();
     }
@@ -57,7 +57,7 @@ describe('embedded PostgreSQL', () => {
       expect(app.generatedPasswords).toEqual([]);
       const r = await login(app.http!.url, 'user', adminPassword);
       expect(r.data?.login.account.role).toBe('ADMIN');
-      const [{ shows }] = await app.deps.database.primarySql`select count(*)::int as shows from shows`;
+      const [{ shows }] = await app.context.database.primarySql`select count(*)::int as shows from shows`;
       expect(shows).toBe(1);
       expect(readFileSync(path.join(dataDir, 'pg.port'), 'utf8')).toBe(port);
     } finally {

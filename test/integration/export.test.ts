@@ -12,7 +12,7 @@ const server = await useTestServer({
     if (/^select .* from "games" .*order by .* limit \$\d+$/s.test(sql)) pageQueries++;
   },
 });
-const db = server.app.deps.database.db;
+const db = server.app.context.database.db;
 const f = fixtures(db);
 
 /** A strict RFC 4180 reader, independent of the writer under test. */

@@ -7,7 +7,7 @@ import { useTestServer } from '../helpers/server.js';
 
 // New York: a game created at 03:30Z on July 2 was created on July 1 locally.
 const server = await useTestServer({ worker: false, env: { TZ: 'America/New_York' } });
-const db = server.app.deps.database.db;
+const db = server.app.context.database.db;
 const f = fixtures(db);
 
 const GAMES = `query($filter: GameFilter, $orderBy: GameOrder, $first: Int, $after: String) {

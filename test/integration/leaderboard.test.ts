@@ -4,7 +4,7 @@ import { at, fixtures } from '../helpers/read-fixtures.js';
 import { useTestServer } from '../helpers/server.js';
 
 const server = await useTestServer({ worker: false, env: { TZ: 'America/Los_Angeles' } });
-const f = fixtures(server.app.deps.database.db);
+const f = fixtures(server.app.context.database.db);
 const LB = `query($showId: ID, $date: Date, $limit: Int) {
   leaderboard(showId: $showId, date: $date, limit: $limit) { rank score distance homeruns player { firstName mobileNumber } }
 }`;

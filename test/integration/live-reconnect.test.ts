@@ -2,7 +2,6 @@
 // every subscriber gets a fresh snapshot, and later changes still arrive.
 import postgres from 'postgres';
 import { afterAll, expect, it } from 'vitest';
-import { liveHub } from '../../src/live/hub.js';
 import { LISTENER_APPLICATION_NAME } from '../../src/live/listener.js';
 import { useTestServer } from '../helpers/server.js';
 import { connectWs, createShow, delay, move, signUpGame, subscribe } from '../helpers/ws.js';
@@ -39,7 +38,7 @@ it('reconnects after pg_terminate_backend, resends the snapshot and keeps delive
     const newPids = await listenerPids();
     expect(newPids).toHaveLength(1);
     expect(newPids[0]).not.toBe(pids[0]);
-    expect(liveHub(server.app.deps).listener.connected).toBe(true);
+    expect(server.app.context.live!.listener.connected).toBe(true);
 
     const count = sub.messages.length;
     await move(server, 'queueGame', second, 'TABLET');

@@ -11,7 +11,7 @@ const server = await useTestServer({
     if (!isSetup(sql)) recording?.push(sql);
   },
 });
-const f = fixtures(server.app.deps.database.db);
+const f = fixtures(server.app.context.database.db);
 
 async function countQueries(query: string, variables: Record<string, unknown>) {
   recording = [];

@@ -5,13 +5,13 @@ import type { Executor } from '../../src/db/client.js';
 import { games, messages, players } from '../../src/db/schema.js';
 import { completeGame, moveGame } from '../../src/services/game.service.js';
 import { signUp } from '../../src/services/player.service.js';
-import { writerFor, type Writer } from '../../src/services/writer.js';
+import { callContext, withExecutor, type CallContext } from '../../src/context.js';
 import { act, driveTo, gameRow, jobs, seedShow, signUpPlayer } from '../helpers/lifecycle.js';
 import { useTestServer } from '../helpers/server.js';
 
 // Workers off: committed jobs stay in pgboss.job where the test can see them.
 const server = await useTestServer({ worker: false });
-const deps = server.app.deps;
+const deps = server.app.context;
 const db = deps.database.db;
 await seedShow(server);
 
@@ -23,10 +23,10 @@ const jobCount = async (on: Executor, name: string) => {
 };
 
 /** Runs `fn` with a writer on a transaction that is then rolled back by a forced failure. */
-async function thenFail(fn: (w: Writer, tx: Executor) => Promise<void>) {
+async function thenFail(fn: (w: CallContext, tx: Executor) => Promise<void>) {
   await expect(
     db.transaction(async (tx) => {
-      await fn({ ...writerFor(deps, 'outbox-test'), db: tx }, tx);
+      await fn(withExecutor(callContext(deps, 'outbox-test'), tx), tx);
       throw new Error('forced failure after the job insert');
     }),
   ).rejects.toThrow('forced failure');

@@ -105,12 +105,12 @@ describe('who may call which mutation', () => {
   });
 
   it('writes nothing for a refused caller', async () => {
-    const [before] = await server.app.deps.database.db.select({ n: count() }).from(players);
+    const [before] = await server.app.context.database.db.select({ n: count() }).from(players);
     for (const token of [null, await server.token('VR_GAME')]) {
       const r = await server.gql(MUTATIONS.signUp!.query, MUTATIONS.signUp!.vars(), token);
       expect(['UNAUTHENTICATED', 'FORBIDDEN']).toContain(r.errors?.[0]?.extensions?.code);
     }
-    const [after] = await server.app.deps.database.db.select({ n: count() }).from(players);
+    const [after] = await server.app.context.database.db.select({ n: count() }).from(players);
     expect(after!.n).toBe(before!.n);
   });
 });

@@ -15,7 +15,7 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mlb-photo-'));
 // Registered first, so it runs after the server has stopped.
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const server = await useTestServer({ env: { DATA_DIR: dataDir, PUBLIC_BASE_URL: 'https://mlb.example.test' } });
-const db = server.app.deps.database.db;
+const db = server.app.context.database.db;
 const photosDir = path.join(dataDir, 'media', 'photos');
 const storedFiles = () => (existsSync(photosDir) ? readdirSync(photosDir).length : 0);
 

@@ -4,7 +4,7 @@ import { at, fixtures } from '../helpers/read-fixtures.js';
 import { useTestServer, type GqlResult } from '../helpers/server.js';
 
 const server = await useTestServer({ worker: false, env: { TZ: 'America/Los_Angeles' } });
-const db = server.app.deps.database.db;
+const db = server.app.context.database.db;
 const f = fixtures(db);
 
 const PLAYERS = `query($filter: PlayerFilter, $orderBy: PlayerOrder, $first: Int, $after: String) {

@@ -10,7 +10,7 @@ const server = await useTestServer({
   worker: false,
   env: { RECALL_WINDOW_SIZE: '3', RECALL_WINDOW_MINUTES: '20' },
 });
-const db = server.app.deps.database.db;
+const db = server.app.context.database.db;
 const f = fixtures(db);
 const recall = server.config.recall;
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);

@@ -11,7 +11,7 @@ const server = await useTestServer({
   worker: false,
   env: { RECALL_WINDOW_SIZE: '2', RECALL_WINDOW_MINUTES: '20' },
 });
-const db = server.app.deps.database.db;
+const db = server.app.context.database.db;
 const MINUTE = 60_000;
 const mobile = (i: number) => `+1415555${String(1000 + i)}`;
 
@@ -39,7 +39,7 @@ async function trigger(s: TestServer, showId: number) {
 
 async function activeRecalls(s: TestServer, showId: number) {
   const cutoff = new Date(clock.now().getTime() - 20 * MINUTE);
-  const rows = await s.app.deps.database.db
+  const rows = await s.app.context.database.db
     .select({ id: games.id })
     .from(games)
     .where(and(eq(games.showId, showId), eq(games.state, 'RECALLED'), gt(games.recalledAt, cutoff)))
@@ -101,10 +101,10 @@ describe('recall window', () => {
     await trigger(server, show.id);
     expect(await states(ids)).toEqual(['RECALLED', 'RECALLED', 'QUEUED', 'QUEUED', 'QUEUED']);
     clock.advance(19 * MINUTE);
-    expect(await runRecallJob(server.app.deps, { showId: show.id })).toBe(0);
+    expect(await runRecallJob(server.app.context, { showId: show.id })).toBe(0);
     clock.advance(2 * MINUTE);
     // Both recalls are now older than the window: two more players are recalled, the old ones stay RECALLED.
-    expect(await runRecallJob(server.app.deps, { showId: show.id })).toBe(2);
+    expect(await runRecallJob(server.app.context, { showId: show.id })).toBe(2);
     expect(await states(ids)).toEqual(['RECALLED', 'RECALLED', 'RECALLED', 'RECALLED', 'QUEUED']);
     expect(await activeRecalls(server, show.id)).toEqual(ids.slice(2, 4));
   });
@@ -152,7 +152,7 @@ describe('RECALL_DISABLE', () => {
     const { gameId } = await signUpPlayer(off, { showId: String(show.id), mobileNumber: mobile(1) });
     expect((await act(off, 'queue', gameId)).errors).toBeUndefined();
     await trigger(off, show.id);
-    expect(await runRecallJob(off.app.deps, {})).toBe(0);
+    expect(await runRecallJob(off.app.context, {})).toBe(0);
     expect((await gameRow(off, gameId)).state).toBe('QUEUED');
   });
 });
@@ -168,7 +168,7 @@ describe('periodic recall worker', () => {
       await new Promise((r) => setTimeout(r, 200));
     expect((await gameRow(live, first!)).state).toBe('RECALLED');
     expect((await gameRow(live, second!)).state).toBe('QUEUED');
-    const [{ n }] = (await live.app.deps.database.db.execute(
+    const [{ n }] = (await live.app.context.database.db.execute(
       sql`select count(*)::int as n from pgboss.job where name = 'recall'`,
     )) as unknown as [{ n: number }];
     expect(n).toBeGreaterThan(0);

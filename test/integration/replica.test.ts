@@ -100,7 +100,7 @@ describe.skipIf(!hasPg15)('ec2: reads from the replica, everything else on the n
   };
 
   it('the read connection is a hot standby and the write connection the primary', async () => {
-    const { database } = server.app.deps;
+    const { database } = server.app.context;
     expect(database.hasReplica).toBe(true);
     expect(await database.read.execute('select pg_is_in_recovery() as r')).toEqual([{ r: true }]);
     expect(await database.db.execute('select pg_is_in_recovery() as r')).toEqual([{ r: false }]);
@@ -202,7 +202,7 @@ describe.skipIf(!hasPg15)('ec2: reads from the replica, everything else on the n
     expect(jobsOnReplica!.n).toBe(0);
     // And the outcome reaches the replica by replication, not by a write there.
     await caughtUp();
-    const [replicated] = await server.app.deps.database.read
+    const [replicated] = await server.app.context.database.read
       .select({ status: messages.status })
       .from(messages)
       .where(eqPlayer(playerId));

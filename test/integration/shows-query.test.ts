@@ -3,7 +3,7 @@ import { fixtures } from '../helpers/read-fixtures.js';
 import { useTestServer } from '../helpers/server.js';
 
 const server = await useTestServer({ worker: false });
-const f = fixtures(server.app.deps.database.db);
+const f = fixtures(server.app.context.database.db);
 
 describe('shows and currentShow', () => {
   it('answers null and an empty list before any show exists', async () => {

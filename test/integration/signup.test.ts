@@ -16,7 +16,7 @@ import { useTestServer } from '../helpers/server.js';
 
 // Workers off so welcome SMS jobs stay in pgboss.job for inspection.
 const server = await useTestServer({ worker: false });
-const db = server.app.deps.database.db;
+const db = server.app.context.database.db;
 const tablet = await server.token('TABLET');
 
 const signUp = (input: Record<string, unknown>) =>

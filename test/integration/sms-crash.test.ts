@@ -62,10 +62,10 @@ it('runs the job again after a worker is killed mid-send, and texts the player o
       resolve(req);
     });
   });
-  const db = producer.app.deps.database.db;
+  const db = producer.app.context.database.db;
   const player = await insertPlayer(db, { mobileNumber: to });
   const messageId = await db.transaction((tx) =>
-    queueSms(tx, producer.app.deps.boss, {
+    queueSms(tx, producer.app.context.boss, {
       kind: 'welcome',
       playerId: player.id,
       to,
@@ -79,7 +79,7 @@ it('runs the job again after a worker is killed mid-send, and texts the player o
   expect(hung.to).toBe(to);
   await once(first.child, 'exit');
   expect(first.child.signalCode).toBe('SIGKILL');
-  const sql = producer.app.deps.database.primarySql;
+  const sql = producer.app.context.database.primarySql;
   const [job] =
     await sql`select state from pgboss.job where name = 'sms' and data->>'messageId' = ${String(messageId)}`;
   expect(job!.state).toBe('active');

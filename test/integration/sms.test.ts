@@ -12,8 +12,8 @@ import { useTestServer } from '../helpers/server.js';
 const fake = await startTwilioFake();
 afterAll(() => fake.close());
 const server = await useTestServer({ env: { ...twilioEnv(fake), JOB_RETRY_DELAY_MAX_SECONDS: '1' } });
-const db = server.app.deps.database.db;
-const boss = server.app.deps.boss;
+const db = server.app.context.database.db;
+const boss = server.app.context.boss;
 const show = await insertShow(db);
 
 let phoneSeq = 100;
@@ -40,7 +40,7 @@ const settled = (id: number, status: Message['status']) =>
   );
 
 async function jobStates(messageId: number): Promise<string[]> {
-  const rows = await server.app.deps.database
+  const rows = await server.app.context.database
     .primarySql`select state from pgboss.job where name = 'sms' and data->>'messageId' = ${String(messageId)}`;
   return rows.map((r) => r.state as string);
 }
@@ -130,7 +130,7 @@ describe('sms worker', () => {
       }),
     ).rejects.toThrow('the mutation failed');
     expect(await db.select().from(messages).where(eq(messages.to, to))).toHaveLength(0);
-    const jobs = await server.app.deps.database
+    const jobs = await server.app.context.database
       .primarySql`select id from pgboss.job where name = 'sms' and data->>'messageId' is null`;
     expect(jobs).toHaveLength(0);
     // A stray job naming a message that does not exist completes without texting anyone.

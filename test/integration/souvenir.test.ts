@@ -111,7 +111,7 @@ async function completeThroughApi(
 }
 
 const souvenirMessages = (server: TestServer, gameId: number) =>
-  server.app.deps.database.db
+  server.app.context.database.db
     .select()
     .from(messages)
     .where(and(eq(messages.gameId, gameId), eq(messages.kind, 'souvenir')));
@@ -129,8 +129,8 @@ describe('souvenir job with disk storage and built-in short links', async () => 
     });
     const game = await waitFor(
       async () =>
-        (await gameRow(server.app.deps.database.db, gameId)).souvenirUrl
-          ? gameRow(server.app.deps.database.db, gameId)
+        (await gameRow(server.app.context.database.db, gameId)).souvenirUrl
+          ? gameRow(server.app.context.database.db, gameId)
           : undefined,
       20_000,
       'souvenir url',
@@ -159,13 +159,13 @@ describe('souvenir job with disk storage and built-in short links', async () => 
     const redirect = await fetch(`${server.url}/s/${link![1]}`, { redirect: 'manual' });
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('location')).toBe(game.souvenirUrl);
-    const [row] = await server.app.deps.database.db.select().from(shortLinks).where(eq(shortLinks.code, link![1]!));
+    const [row] = await server.app.context.database.db.select().from(shortLinks).where(eq(shortLinks.code, link![1]!));
     expect(row!.hits).toBe(1);
 
     // The job again (a retry): the stored souvenir is reused and no second text is queued.
-    await server.app.deps.boss.send('souvenir', { gameId, notify: true });
+    await server.app.context.boss.send('souvenir', { gameId, notify: true });
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await gameRow(server.app.deps.database.db, gameId)).souvenirUrl).toBe(game.souvenirUrl);
+    expect((await gameRow(server.app.context.database.db, gameId)).souvenirUrl).toBe(game.souvenirUrl);
     expect(await souvenirMessages(server, gameId)).toHaveLength(1);
 
     // regenerateSouvenir renders a new card and texts nobody.
@@ -178,7 +178,7 @@ describe('souvenir job with disk storage and built-in short links', async () => 
     expect(regen.errors).toBeUndefined();
     const fresh = await waitFor(
       async () => {
-        const g = await gameRow(server.app.deps.database.db, gameId);
+        const g = await gameRow(server.app.context.database.db, gameId);
         return g.souvenirUrl !== game.souvenirUrl ? g : undefined;
       },
       20_000,
@@ -190,7 +190,7 @@ describe('souvenir job with disk storage and built-in short links', async () => 
 
   it('renders a souvenir for a player without a mobile number and texts nobody', async () => {
     const { gameId } = await completeThroughApi(server, { firstName: 'Sam' });
-    await waitFor(async () => (await gameRow(server.app.deps.database.db, gameId)).souvenirUrl, 20_000, 'souvenir url');
+    await waitFor(async () => (await gameRow(server.app.context.database.db, gameId)).souvenirUrl, 20_000, 'souvenir url');
     expect(await souvenirMessages(server, gameId)).toHaveLength(0);
   });
 
@@ -238,7 +238,7 @@ describe('souvenir job with S3 storage and Bitly', async () => {
     const { gameId } = await completeThroughApi(server, { firstName: 'Lee', mobileNumber: '+14155552672' });
     const game = await waitFor(
       async () => {
-        const g = await gameRow(server.app.deps.database.db, gameId);
+        const g = await gameRow(server.app.context.database.db, gameId);
         return g.souvenirUrl ? g : undefined;
       },
       20_000,
@@ -285,7 +285,7 @@ describe('souvenir job with S3 storage and Bitly', async () => {
       20_000,
       'souvenir message',
     );
-    const game = await gameRow(server.app.deps.database.db, gameId);
+    const game = await gameRow(server.app.context.database.db, gameId);
     expect(bitly.requests.some((r) => r.longUrl === game.souvenirUrl && r.status === 503)).toBe(true);
     const code = /https:\/\/mlb\.example\.test\/s\/([A-Za-z0-9_-]{8,})/.exec(msg!.body)?.[1];
     expect(code).toBeDefined();

@@ -1,7 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { liveHub } from '../../src/live/hub.js';
 import { keyOf } from '../../src/live/shared-execution.js';
 import { useTestServer } from '../helpers/server.js';
 import { connectWs, createShow, delay, move, signUpGame, subscribe, wsUrl, type WsClient } from '../helpers/ws.js';
@@ -53,7 +52,7 @@ describe('queueChanged', () => {
     const ids = await Promise.all(['B1', 'B2', 'B3', 'B4', 'B5'].map((n) => signUpGame(server, showId, n)));
     const sub = subscribe(connect(), QUEUE, { s: showId });
     await sub.nth(0);
-    const hub = liveHub(server.app.deps);
+    const hub = server.app.context.live!;
 
     // Fifty announcements in one tick: one load, one message.
     const before = hub.stats().loads;
@@ -74,7 +73,7 @@ describe('queueChanged', () => {
   });
 
   it('executes identical subscriptions once per visibility and sends everyone the same result', async () => {
-    const hub = liveHub(server.app.deps);
+    const hub = server.app.context.live!;
     const doc = `subscription($s: ID) { queueChanged(showId: $s) { version waiting { position } } }`;
     const anon = [connect(), connect(), connect()].map((c) => subscribe(c, doc, { s: showId }));
     const tablet = await server.token('TABLET');
@@ -149,7 +148,7 @@ describe('auth', () => {
   const tokenExpiringIn = async (seconds: number) => {
     const key = new TextEncoder().encode(server.config.secretKey);
     const nowS = Math.floor(Date.now() / 1000);
-    const [account] = await server.app.deps.database.db.query.accounts.findMany({
+    const [account] = await server.app.context.database.db.query.accounts.findMany({
       where: (a, { eq }) => eq(a.username, 'mlbtablet'),
     });
     return new SignJWT({ username: 'mlbtablet', role: 'TABLET' })

@@ -5,7 +5,7 @@ import { startTestServer, useTestServer } from '../helpers/server.js';
 
 // Los Angeles is UTC−7 in July: 06:30Z on July 2 is 23:30 on July 1 there, 07:30Z is 00:30 on July 2.
 const server = await useTestServer({ worker: false, env: { TZ: 'America/Los_Angeles' } });
-const f = fixtures(server.app.deps.database.db);
+const f = fixtures(server.app.context.database.db);
 let red: Team;
 let blue: Team;
 let empty: Team;

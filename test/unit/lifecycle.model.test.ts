@@ -18,7 +18,7 @@ const server = await useTestServer({
   worker: false,
   env: { RECALL_WINDOW_SIZE: String(SIZE), RECALL_WINDOW_MINUTES: String(WINDOW_MIN) },
 });
-const db = server.app.deps.database.db;
+const db = server.app.context.database.db;
 
 const MAY: Record<GameAction | 'signUp' | 'startGame', Role[]> = {
   signUp: ['TABLET', 'STAFF'],
@@ -239,7 +239,7 @@ class Tick implements fc.AsyncCommand<Model, Real> {
   async run(m: Model) {
     clock.advance(this.minutes * 60_000);
     // The periodic pass, as the recall worker runs it.
-    await runRecallJob(server.app.deps, { showId: m.showId });
+    await runRecallJob(server.app.context, { showId: m.showId });
     modelAutoRecall(m, clock.now().getTime());
     await compare(m);
   }

@@ -2,7 +2,6 @@ import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { UnauthenticatedError } from '../../domain/errors.js';
 import { login } from '../../services/auth.service.js';
 import type { Context } from '../context.js';
-import { loginThrottle } from '../login-throttle.instance.js';
 import { AccountType, AuthPayload } from '../types/account.type.js';
 
 @Resolver()
@@ -18,15 +17,15 @@ export class AccountResolver {
     @Arg('password', () => String) password: string,
     @Ctx() ctx: Context,
   ): Promise<AuthPayload> {
-    const nowMs = ctx.deps.now().getTime();
-    const wait = loginThrottle.retryAfter(ctx.ip, nowMs);
+    const nowMs = ctx.now().getTime();
+    const wait = ctx.app.loginThrottle.retryAfter(ctx.ip, nowMs);
     if (wait > 0) throw new UnauthenticatedError(`Too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`);
     try {
-      const result = await login(ctx.deps.database.db, ctx.deps.config.secretKey, username, password, ctx.deps.now());
-      loginThrottle.succeeded(ctx.ip);
+      const result = await login(ctx.db, ctx.app.config.secretKey, username, password, ctx.now());
+      ctx.app.loginThrottle.succeeded(ctx.ip);
       return result as AuthPayload;
     } catch (err) {
-      if (err instanceof UnauthenticatedError) loginThrottle.failed(ctx.ip, nowMs);
+      if (err instanceof UnauthenticatedError) ctx.app.loginThrottle.failed(ctx.ip, nowMs);
       throw err;
     }
   }

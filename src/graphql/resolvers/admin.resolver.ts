@@ -2,20 +2,17 @@ import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Show, Team } from '../../db/schema.js';
 import { createShow, updateShow } from '../../services/show.service.js';
 import { createTeam } from '../../services/team.service.js';
-import { writerFor } from '../../services/writer.js';
 import { MAY } from '../../domain/roles.js';
 import type { Context } from '../context.js';
 import { ShowInput, ShowType } from '../types/show.type.js';
 import { TeamType } from '../types/team.type.js';
-
-const writer = (ctx: Context) => writerFor(ctx.deps, ctx.viewer?.username);
 
 @Resolver()
 export class AdminResolver {
   @Authorized(MAY.admin)
   @Mutation(() => ShowType)
   createShow(@Arg('input', () => ShowInput) input: ShowInput, @Ctx() ctx: Context): Promise<Show> {
-    return createShow(writer(ctx), input);
+    return createShow(ctx, input);
   }
 
   @Authorized(MAY.admin)
@@ -25,7 +22,7 @@ export class AdminResolver {
     @Arg('input', () => ShowInput) input: ShowInput,
     @Ctx() ctx: Context,
   ): Promise<Show> {
-    return updateShow(writer(ctx), id, input);
+    return updateShow(ctx, id, input);
   }
 
   @Authorized(MAY.admin)
@@ -35,6 +32,6 @@ export class AdminResolver {
     @Arg('color', () => String) color: string,
     @Ctx() ctx: Context,
   ): Promise<Team> {
-    return createTeam(writer(ctx), { name, color });
+    return createTeam(ctx, { name, color });
   }
 }

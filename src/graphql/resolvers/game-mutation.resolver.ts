@@ -1,19 +1,16 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Game } from '../../db/schema.js';
 import { cancelGame, completeGame, moveGame, regenerateSouvenir } from '../../services/game.service.js';
-import { writerFor } from '../../services/writer.js';
 import { MAY } from '../../domain/roles.js';
 import type { Context } from '../context.js';
 import { GameResultInput, GameType } from '../types/game.type.js';
-
-const writer = (ctx: Context) => writerFor(ctx.deps, ctx.viewer?.username);
 
 @Resolver()
 export class GameMutationResolver {
   @Authorized(MAY.tablet)
   @Mutation(() => GameType, { description: 'NEW or RECALLED → QUEUED (a re-queued player keeps their place).' })
   queueGame(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Game> {
-    return moveGame(writer(ctx), id, 'queue');
+    return moveGame(ctx, id, 'queue');
   }
 
   @Authorized(MAY.tablet)
@@ -21,7 +18,7 @@ export class GameMutationResolver {
     description: 'QUEUED → RECALLED; texts the recall message to a player with a mobile number.',
   })
   recallGame(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Game> {
-    return moveGame(writer(ctx), id, 'recall');
+    return moveGame(ctx, id, 'recall');
   }
 
   @Authorized(MAY.tablet)
@@ -29,13 +26,13 @@ export class GameMutationResolver {
     description: 'NEW, QUEUED or RECALLED → CONFIRMED; a player without a team joins the smallest.',
   })
   confirmGame(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Game> {
-    return moveGame(writer(ctx), id, 'confirm');
+    return moveGame(ctx, id, 'confirm');
   }
 
   @Authorized(MAY.vrGame)
   @Mutation(() => GameType, { description: 'CONFIRMED → PLAYING.' })
   playGame(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Game> {
-    return moveGame(writer(ctx), id, 'play');
+    return moveGame(ctx, id, 'play');
   }
 
   @Authorized(MAY.vrGame)
@@ -47,13 +44,13 @@ export class GameMutationResolver {
     @Arg('result', () => GameResultInput) result: GameResultInput,
     @Ctx() ctx: Context,
   ): Promise<Game> {
-    return completeGame(writer(ctx), id, result);
+    return completeGame(ctx, id, result);
   }
 
   @Authorized(MAY.cancel)
   @Mutation(() => GameType, { description: 'Any state but CANCELLED → CANCELLED; recalls the next players.' })
   cancelGame(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Game> {
-    return cancelGame(writer(ctx), id);
+    return cancelGame(ctx, id);
   }
 
   @Authorized(MAY.staff)
@@ -61,6 +58,6 @@ export class GameMutationResolver {
     description: 'Renders the souvenir of a COMPLETED game again, without texting the player.',
   })
   regenerateSouvenir(@Arg('gameId', () => ID) gameId: string, @Ctx() ctx: Context): Promise<Game> {
-    return regenerateSouvenir(writer(ctx), gameId);
+    return regenerateSouvenir(ctx, gameId);
   }
 }

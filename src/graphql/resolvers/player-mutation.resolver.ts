@@ -1,13 +1,10 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import type { Game, Player } from '../../db/schema.js';
 import { signUp, startGame, updatePlayer } from '../../services/player.service.js';
-import { writerFor } from '../../services/writer.js';
 import { MAY } from '../../domain/roles.js';
 import type { Context } from '../context.js';
 import { GameType } from '../types/game.type.js';
 import { PlayerType, SignUpInput, UpdatePlayerInput } from '../types/player.type.js';
-
-const writer = (ctx: Context) => writerFor(ctx.deps, ctx.viewer?.username);
 
 @Resolver()
 export class PlayerMutationResolver {
@@ -16,7 +13,7 @@ export class PlayerMutationResolver {
     description: 'Creates the player and their first (NEW) game for the show, or the current show.',
   })
   signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<Player> {
-    return signUp(writer(ctx), input);
+    return signUp(ctx, input);
   }
 
   @Authorized(MAY.tablet)
@@ -26,7 +23,7 @@ export class PlayerMutationResolver {
     @Arg('input', () => UpdatePlayerInput) input: UpdatePlayerInput,
     @Ctx() ctx: Context,
   ): Promise<Player> {
-    return updatePlayer(writer(ctx), id, input);
+    return updatePlayer(ctx, id, input);
   }
 
   @Authorized(MAY.tablet)
@@ -38,6 +35,6 @@ export class PlayerMutationResolver {
     @Arg('showId', () => ID, { nullable: true }) showId: string | null | undefined,
     @Ctx() ctx: Context,
   ): Promise<Game> {
-    return startGame(writer(ctx), playerId, showId);
+    return startGame(ctx, playerId, showId);
   }
 }

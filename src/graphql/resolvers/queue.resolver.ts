@@ -12,6 +12,6 @@ export class QueueResolver {
     @Ctx() ctx: Context,
   ): Promise<QueueSnapshot> {
     const id = await resolveShowId(ctx.read, showId);
-    return loadQueue(ctx.read, id, { now: ctx.deps.now(), recall: ctx.deps.config.recall });
+    return loadQueue(ctx.read, id, { now: ctx.now(), recall: ctx.app.config.recall });
   }
 }

@@ -12,7 +12,7 @@ export class SubscriptionResolver {
   @Subscription(() => QueueType, {
     description:
       'The queue of a show (the current show when showId is omitted): first the current snapshot, then one after every change.',
-    subscribe: ({ args, context }) => queueUpdates((context as Context).deps, args.showId),
+    subscribe: ({ args, context }) => queueUpdates((context as Context).app, args.showId),
   })
   queueChanged(
     @Root() snapshot: QueueSnapshot,
@@ -23,7 +23,7 @@ export class SubscriptionResolver {
 
   @Subscription(() => GameType, {
     description: 'One game: first as it is, then after every change to it.',
-    subscribe: ({ args, context }) => gameUpdates((context as Context).deps, args.id),
+    subscribe: ({ args, context }) => gameUpdates((context as Context).app, args.id),
   })
   gameChanged(@Root() game: Game, @Arg('id', () => ID) _id: string): GameType {
     return game as unknown as GameType;

@@ -28,6 +28,6 @@ export class TeamResolver {
       "Per calendar day (server time zone) of game creation, over the team's COMPLETED games; oldest day first.",
   })
   scores(@Root() team: Team, @Ctx() ctx: Context): Promise<DayScore[]> {
-    return ctx.loaders.teamScores.load({ teamId: team.id, timeZone: ctx.deps.config.timeZone });
+    return ctx.loaders.teamScores.load({ teamId: team.id, timeZone: ctx.app.config.timeZone });
   }
 }
