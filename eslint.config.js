@@ -15,7 +15,7 @@ export default tseslint.config(
       'bench/results',
       'test/artifacts',
       'drizzle/meta',
-      'src/http/board/*.js',
+      'src/http/routes/board/*.js',
     ],
   },
   js.configs.recommended,

@@ -5,18 +5,18 @@ import type { WebSocketServer } from 'ws';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { getSchema } from '../graphql/schema.js';
-import { graphiqlHandler } from './graphiql.js';
+import { graphiqlHandler } from './routes/graphiql.js';
 import { createGraphqlHttp } from './graphql-http.js';
 import { attachGraphqlWs } from './graphql-ws.js';
-import { boardRoutes } from './board.js';
-import { exportRoutes } from './export.js';
-import { healthRoutes } from './health.js';
-import { metricsRoutes } from './metrics.js';
-import { twilioStatusRoutes } from './twilio-status.js';
-import { photoRoutes } from './photo.js';
-import { mediaRoutes } from './media.js';
-import { shortLinkRoutes } from './shortlink.js';
-import { souvenirPreviewRoutes } from './souvenir-preview.js';
+import { boardRoutes } from './routes/board.js';
+import { exportRoutes } from './routes/export.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { twilioStatusRoutes } from './routes/twilio-status.js';
+import { photoRoutes } from './routes/photo.js';
+import { mediaRoutes } from './routes/media.js';
+import { shortLinkRoutes } from './routes/shortlink.js';
+import { souvenirPreviewRoutes } from './routes/souvenir-preview.js';
 
 export const BODY_LIMIT = '1mb';
 

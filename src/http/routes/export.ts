@@ -1,18 +1,18 @@
 // GET /export/games.csv for staff: the `games` query's filters as query parameters, streamed
 // batch by batch along the keyset so memory stays flat however many games there are.
 import { Router, type Request, type Response } from 'express';
-import type { Game } from '../db/schema.js';
-import type { AppContext } from '../context.js';
-import { csvRow, type CsvValue } from '../domain/csv.js';
-import { BadInputError } from '../domain/errors.js';
-import { GAME_STATES } from '../domain/game-states.js';
-import { createLoaders } from '../graphql/loaders.js';
+import type { Game } from '../../db/schema.js';
+import type { AppContext } from '../../context.js';
+import { csvRow, type CsvValue } from '../../domain/csv.js';
+import { BadInputError } from '../../domain/errors.js';
+import { GAME_STATES } from '../../domain/game-states.js';
+import { createLoaders } from '../../graphql/loaders.js';
 import {
   iterateGames,
   type GameFilterInput,
   type GameOrderName,
   type GamesArgs,
-} from '../services/game-query.service.js';
+} from '../../services/game-query.service.js';
 import { authorize, sendError } from './route-auth.js';
 
 export const EXPORT_BATCH = 500;

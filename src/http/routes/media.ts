@@ -1,9 +1,9 @@
 // /media/<key>: souvenirs and photos kept on local disk (no S3 configured). Keys are unique per
 // upload or render, so the files are cached for a year.
 import { Router } from 'express';
-import type { AppContext } from '../context.js';
-import { DiskStorage } from '../storage/disk.storage.js';
-import { KEY_PATTERN } from '../storage/storage.js';
+import type { AppContext } from '../../context.js';
+import { DiskStorage } from '../../storage/disk.storage.js';
+import { KEY_PATTERN } from '../../storage/storage.js';
 import { sendError } from './route-auth.js';
 
 export function mediaRoutes(app: AppContext): Router {

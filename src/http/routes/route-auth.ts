@@ -2,11 +2,11 @@
 // GraphQL errors so clients handle one format.
 import type { Request, Response } from 'express';
 
-import type { AppContext } from '../context.js';
-import { UnauthenticatedError } from '../domain/errors.js';
-import { toId } from '../domain/ids.js';
-import { viewerFromAuthorization, type Viewer } from '../services/auth.service.js';
-import { type Role } from '../domain/roles.js';
+import type { AppContext } from '../../context.js';
+import { UnauthenticatedError } from '../../domain/errors.js';
+import { toId } from '../../domain/ids.js';
+import { viewerFromAuthorization, type Viewer } from '../../services/auth.service.js';
+import { type Role } from '../../domain/roles.js';
 
 export function sendError(
   res: Response,

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { appliedMigrationCount, shippedMigrationCount } from '../db/migrate.js';
-import { liveOf, type AppContext } from '../context.js';
+import { appliedMigrationCount, shippedMigrationCount } from '../../db/migrate.js';
+import { liveOf, type AppContext } from '../../context.js';
 
 export function healthRoutes(app: AppContext): Router {
   const router = Router();

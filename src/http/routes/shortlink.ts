@@ -1,0 +1,16 @@
+// /s/<code>: the built-in short links texted to players.
+import { Router } from 'express';
+import type { AppContext } from '../../context.js';
+import { followShortLink } from '../../services/shortlink.service.js';
+import { sendError } from './route-auth.js';
+
+export function shortLinkRoutes(app: AppContext): Router {
+  const router = Router();
+  router.get('/s/:code', async (req, res) => {
+    const url = await followShortLink(app.database.db, req.params.code);
+    if (!url) return sendError(res, 404, 'NOT_FOUND', 'This link does not exist');
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(302, url);
+  });
+  return router;
+}

@@ -1,0 +1,27 @@
+// GET /games/:id/souvenir.png: the souvenir as it would render now, for staff; nothing is stored.
+import { Router } from 'express';
+import { callContext, type AppContext } from '../../context.js';
+import { loadSubject, renderSubject } from '../../services/souvenir.service.js';
+import { authorize, pathId, sendError } from './route-auth.js';
+
+export function souvenirPreviewRoutes(app: AppContext): Router {
+  const router = Router();
+  router.get('/games/:id/souvenir.png', async (req, res) => {
+    const viewer = await authorize(app, req, res, ['STAFF']);
+    if (!viewer) return;
+    const id = pathId(req.params.id);
+    const subject = id ? await loadSubject(app.database.db, id) : null;
+    if (!subject) return sendError(res, 404, 'NOT_FOUND', `Game ${req.params.id} not found`);
+    const { png, timings } = await renderSubject(callContext(app, viewer.username), subject);
+    res.setHeader('Content-Type', 'image/png');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader(
+      'Server-Timing',
+      Object.entries(timings)
+        .map(([k, v]) => `${k.replace(/Ms$/, '')};dur=${v.toFixed(1)}`)
+        .join(', '),
+    );
+    res.end(png);
+  });
+  return router;
+}
