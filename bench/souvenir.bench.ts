@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
+import type { Browser, Page } from 'playwright-core';
 import {
   buildCard,
   buildOverlay,
@@ -122,9 +123,7 @@ async function cardHtml(grey: Buffer): Promise<string> {
   return `<!doctype html><html><head><style>${fontFaces()}html,body{margin:0;padding:0}*{box-sizing:border-box}</style></head><body>${body}</body></html>`;
 }
 
-type Browser = import('playwright-core').Browser;
-
-async function shoot(browser: Browser, html: string, page?: import('playwright-core').Page): Promise<Buffer> {
+async function shoot(browser: Browser, html: string, page?: Page): Promise<Buffer> {
   const p = page ?? (await browser.newPage({ viewport: { width: CARD_SIZE, height: CARD_SIZE } }));
   await p.setContent(html, { waitUntil: 'load' });
   await p.evaluate(() => document.fonts.ready.then(() => undefined));

@@ -29,5 +29,5 @@ export function shippedMigrationCount(): number {
 
 export async function appliedMigrationCount(sql: postgres.Sql): Promise<number> {
   const [row] = await sql`select count(*)::int as n from drizzle.__drizzle_migrations`;
-  return row.n;
+  return Number(row?.n ?? 0);
 }

@@ -38,8 +38,8 @@ export async function seedAccounts(db: Db, config: Config): Promise<Array<{ user
 
 /** An empty development database gets a show for today and two teams, so it is usable at once. */
 export async function seedDemoData(db: Db, log: Logger, today: string): Promise<void> {
-  const [{ n }] = await db.select({ n: count() }).from(shows);
-  if (n > 0) return;
+  const [existing] = await db.select({ n: count() }).from(shows);
+  if ((existing?.n ?? 0) > 0) return;
   await db.insert(shows).values({
     name: 'Home Run Derby VR',
     date: today,

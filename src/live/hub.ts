@@ -69,8 +69,7 @@ export function startLiveHub(app: AppContext): LiveHub {
     }
   }
 
-  const loadShowQueue = (showId: number) => () =>
-    loadQueue(db, showId, { now: app.now(), recall: app.config.recall });
+  const loadShowQueue = (showId: number) => () => loadQueue(db, showId, { now: app.now(), recall: app.config.recall });
   const loadGame = (gameId: number) => async () => {
     const [row] = await db.select().from(games).where(eq(games.id, gameId));
     if (!row) throw new NotFoundError('Game', gameId);

@@ -65,7 +65,7 @@ export function startListener(url: string, handlers: ListenerHandlers, log: Logg
       schedule();
     },
   };
-  const sql = postgres(url, options as postgres.Options<{}>);
+  const sql = postgres(url, options as postgres.Options<Record<string, postgres.PostgresType>>);
 
   const ping = setInterval(() => {
     if (connected)

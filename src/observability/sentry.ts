@@ -2,9 +2,10 @@
 // answered as INTERNAL_SERVER_ERROR and failed jobs), never domain errors such as ILLEGAL_TRANSITION.
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import type * as SentryNode from '@sentry/node';
 
 // Loaded only when a DSN is set: the SDK costs ≈50 MB of memory in every process otherwise.
-let sentry: typeof import('@sentry/node') | undefined;
+let sentry: typeof SentryNode | undefined;
 
 export interface SentryHandle {
   /** Sends what is still buffered; called on shutdown. */

@@ -87,7 +87,8 @@ export async function paintDuotonePhoto(
   radius: number,
 ): Promise<void> {
   const { width, height } = PHOTO_BOX;
-  let { data: grey, info } = await sharp(greyJpeg).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(greyJpeg).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  let grey = data;
   // Uploads are prepared at the box size; only a photo prepared for an older layout needs scaling.
   if (info.width !== width || info.height !== height) {
     grey = await sharp(greyJpeg).resize(width, height, { fit: 'cover' }).extractChannel(0).raw().toBuffer();

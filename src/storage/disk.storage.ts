@@ -2,7 +2,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { assertKey, type Storage, type StoredObject } from './storage.js';
+import { assertKey, type Storage, type StoredObject } from './object-store.js';
 
 const TYPES: Record<string, string> = {
   '.png': 'image/png',

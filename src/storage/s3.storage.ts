@@ -1,7 +1,7 @@
 // Amazon S3, or an S3-compatible server when an endpoint is given (path-style addressing).
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config.js';
-import { assertKey, type Storage, type StoredObject } from './storage.js';
+import { assertKey, type Storage, type StoredObject } from './object-store.js';
 
 type S3Settings = NonNullable<Config['s3']>;
 

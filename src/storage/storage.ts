@@ -1,35 +1,10 @@
 // Where souvenirs and photos live: S3 (or an S3-compatible server) when configured, else local disk.
-import { randomBytes } from 'node:crypto';
 import { publicBaseUrl, type Config } from '../config.js';
 import { DiskStorage } from './disk.storage.js';
+import type { Storage } from './object-store.js';
 import { S3Storage } from './s3.storage.js';
 
-export interface StoredObject {
-  bytes: Buffer;
-  contentType: string;
-}
-
-export interface Storage {
-  /** Stores the bytes under `key` and returns the public URL they are served at. */
-  put(key: string, bytes: Buffer, contentType: string): Promise<string>;
-  /** The stored bytes, or null when there is no such key. */
-  get(key: string): Promise<StoredObject | null>;
-  /** The public URL of a key (whether or not it exists). */
-  urlFor(key: string): string;
-}
-
-/** Keys may hold letters, digits, `-`, `_`, `.` and `/` between segments; nothing that could climb out of a folder. */
-export const KEY_PATTERN = /^(?:[A-Za-z0-9_-][A-Za-z0-9._-]*\/)*[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
-
-export function assertKey(key: string): void {
-  if (!KEY_PATTERN.test(key) || key.split('/').some((s) => s === '..' || s === '.'))
-    throw new Error(`Invalid storage key: ${key}`);
-}
-
-/** An unguessable key: 128 random bits, so a URL cannot be found by counting. */
-export function randomKey(folder: string, extension: string): string {
-  return `${folder}/${randomBytes(16).toString('base64url')}.${extension}`;
-}
+export { assertKey, KEY_PATTERN, randomKey, type Storage, type StoredObject } from './object-store.js';
 
 export function createStorage(config: Config): Storage {
   if (config.s3) return new S3Storage(config.s3);

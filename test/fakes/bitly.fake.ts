@@ -26,7 +26,7 @@ export async function startBitlyFake(token = `bitly-${randomBytes(8).toString('h
     if (req.method !== 'POST' || req.url !== '/v4/shorten') return answer(404, { message: 'NOT_FOUND' });
     if (req.headers.authorization !== `Bearer ${token}`)
       return answer(403, { message: 'FORBIDDEN', description: 'bad token' });
-    let longUrl = '';
+    let longUrl: string;
     try {
       longUrl = String((JSON.parse(Buffer.concat(chunks).toString()) as { long_url?: unknown }).long_url ?? '');
     } catch {

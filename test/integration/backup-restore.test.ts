@@ -120,7 +120,7 @@ describe.skipIf(!hasPg15)('backup and restore', () => {
     await expect(restored.token('TABLET')).resolves.toEqual(expect.any(String));
     const sql = postgres(cluster.url('mlb_restored'), { max: 1, onnotice: () => {} });
     try {
-      const [{ n }] = await sql`select count(*)::int as n from pgboss.job where name = 'sms' and state = 'created'`;
+      const { n } = (await sql`select count(*)::int as n from pgboss.job where name = 'sms' and state = 'created'`)[0]!;
       expect(n).toBe(2);
     } finally {
       await sql.end();

@@ -39,8 +39,10 @@ describe('embedded PostgreSQL', () => {
       adminPassword = app.generatedPasswords[0]!.password;
       const r = await login(app.http!.url, 'user', adminPassword);
       expect(r.data?.login.account.role).toBe('ADMIN');
-      const [{ shows, teams }] = await app.context.database
-        .primarySql`select (select count(*)::int from shows) as shows, (select count(*)::int from teams) as teams`;
+      const { shows, teams } = (
+        await app.context.database
+          .primarySql`select (select count(*)::int from shows) as shows, (select count(*)::int from teams) as teams`
+      )[0]!;
       expect({ shows, teams }).toEqual({ shows: 1, teams: 2 });
       expect(existsSync(path.join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
       port = readFileSync(path.join(dataDir, 'pg.port'), 'utf8');
@@ -57,7 +59,7 @@ describe('embedded PostgreSQL', () => {
       expect(app.generatedPasswords).toEqual([]);
       const r = await login(app.http!.url, 'user', adminPassword);
       expect(r.data?.login.account.role).toBe('ADMIN');
-      const [{ shows }] = await app.context.database.primarySql`select count(*)::int as shows from shows`;
+      const { shows } = (await app.context.database.primarySql`select count(*)::int as shows from shows`)[0]!;
       expect(shows).toBe(1);
       expect(readFileSync(path.join(dataDir, 'pg.port'), 'utf8')).toBe(port);
     } finally {

@@ -71,9 +71,11 @@ describe.skipIf(!hasPg15)('ec2: reads from the replica, everything else on the n
   /** Waits until the replica has replayed everything the primary has written so far. */
   async function caughtUp() {
     // The insert position: with synchronous_commit=off a commit may not be written out yet.
-    const [{ lsn }] = await onPrimary`select pg_current_wal_insert_lsn()::text as lsn`;
+    const { lsn } = (await onPrimary`select pg_current_wal_insert_lsn()::text as lsn`)[0]!;
     for (let i = 0; i < 200; i++) {
-      const [{ done }] = await onReplica`select pg_wal_lsn_diff(pg_last_wal_replay_lsn(), ${lsn}::pg_lsn) >= 0 as done`;
+      const { done } = (
+        await onReplica`select pg_wal_lsn_diff(pg_last_wal_replay_lsn(), ${lsn}::pg_lsn) >= 0 as done`
+      )[0]!;
       if (done) return;
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -4,14 +4,14 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { games, messages, shortLinks } from '../../src/db/schema.js';
+import { messages, shortLinks } from '../../src/db/schema.js';
 import { buildOverlay, type CardData } from '../../src/souvenir/card.js';
 import { preparePhoto } from '../../src/souvenir/photo.js';
 import { renderSouvenir } from '../../src/souvenir/render.js';
 import { startBitlyFake } from '../fakes/bitly.fake.js';
 import { gameRow, waitFor } from '../fakes/game-rows.js';
 import { startS3Fake } from '../fakes/s3.fake.js';
-import { act, driveTo, seedShow, signUpPlayer } from '../helpers/lifecycle.js';
+import { driveTo, seedShow, signUpPlayer } from '../helpers/lifecycle.js';
 import { useTestServer, type TestServer } from '../helpers/server.js';
 
 const BASE = 'https://mlb.example.test';
@@ -190,7 +190,11 @@ describe('souvenir job with disk storage and built-in short links', async () => 
 
   it('renders a souvenir for a player without a mobile number and texts nobody', async () => {
     const { gameId } = await completeThroughApi(server, { firstName: 'Sam' });
-    await waitFor(async () => (await gameRow(server.app.context.database.db, gameId)).souvenirUrl, 20_000, 'souvenir url');
+    await waitFor(
+      async () => (await gameRow(server.app.context.database.db, gameId)).souvenirUrl,
+      20_000,
+      'souvenir url',
+    );
     expect(await souvenirMessages(server, gameId)).toHaveLength(0);
   });
 

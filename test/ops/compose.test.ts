@@ -18,15 +18,14 @@ if (!hasDockerCompose)
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 type Service = Record<string, any>;
 // `<<: *anchor` merge keys are YAML 1.1; compose resolves them, so must we.
-const load = (file: string): { services: Record<string, Service>; [k: string]: any } =>
-  parse(read(`compose/${file}`), { merge: true });
+const load = (file: string): { services: Service; [k: string]: any } => parse(read(`compose/${file}`), { merge: true });
 
 /** `docker compose … -f compose/a.yml -f compose/b.yml …` lines of the README, as file lists. */
 function documentedCombinations(): string[][] {
   const combos = new Map<string, string[]>();
   for (const line of read('README.md').split('\n')) {
     if (!/docker(-| )compose\b/.test(line) || !line.includes('-f compose/')) continue;
-    const files = [...line.matchAll(/-f\s+(compose\/[\w.-]+\.yml)/g)].map((m) => m[1]);
+    const files = [...line.matchAll(/-f\s+(compose\/[\w.-]+\.yml)/g)].map((m) => m[1]!);
     combos.set(files.join(' '), files);
   }
   return [...combos.values()];
@@ -52,8 +51,8 @@ function mergedConfig(files: string[]): string {
 }
 
 /** Services of files merged the way compose merges mappings (enough for the checks below). */
-function merged(...files: string[]): Record<string, Service> {
-  const out: Record<string, Service> = {};
+function merged(...files: string[]): Service {
+  const out: Service = {};
   for (const file of files) {
     for (const [name, svc] of Object.entries(load(file).services)) {
       const prev = out[name] ?? {};
