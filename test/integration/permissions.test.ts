@@ -20,7 +20,7 @@ const SHOW = {
   souvenirMessage: 'See {url}',
 };
 
-// DESIGN.md "Accounts and permissions", restated. Ids that do not exist: an allowed caller gets past
+// docs/design.md "Accounts and permissions", restated. Ids that do not exist: an allowed caller gets past
 // authorization into the service and hears NOT_FOUND, which no denied caller ever sees.
 const MUTATIONS: Record<string, { allowed: Role[]; query: string; vars: () => Record<string, unknown> }> = {
   signUp: {

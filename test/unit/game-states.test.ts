@@ -7,7 +7,7 @@ import {
   type GameAction,
 } from '../../src/domain/game-states.js';
 
-// DESIGN.md's table, restated independently so a change to either one is caught.
+// docs/design.md's table, restated independently so a change to either one is caught.
 const ALLOWED: Record<GameAction, string[]> = {
   queue: ['NEW', 'RECALLED'],
   recall: ['QUEUED'],

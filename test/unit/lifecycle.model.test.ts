@@ -1,5 +1,5 @@
 // Model-based test: random sequences of mutations from the tablet, the VR game and staff against
-// the real server, each result compared with a small pure model of DESIGN.md's rules.
+// the real server, each result compared with a small pure model of docs/design.md's rules.
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -70,7 +70,7 @@ function apply(g: MGame, to: GameState, now: number) {
   if (stamp) g[stamp] ??= now;
 }
 
-/** DESIGN.md's auto-recall, restated over the model. */
+/** docs/design.md's auto-recall, restated over the model. */
 function modelAutoRecall(m: Model, now: number) {
   const active = m.games.filter((g) => g.state === 'RECALLED' && g.recalledAt! > now - WINDOW_MIN * 60_000).length;
   const mobile = new Set(m.players.filter((p) => p.mobile).map((p) => p.id));
@@ -116,7 +116,7 @@ async function compare(m: Model) {
   ).toEqual(m.games);
   const now = clock.now().getTime();
   // Auto-recall never fills the window past its size; a person's recallGame is not limited by it
-  // (DESIGN.md's table), so only the system's active recalls are bounded.
+  // (docs/design.md's table), so only the system's active recalls are bounded.
   const active = rows.filter((r) => r.state === 'RECALLED' && r.recalledAt!.getTime() > now - WINDOW_MIN * 60_000);
   expect(active.filter((r) => !m.manual.has(r.id)).length).toBeLessThanOrEqual(SIZE);
   for (const p of m.players)
