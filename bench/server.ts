@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { freePort, startEmbeddedPostgres } from '../src/db/embedded.js';
 import { runMigrations } from '../src/db/migrate.js';
-import { startBoss } from '../src/jobs.js';
+import { startBoss } from '../src/jobs/boss.js';
 import { createLogger } from '../src/log.js';
 import { createDatabase, type ScratchDatabase } from '../src/db/admin.js';
 

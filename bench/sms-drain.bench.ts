@@ -4,9 +4,9 @@
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/db/client.js';
 import { players } from '../src/db/schema.js';
-import { startBoss } from '../src/jobs.js';
+import { startBoss } from '../src/jobs/boss.js';
 import { createLogger } from '../src/log.js';
-import { queueSms } from '../src/services/outbox.js';
+import { queueSms } from '../src/jobs/outbox.js';
 import type { BenchModule, BenchRow } from './section.js';
 import { createBenchDatabase, startBenchServer } from './server.js';
 

@@ -10,10 +10,11 @@ import { startLiveHub } from './live/hub.js';
 import { createStorage } from './storage/storage.js';
 import { dayIn } from './domain/dates.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
-import { startBoss } from './jobs.js';
+import { startBoss } from './jobs/boss.js';
 import { createLogger, type Logger } from './log.js';
 import { startWorkers, type Workers } from '../workers/index.js';
 import { initSentry } from './observability/sentry.js';
+import { createSmsSender } from './sms/create-sender.js';
 
 export interface AppOptions {
   config: Config;
@@ -63,7 +64,15 @@ export async function startApp({
     cleanups.push(() => database.close());
     const boss = await startBoss({ url: primaryUrl, log, supervise: worker, jobs: config.jobs });
     cleanups.push(() => boss.stop({ graceful: true, timeout: 10_000, close: true }));
-    const context = createAppContext({ config, database, boss, log, now, storage: createStorage(config) });
+    const context = createAppContext({
+      config,
+      database,
+      boss,
+      log,
+      now,
+      storage: createStorage(config),
+      sms: createSmsSender(config, log),
+    });
 
     const generatedPasswords = await seedAccounts(database.db, config);
     if (config.env === 'development') await seedDemoData(database.db, log, dayIn(now(), config.timeZone));

@@ -10,6 +10,7 @@ import { createLoginThrottle, type LoginThrottle } from './domain/login-throttle
 import { SYSTEM_ACTOR } from './domain/roles.js';
 import type { LiveHub } from './live/hub.js';
 import type { Logger } from './log.js';
+import type { SmsSender } from './sms/sender.js';
 import type { Storage } from './storage/storage.js';
 
 export interface AppContext {
@@ -21,6 +22,8 @@ export interface AppContext {
   readonly now: () => Date;
   /** Souvenirs and photos (disk or S3): one client and its sockets per process. */
   readonly storage: Storage;
+  /** The SMS provider the sms worker hands messages to (Twilio, or the log in development). */
+  readonly sms: SmsSender;
   /** Failed sign-ins per caller address, for this process. */
   readonly loginThrottle: LoginThrottle;
   /** The live side (LISTEN, topics, shared subscriptions); only in processes that serve the API. */

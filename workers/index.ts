@@ -1,9 +1,12 @@
 // Registers every pg-boss job handler of this process; `stop` lets running jobs finish first.
 import type { AppContext } from '../src/context.js';
-import { startRecallWorker } from './recall.worker.js';
-import { QUEUES } from '../src/jobs.js';
-import { createSmsSender, startSmsWorker } from './sms.worker.js';
-import { startSouvenirWorker } from './souvenir.worker.js';
+import type { Worker } from './define-worker.js';
+import { recallWorker } from './recall.worker.js';
+import { smsWorker } from './sms.worker.js';
+import { souvenirWorker } from './souvenir.worker.js';
+
+/** One worker per queue of the job registry (src/jobs/registry.ts). */
+export const WORKERS: readonly Worker[] = [smsWorker, souvenirWorker, recallWorker];
 
 export interface Workers {
   stop(): Promise<void>;
@@ -13,9 +16,7 @@ export interface Workers {
 const STOP_TIMEOUT_MS = 10_000;
 
 export async function startWorkers(app: AppContext): Promise<Workers> {
-  await startSmsWorker(app, createSmsSender(app.config, app.log));
-  await startSouvenirWorker(app);
-  await startRecallWorker(app);
+  for (const worker of WORKERS) await worker.start(app);
   app.log.info('workers started');
   return {
     async stop() {
@@ -23,7 +24,7 @@ export async function startWorkers(app: AppContext): Promise<Workers> {
       const timeout = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS);
       });
-      const drained = Promise.all(QUEUES.map((name) => app.boss.offWork(name, { wait: true }))).then(
+      const drained = Promise.all(WORKERS.map(({ queue }) => app.boss.offWork(queue, { wait: true }))).then(
         () => 'drained' as const,
       );
       const result = await Promise.race([drained, timeout]);

@@ -1,42 +1,41 @@
 // The periodic auto-recall. Completes and cancels refill the window at once; this pass covers what
 // no mutation announces: a recall expiring after RECALL_WINDOW_MINUTES frees its slot by itself.
-import { z } from 'zod';
-import { callContext, type AppContext } from '../src/context.js';
+import type { AppContext, CallContext } from '../src/context.js';
+import { recallJob, type PayloadOf } from '../src/jobs/registry.js';
 import { autoRecall, autoRecallAll } from '../src/services/recall.service.js';
-
-const payloadSchema = z.object({ showId: z.number().int().positive().optional() });
+import { defineWorker, type Worker } from './define-worker.js';
 
 /** One pass: the given show, or every show with queued games. Returns how many players were recalled. */
-export async function runRecallJob(app: AppContext, data: unknown): Promise<number> {
-  const parsed = payloadSchema.safeParse(data ?? {});
-  if (!parsed.success) {
-    app.log.error({ data, issues: parsed.error.issues }, 'malformed recall job dropped');
-    return 0;
-  }
-  const w = callContext(app, null);
-  return parsed.data.showId ? (await autoRecall(w, parsed.data.showId)).length : autoRecallAll(w);
+export async function runRecallPass(call: CallContext, { showId }: PayloadOf<typeof recallJob>): Promise<number> {
+  return showId ? (await autoRecall(call, showId)).length : autoRecallAll(call);
 }
 
-/** Handles `recall` jobs and enqueues one every RECALL_INTERVAL_SECONDS (deduplicated across worker processes). */
-export async function startRecallWorker(app: AppContext): Promise<void> {
-  const { intervalSeconds, disable } = app.config.recall;
-  await app.boss.work(
-    'recall',
-    { includeMetadata: true, pollingIntervalSeconds: Math.min(intervalSeconds, 2) },
-    async (jobs) => {
-      for (const job of jobs) {
-        const recalled = await runRecallJob(app, job.data);
-        if (recalled > 0) app.log.info({ job: job.id, queue: 'recall', recalled }, 'auto-recall recalled players');
-      }
-    },
-  );
-  if (disable) return;
+const handleRecallJobs = defineWorker(
+  recallJob,
+  async (call, payload) => {
+    const recalled = await runRecallPass(call, payload);
+    if (recalled > 0) call.log.info({ recalled }, 'auto-recall recalled players');
+  },
+  (app) => ({ pollingIntervalSeconds: Math.min(app.config.recall.intervalSeconds, 2) }),
+);
+
+/** Enqueues a recall job every RECALL_INTERVAL_SECONDS, deduplicated across worker processes. */
+function enqueuePeriodically(app: AppContext): void {
+  const { intervalSeconds } = app.config.recall;
   const tick = () => {
-    app.boss
-      .send('recall', {}, { singletonKey: 'periodic', singletonSeconds: intervalSeconds })
+    recallJob
+      .send(app.boss, {}, { singletonKey: 'periodic', singletonSeconds: intervalSeconds })
       .catch((err) => app.log.warn({ err }, 'could not enqueue the periodic recall'));
   };
   const timer = setInterval(tick, intervalSeconds * 1000);
   timer.unref();
   app.boss.once('stopped', () => clearInterval(timer));
 }
+
+export const recallWorker: Worker = {
+  queue: handleRecallJobs.queue,
+  async start(app) {
+    await handleRecallJobs.start(app);
+    if (!app.config.recall.disable) enqueuePeriodically(app);
+  },
+};

@@ -4,7 +4,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from 'pino';
 import { liveOf, type AppContext } from '../context.js';
-import { QUEUES } from '../jobs.js';
+import { QUEUES } from '../jobs/registry.js';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'mlb_' });

@@ -10,7 +10,7 @@ import { renderMessage } from '../domain/messages.js';
 import { checkResult, type GameResult } from '../domain/result.js';
 import { smallestTeam } from '../domain/team-assignment.js';
 import { notifyOf } from '../live/announce.js';
-import { queueSms, queueSouvenir } from './outbox.js';
+import { queueSms, queueSouvenir } from '../jobs/outbox.js';
 import { autoRecallLocked, lockShowRecalls, tryLockShowRecalls } from './recall.service.js';
 import { inTransaction, type CallContext } from '../context.js';
 

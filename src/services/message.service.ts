@@ -5,7 +5,7 @@ import { inIds, type Executor } from '../db/client.js';
 import { messages, players, type Message } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { idOf } from '../domain/ids.js';
-import { queueSms } from './outbox.js';
+import { queueSms } from '../jobs/outbox.js';
 import { inTransaction, type CallContext } from '../context.js';
 
 /** Messages of each game, oldest first, in the order of `gameIds`. */

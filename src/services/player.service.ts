@@ -15,7 +15,7 @@ import {
 } from '../domain/player-input.js';
 import { announce } from '../live/announce.js';
 import { createGame } from './game.service.js';
-import { queueSms } from './outbox.js';
+import { queueSms } from '../jobs/outbox.js';
 import { resolveShow } from './show.service.js';
 import { inTransaction, type CallContext } from '../context.js';
 

@@ -9,7 +9,7 @@ import { announce } from '../live/announce.js';
 import type { CardData } from '../souvenir/card.js';
 import { renderSouvenir, type RenderResult } from '../souvenir/render.js';
 import { randomKey } from '../storage/storage.js';
-import { queueSms } from './outbox.js';
+import { queueSms } from '../jobs/outbox.js';
 import { shorten } from './shortlink.service.js';
 
 export interface SouvenirSubject {

@@ -1,7 +1,8 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { gameEvents, games, messages } from '../../src/db/schema.js';
-import { runRecallJob } from '../../workers/recall.worker.js';
+import { callContext } from '../../src/context.js';
+import { runRecallPass } from '../../workers/recall.worker.js';
 import { act, driveTo, gameRow, seedShow, signUpPlayer, testClock } from '../helpers/lifecycle.js';
 import { useTestServer, type TestServer } from '../helpers/server.js';
 
@@ -101,10 +102,10 @@ describe('recall window', () => {
     await trigger(server, show.id);
     expect(await states(ids)).toEqual(['RECALLED', 'RECALLED', 'QUEUED', 'QUEUED', 'QUEUED']);
     clock.advance(19 * MINUTE);
-    expect(await runRecallJob(server.app.context, { showId: show.id })).toBe(0);
+    expect(await runRecallPass(callContext(server.app.context), { showId: show.id })).toBe(0);
     clock.advance(2 * MINUTE);
     // Both recalls are now older than the window: two more players are recalled, the old ones stay RECALLED.
-    expect(await runRecallJob(server.app.context, { showId: show.id })).toBe(2);
+    expect(await runRecallPass(callContext(server.app.context), { showId: show.id })).toBe(2);
     expect(await states(ids)).toEqual(['RECALLED', 'RECALLED', 'RECALLED', 'RECALLED', 'QUEUED']);
     expect(await activeRecalls(server, show.id)).toEqual(ids.slice(2, 4));
   });
@@ -152,7 +153,7 @@ describe('RECALL_DISABLE', () => {
     const { gameId } = await signUpPlayer(off, { showId: String(show.id), mobileNumber: mobile(1) });
     expect((await act(off, 'queue', gameId)).errors).toBeUndefined();
     await trigger(off, show.id);
-    expect(await runRecallJob(off.app.context, {})).toBe(0);
+    expect(await runRecallPass(callContext(off.app.context), {})).toBe(0);
     expect((await gameRow(off, gameId)).state).toBe('QUEUED');
   });
 });

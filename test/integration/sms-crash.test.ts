@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { eq } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
 import { messages } from '../../src/db/schema.js';
-import { queueSms } from '../../src/services/outbox.js';
+import { queueSms } from '../../src/jobs/outbox.js';
 import { insertPlayer, waitFor } from '../fakes/game-rows.js';
 import { startTwilioFake, twilioEnv, type FakeRequest } from '../fakes/twilio.fake.js';
 import { createTestDatabase } from '../helpers/db.js';

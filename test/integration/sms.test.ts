@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import twilio from 'twilio';
 import { afterAll, describe, expect, it } from 'vitest';
 import { messages, players, type Message } from '../../src/db/schema.js';
-import { queueSms, type SmsRequest } from '../../src/services/outbox.js';
+import { queueSms, type SmsRequest } from '../../src/jobs/outbox.js';
 import { insertCompletedGame, insertPlayer, insertShow, waitFor } from '../fakes/game-rows.js';
 import { startTwilioFake, twilioEnv } from '../fakes/twilio.fake.js';
 import { useTestServer } from '../helpers/server.js';

@@ -7,7 +7,7 @@ import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../src/db/embedded.js';
 import { runMigrations } from '../../src/db/migrate.js';
-import { startBoss } from '../../src/jobs.js';
+import { startBoss } from '../../src/jobs/boss.js';
 import { createLogger } from '../../src/log.js';
 import { withDatabase } from '../../src/db/client.js';
 

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gameEvents, games } from '../../src/db/schema.js';
 import { TRANSITIONS, type GameAction, type GameState } from '../../src/domain/game-states.js';
-import { runRecallJob } from '../../workers/recall.worker.js';
+import { callContext } from '../../src/context.js';
+import { runRecallPass } from '../../workers/recall.worker.js';
 import { seedShow, testClock } from '../helpers/lifecycle.js';
 import { useTestServer } from '../helpers/server.js';
 import { type Role } from '../../src/domain/roles.js';
@@ -239,7 +240,7 @@ class Tick implements fc.AsyncCommand<Model, Real> {
   async run(m: Model) {
     clock.advance(this.minutes * 60_000);
     // The periodic pass, as the recall worker runs it.
-    await runRecallJob(server.app.context, { showId: m.showId });
+    await runRecallPass(callContext(server.app.context), { showId: m.showId });
     modelAutoRecall(m, clock.now().getTime());
     await compare(m);
   }

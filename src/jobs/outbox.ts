@@ -2,7 +2,7 @@
 import type { PgBoss } from 'pg-boss';
 import type { Executor } from '../db/client.js';
 import { messages } from '../db/schema.js';
-import { sendInTransaction } from '../jobs.js';
+import { smsJob, souvenirJob } from './registry.js';
 
 export interface SmsRequest {
   kind: 'welcome' | 'recall' | 'souvenir';
@@ -32,11 +32,11 @@ export async function queueSms(tx: Executor, boss: PgBoss, req: SmsRequest): Pro
     .onConflictDoNothing({ target: messages.dedupeKey })
     .returning({ id: messages.id });
   if (!row) return null;
-  await sendInTransaction(boss, tx, 'sms', { messageId: row.id });
+  await smsJob.sendInTransaction(boss, tx, { messageId: row.id });
   return row.id;
 }
 
 /** Asks the souvenir worker to render (and, with `notify`, text) the souvenir of a completed game. */
 export async function queueSouvenir(tx: Executor, boss: PgBoss, gameId: number, notify: boolean): Promise<void> {
-  await sendInTransaction(boss, tx, 'souvenir', { gameId, notify });
+  await souvenirJob.sendInTransaction(boss, tx, { gameId, notify });
 }
