@@ -1,9 +1,6 @@
 // /metrics over real HTTP after real operations, Sentry through its real SDK to a local fake
 // ingest endpoint, and job log lines carrying the job id.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { gunzipSync } from 'node:zlib';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +11,7 @@ import { operationLabel } from '../../src/observability/apollo-metrics.js';
 import { jobLogger } from '../../src/observability/metrics.js';
 import { initSentry } from '../../src/observability/sentry.js';
 import { parse, getOperationAST } from 'graphql';
+import { startSentryFake } from '../fakes/sentry.fake.js';
 import { seedShow, SIGN_UP } from '../helpers/lifecycle.js';
 import { useTestServer } from '../helpers/server.js';
 
@@ -140,24 +138,13 @@ describe('operation labels', () => {
 
 describe('Sentry', () => {
   it('sends unexpected errors, with the release, to the DSN; domain errors are not sent', async () => {
-    const envelopes: string[] = [];
-    const ingest = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        envelopes.push((req.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8'));
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => ingest.listen(0, '127.0.0.1', resolve));
-    afterAll(() => new Promise<void>((resolve) => ingest.close(() => resolve())));
-    const { port } = ingest.address() as AddressInfo;
+    const ingest = await startSentryFake();
+    afterAll(() => ingest.close());
 
     const config = loadConfig({
       env: {
         NODE_ENV: 'test',
-        SENTRY_DSN: `http://publickey@127.0.0.1:${port}/42`,
+        SENTRY_DSN: ingest.dsn,
         GIT_SHA: 'abc1234',
         DATA_DIR: '.data/test',
       },
@@ -172,7 +159,7 @@ describe('Sentry', () => {
     toClientError({ message: 'nope' }, new NotFoundError('Game', 1), log);
     await sentry.flush();
 
-    const events = envelopes.filter((e) => e.includes('"type":"event"'));
+    const events = ingest.events();
     expect(events).toHaveLength(1);
     expect(events[0]).toContain('kaput-7f3a');
     expect(events[0]).toContain('"release":"abc1234"');
