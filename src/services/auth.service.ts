@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { SignJWT, jwtVerify } from 'jose';
-import type { Db } from '../db/client.js';
+import type { CallContext } from '../context.js';
+import type { Executor } from '../db/client.js';
 import { accounts } from '../db/schema.js';
 import { hashPassword, verifyPassword } from '../domain/passwords.js';
 import type { Role } from '../domain/roles.js';
@@ -21,7 +22,23 @@ export interface Viewer {
 // Compared against when the username is unknown, so both failures cost the same time.
 const DUMMY_HASH = hashPassword(randomBytes(16).toString('hex'));
 
-export async function login(db: Db, secretKey: string, username: string, password: string, now = new Date()) {
+/** Signs in from the caller's address `ip`, which is refused for a while after too many failures. */
+export async function login(c: CallContext, ip: string, username: string, password: string) {
+  const throttle = c.app.loginThrottle;
+  const now = c.now();
+  const wait = throttle.retryAfter(ip, now.getTime());
+  if (wait > 0) throw new UnauthenticatedError(`Too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`);
+  try {
+    const result = await issueToken(c.db, c.app.config.secretKey, username, password, now);
+    throttle.succeeded(ip);
+    return result;
+  } catch (err) {
+    if (err instanceof UnauthenticatedError) throttle.failed(ip, now.getTime());
+    throw err;
+  }
+}
+
+async function issueToken(db: Executor, secretKey: string, username: string, password: string, now: Date) {
   const [account] = await db.select().from(accounts).where(eq(accounts.username, username));
   const ok = await verifyPassword(password, account?.passwordHash ?? (await DUMMY_HASH));
   if (!account || !ok) throw new UnauthenticatedError(BAD_LOGIN);

@@ -1,5 +1,6 @@
 // Reads of games for `games(filter, orderBy, first, after)` and the staff CSV export.
 import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { CallContext } from '../context.js';
 import type { Db } from '../db/client.js';
 import {
   afterCursor,
@@ -15,7 +16,8 @@ import { pageSize } from '../domain/cursor.js';
 import { parseId } from '../domain/ids.js';
 import { type GameState } from '../domain/game-states.js';
 
-export type GameOrderName = 'CREATED_ASC' | 'CREATED_DESC' | 'SCORE_DESC' | 'UPDATED_DESC';
+export const GAME_ORDERS = ['CREATED_ASC', 'CREATED_DESC', 'SCORE_DESC', 'UPDATED_DESC'] as const;
+export type GameOrderName = (typeof GAME_ORDERS)[number];
 export const DEFAULT_GAME_ORDER: GameOrderName = 'CREATED_DESC';
 
 export interface GameFilterInput {
@@ -64,11 +66,13 @@ export function gameWhere(db: Db, filter: GameFilterInput | null | undefined, ti
   return and(...parts);
 }
 
-/**
- * One page of games plus the total matching the filter. Internal callers may read larger batches
- * (`maxPage`) and skip the count.
- */
-export async function findGames(
+/** One page of games plus the total matching the filter, read where the call reads. */
+export function findGames(c: CallContext, args: GamesArgs): Promise<Page<Game>> {
+  return gamesPage(c.read, args, c.app.config.timeZone);
+}
+
+/** One page of games; the export reads larger batches (`maxPage`) and skips the count. */
+async function gamesPage(
   db: Db,
   args: GamesArgs,
   timeZone: string,
@@ -99,7 +103,7 @@ export async function* iterateGames(
 ): AsyncGenerator<Game[]> {
   let after: string | null = null;
   for (;;) {
-    const page: Page<Game> = await findGames(db, { ...args, first: batch, after }, timeZone, {
+    const page: Page<Game> = await gamesPage(db, { ...args, first: batch, after }, timeZone, {
       maxPage: batch,
       count: false,
     });

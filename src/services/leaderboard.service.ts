@@ -1,6 +1,6 @@
 // The leaderboard: each player's best COMPLETED game, best first.
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { CallContext } from '../context.js';
 import { onLocalDay } from '../db/keyset.js';
 import { games } from '../db/schema.js';
 import { BadInputError } from '../domain/errors.js';
@@ -34,7 +34,9 @@ export function leaderboardLimit(limit: number | null | undefined): number {
   return limit;
 }
 
-export async function leaderboard(db: Db, args: LeaderboardArgs, timeZone: string): Promise<LeaderboardRow[]> {
+export async function leaderboard(c: CallContext, args: LeaderboardArgs): Promise<LeaderboardRow[]> {
+  const db = c.read;
+  const timeZone = c.app.config.timeZone;
   const limit = leaderboardLimit(args.limit);
   const showId = args.showId !== undefined && args.showId !== null ? parseId(args.showId, 'showId') : undefined;
   const best = db.$with('best').as(

@@ -1,6 +1,7 @@
 // Reads of players for `players(filter, orderBy, first, after)`. The state and game-date filters and
 // the GAME_* orders refer to each player's active game: their latest (highest id).
 import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import type { CallContext } from '../context.js';
 import type { Db } from '../db/client.js';
 import {
   afterCursor,
@@ -16,8 +17,15 @@ import { pageSize } from '../domain/cursor.js';
 import { type GameState } from '../domain/game-states.js';
 import { type Handedness } from '../domain/player-input.js';
 
-export type PlayerOrderName =
-  'SCORE_DESC' | 'CREATED_ASC' | 'CREATED_DESC' | 'GAME_CREATED_ASC' | 'GAME_UPDATED_ASC' | 'GAME_UPDATED_DESC';
+export const PLAYER_ORDERS = [
+  'SCORE_DESC',
+  'CREATED_ASC',
+  'CREATED_DESC',
+  'GAME_CREATED_ASC',
+  'GAME_UPDATED_ASC',
+  'GAME_UPDATED_DESC',
+] as const;
+export type PlayerOrderName = (typeof PLAYER_ORDERS)[number];
 export const DEFAULT_PLAYER_ORDER: PlayerOrderName = 'CREATED_DESC';
 
 export interface PlayerFilterInput {
@@ -98,7 +106,9 @@ function playerWhere(
   );
 }
 
-export async function findPlayers(db: Db, args: PlayersArgs, timeZone: string): Promise<Page<Player>> {
+export async function findPlayers(c: CallContext, args: PlayersArgs): Promise<Page<Player>> {
+  const db = c.read;
+  const timeZone = c.app.config.timeZone;
   const active = activeGameOf(db);
   const order = orders(active)[args.orderBy ?? DEFAULT_PLAYER_ORDER];
   const size = pageSize(args.first);

@@ -3,10 +3,12 @@
 // once per show per burst and share it among all subscribers.
 import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
+import type { CallContext } from '../context.js';
 import { inIds, type Db } from '../db/client.js';
 import { gameEvents, games, shows, type Game, type Show } from '../db/schema.js';
 import { NotFoundError } from '../domain/errors.js';
 import { ESTIMATE_SAMPLE_SIZE, estimateWaits } from '../domain/wait-estimate.js';
+import { resolveShowId } from './show.service.js';
 
 export interface QueueSnapshot {
   show: Show;
@@ -25,6 +27,12 @@ const QUEUE_STATES = ['PLAYING', 'CONFIRMED', 'RECALLED', 'QUEUED'] as const;
 const byTime = (a: Date | null, b: Date | null) => (a?.getTime() ?? 0) - (b?.getTime() ?? 0);
 const sortBy = (key: 'playingAt' | 'confirmedAt' | 'recalledAt' | 'queuedAt') => (a: Game, b: Game) =>
   byTime(a[key], b[key]) || a.id - b.id;
+
+/** The queue of the show named by `showId`, or of the current show, as the call reads it now. */
+export async function queueOf(c: CallContext, showId?: string | null): Promise<QueueSnapshot> {
+  const id = await resolveShowId(c.read, showId);
+  return loadQueue(c.read, id, { now: c.now(), recall: c.app.config.recall });
+}
 
 export async function loadQueue(
   db: Db,

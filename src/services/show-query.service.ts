@@ -1,8 +1,8 @@
 import { desc } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { CallContext } from '../context.js';
 import { shows, type Show } from '../db/schema.js';
 
 /** Every show, newest date first (ties: highest id first, like the current show). */
-export async function listShows(db: Db): Promise<Show[]> {
-  return db.select().from(shows).orderBy(desc(shows.date), desc(shows.id));
+export async function listShows(c: CallContext): Promise<Show[]> {
+  return c.read.select().from(shows).orderBy(desc(shows.date), desc(shows.id));
 }

@@ -1,9 +1,10 @@
 import { asc, count } from 'drizzle-orm';
+import type { CallContext } from '../context.js';
 import { inIds, type Db } from '../db/client.js';
 import { players, teams, type Team } from '../db/schema.js';
 
-export async function listTeams(db: Db): Promise<Team[]> {
-  return db.select().from(teams).orderBy(asc(teams.name), asc(teams.id));
+export async function listTeams(c: CallContext): Promise<Team[]> {
+  return c.read.select().from(teams).orderBy(asc(teams.name), asc(teams.id));
 }
 
 /** Players per team for several teams at once; teams without members count 0. */

@@ -1,5 +1,4 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { UnauthenticatedError } from '../../domain/errors.js';
 import { login } from '../../services/auth.service.js';
 import type { Context } from '../context.js';
 import { AccountType, AuthPayload } from '../types/account.type.js';
@@ -12,21 +11,11 @@ export class AccountResolver {
   }
 
   @Mutation(() => AuthPayload)
-  async login(
+  login(
     @Arg('username', () => String) username: string,
     @Arg('password', () => String) password: string,
     @Ctx() ctx: Context,
-  ): Promise<AuthPayload> {
-    const nowMs = ctx.now().getTime();
-    const wait = ctx.app.loginThrottle.retryAfter(ctx.ip, nowMs);
-    if (wait > 0) throw new UnauthenticatedError(`Too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`);
-    try {
-      const result = await login(ctx.db, ctx.app.config.secretKey, username, password, ctx.now());
-      ctx.app.loginThrottle.succeeded(ctx.ip);
-      return result as AuthPayload;
-    } catch (err) {
-      if (err instanceof UnauthenticatedError) ctx.app.loginThrottle.failed(ctx.ip, nowMs);
-      throw err;
-    }
+  ): ReturnType<typeof login> {
+    return login(ctx, ctx.ip, username, password);
   }
 }

@@ -27,7 +27,7 @@ export class GameResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<Page<Game>> {
-    return findGames(ctx.read, { filter, orderBy, first, after }, ctx.app.config.timeZone);
+    return findGames(ctx, { filter, orderBy, first, after });
   }
 
   @FieldResolver(() => PlayerType)

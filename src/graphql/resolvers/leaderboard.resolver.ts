@@ -18,7 +18,7 @@ export class LeaderboardResolver {
     @Arg('limit', () => Int, { nullable: true }) limit: number | null,
     @Ctx() ctx: Context,
   ): Promise<Array<LeaderboardRow & { player: Player }>> {
-    const rows = await leaderboard(ctx.read, { showId, date, limit }, ctx.app.config.timeZone);
+    const rows = await leaderboard(ctx, { showId, date, limit });
     const players = await ctx.loaders.player.loadMany(rows.map((r) => r.playerId));
     return rows.map((r, i) => ({ ...r, player: players[i] as Player }));
   }

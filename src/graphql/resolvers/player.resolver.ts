@@ -28,7 +28,7 @@ export class PlayerResolver {
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Ctx() ctx: Context,
   ): Promise<Page<Player>> {
-    return findPlayers(ctx.read, { filter, orderBy, first, after }, ctx.app.config.timeZone);
+    return findPlayers(ctx, { filter, orderBy, first, after });
   }
 
   // Personal data only for signed-in accounts (the booth devices and staff), never for anonymous readers.

@@ -9,7 +9,7 @@ import { ShowType } from '../types/show.type.js';
 export class ShowResolver {
   @Query(() => [ShowType], { description: 'Every show, newest date first.' })
   shows(@Ctx() ctx: Context): Promise<Show[]> {
-    return listShows(ctx.read);
+    return listShows(ctx);
   }
 
   @Query(() => ShowType, {

@@ -10,7 +10,7 @@ import { TeamDayScore, TeamType } from '../types/team.type.js';
 export class TeamResolver {
   @Query(() => [TeamType], { description: 'Every team, by name.' })
   teams(@Ctx() ctx: Context): Promise<Team[]> {
-    return listTeams(ctx.read);
+    return listTeams(ctx);
   }
 
   @Query(() => TeamType, { nullable: true })
