@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { authChecker } from './auth-checker.js';
-import { resolvers } from './resolvers/index.js';
-import { pubSub } from './pubsub.js';
+import { createPubSub } from '@graphql-yoga/subscription';
+import { authChecker } from './auth.js';
+import { resolvers } from './resolvers.js';
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -14,7 +14,9 @@ export function getSchema(): Promise<GraphQLSchema> {
     resolvers,
     authChecker,
     authMode: 'error',
-    pubSub,
+    // type-graphql refuses subscriptions without a PubSub. Nothing publishes on it: every subscription
+    // has its own `subscribe`, fed by the live hub (src/live).
+    pubSub: createPubSub(),
     validate: { forbidUnknownValues: false },
   });
   return built;

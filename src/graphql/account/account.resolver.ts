@@ -1,13 +1,13 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { login } from '../../services/auth.service.js';
+import { login, type Viewer } from '../../services/auth.service.js';
 import type { Context } from '../context.js';
-import { AccountType, AuthPayload } from '../types/account.type.js';
+import { AccountType, AuthPayload } from './account.type.js';
 
-@Resolver()
+@Resolver(() => AccountType)
 export class AccountResolver {
   @Query(() => AccountType, { nullable: true, description: 'The signed-in account, or null.' })
-  me(@Ctx() ctx: Context): AccountType | null {
-    return ctx.viewer as AccountType | null;
+  me(@Ctx() ctx: Context): Viewer | null {
+    return ctx.viewer;
   }
 
   @Mutation(() => AuthPayload)

@@ -1,10 +1,12 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Team } from '../../db/schema.js';
 import { parseId } from '../../domain/ids.js';
+import { MAY } from '../../domain/roles.js';
 import { listTeams } from '../../services/team-query.service.js';
 import type { TeamDayScore as DayScore } from '../../services/team-score.service.js';
+import { createTeam } from '../../services/team.service.js';
 import type { Context } from '../context.js';
-import { TeamDayScore, TeamType } from '../types/team.type.js';
+import { TeamDayScore, TeamType } from './team.type.js';
 
 @Resolver(() => TeamType)
 export class TeamResolver {
@@ -16,6 +18,16 @@ export class TeamResolver {
   @Query(() => TeamType, { nullable: true })
   team(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Team | null> {
     return ctx.loaders.team.load(parseId(id));
+  }
+
+  @Authorized(MAY.admin)
+  @Mutation(() => TeamType)
+  createTeam(
+    @Arg('name', () => String) name: string,
+    @Arg('color', () => String) color: string,
+    @Ctx() ctx: Context,
+  ): Promise<Team> {
+    return createTeam(ctx, { name, color });
   }
 
   @FieldResolver(() => Int)

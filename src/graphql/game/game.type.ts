@@ -1,7 +1,10 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import type { GameState } from '../../domain/game-states.js';
-import { GameStateEnum } from './enums.js';
-import { DateTimeScalar } from './scalars.js';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { GAME_STATES, type GameState } from '../../domain/game-states.js';
+import { Connection } from '../common/connection.js';
+import { domainEnum } from '../common/enums.js';
+import { DateTimeScalar } from '../common/scalars.js';
+
+export const GameStateEnum = domainEnum('GameState', GAME_STATES);
 
 @ObjectType('GameEvent')
 export class GameEventType {
@@ -14,7 +17,7 @@ export class GameEventType {
 @ObjectType('Game')
 export class GameType {
   @Field(() => ID) id!: number;
-  // player, show, queuePosition and history are field resolvers (game.resolver.ts).
+  // player, show, queuePosition, history and messages are field resolvers (game.resolver.ts).
   @Field(() => GameStateEnum) state!: GameState;
   @Field(() => Int) score!: number;
   @Field(() => Int) distance!: number;
@@ -31,9 +34,4 @@ export class GameType {
   @Field(() => String, { nullable: true }) souvenirUrl!: string | null;
 }
 
-@InputType('GameResultInput')
-export class GameResultInput {
-  @Field(() => Int) score!: number;
-  @Field(() => Int) distance!: number;
-  @Field(() => Int) homeruns!: number;
-}
+export const GameConnection = Connection('Game', GameType);

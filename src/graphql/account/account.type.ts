@@ -1,7 +1,9 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { Role } from '../../domain/roles.js';
-import { RoleEnum } from './enums.js';
-import { DateTimeScalar } from './scalars.js';
+import { ROLES, type Role } from '../../domain/roles.js';
+import { domainEnum } from '../common/enums.js';
+import { DateTimeScalar } from '../common/scalars.js';
+
+export const RoleEnum = domainEnum('Role', ROLES);
 
 @ObjectType('Account')
 export class AccountType {

@@ -1,14 +1,15 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import type { Game, Player, Team } from '../../db/schema.js';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Page } from '../../db/keyset.js';
+import type { Game, Player, Team } from '../../db/schema.js';
 import { parseId } from '../../domain/ids.js';
+import { MAY } from '../../domain/roles.js';
 import { findPlayers } from '../../services/player-query.service.js';
+import { signUp, startGame, updatePlayer } from '../../services/player.service.js';
 import type { Context } from '../context.js';
-import { PlayerConnection, PlayerFilter } from '../types/connection.type.js';
-import { PlayerOrder } from '../types/enums.js';
-import { GameType } from '../types/game.type.js';
-import { PlayerType } from '../types/player.type.js';
-import { TeamType } from '../types/team.type.js';
+import { GameType } from '../game/game.type.js';
+import { TeamType } from '../team/team.type.js';
+import { PlayersArgs, SignUpInput, UpdatePlayerInput } from './player.input.js';
+import { PlayerConnection, PlayerType } from './player.type.js';
 
 @Resolver(() => PlayerType)
 export class PlayerResolver {
@@ -21,14 +22,38 @@ export class PlayerResolver {
     description:
       'Players, newest first unless orderBy says otherwise; state, game dates and GAME_* orders refer to the active (latest) game.',
   })
-  players(
-    @Arg('filter', () => PlayerFilter, { nullable: true }) filter: PlayerFilter | null,
-    @Arg('orderBy', () => PlayerOrder, { nullable: true }) orderBy: PlayerOrder | null,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+  players(@Args(() => PlayersArgs) args: PlayersArgs, @Ctx() ctx: Context): Promise<Page<Player>> {
+    return findPlayers(ctx, args);
+  }
+
+  @Authorized(MAY.tablet)
+  @Mutation(() => PlayerType, {
+    description: 'Creates the player and their first (NEW) game for the show, or the current show.',
+  })
+  signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<Player> {
+    return signUp(ctx, input);
+  }
+
+  @Authorized(MAY.tablet)
+  @Mutation(() => PlayerType, { description: 'Changes the given fields; null or blank clears an optional one.' })
+  updatePlayer(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdatePlayerInput) input: UpdatePlayerInput,
     @Ctx() ctx: Context,
-  ): Promise<Page<Player>> {
-    return findPlayers(ctx, { filter, orderBy, first, after });
+  ): Promise<Player> {
+    return updatePlayer(ctx, id, input);
+  }
+
+  @Authorized(MAY.tablet)
+  @Mutation(() => GameType, {
+    description: 'A new game for a returning player whose last game is COMPLETED or CANCELLED.',
+  })
+  startGame(
+    @Arg('playerId', () => ID) playerId: string,
+    @Arg('showId', () => ID, { nullable: true }) showId: string | null | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<Game> {
+    return startGame(ctx, playerId, showId);
   }
 
   // Personal data only for signed-in accounts (the booth devices and staff), never for anonymous readers.

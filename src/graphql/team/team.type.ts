@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { DateScalar } from './scalars.js';
+import { DateScalar } from '../common/scalars.js';
 
 @ObjectType('TeamDayScore')
 export class TeamDayScore {

@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { GameType } from './game.type.js';
-import { ShowType } from './show.type.js';
+import { GameType } from '../game/game.type.js';
+import { ShowType } from '../show/show.type.js';
 
 @ObjectType('QueueEntry')
 export class QueueEntry {

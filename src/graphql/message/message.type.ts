@@ -1,30 +1,22 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DateTimeScalar } from './scalars.js';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { MESSAGE_KINDS, MESSAGE_STATUSES, type MessageKind, type MessageStatus } from '../../domain/messages.js';
+import { domainEnum } from '../common/enums.js';
+import { DateTimeScalar } from '../common/scalars.js';
 
-export enum MessageKindEnum {
-  WELCOME = 'welcome',
-  RECALL = 'recall',
-  SOUVENIR = 'souvenir',
-}
-export enum MessageStatusEnum {
-  QUEUED = 'queued',
-  SENT = 'sent',
-  DELIVERED = 'delivered',
-  FAILED = 'failed',
-}
-registerEnumType(MessageKindEnum, { name: 'MessageKind' });
-registerEnumType(MessageStatusEnum, {
-  name: 'MessageStatus',
-  description: 'QUEUED until the provider accepts it; DELIVERED or FAILED from its delivery reports.',
-});
+export const MessageKindEnum = domainEnum('MessageKind', MESSAGE_KINDS);
+export const MessageStatusEnum = domainEnum(
+  'MessageStatus',
+  MESSAGE_STATUSES,
+  'QUEUED until the provider accepts it; DELIVERED or FAILED from its delivery reports.',
+);
 
 @ObjectType('Message', { description: 'One SMS the server decided to send (welcome, recall or souvenir).' })
 export class MessageType {
   @Field(() => ID) id!: number;
-  @Field(() => MessageKindEnum) kind!: MessageKindEnum;
+  @Field(() => MessageKindEnum) kind!: MessageKind;
   @Field(() => String, { description: 'The number it was sent to (E.164).' }) to!: string;
   @Field(() => String) body!: string;
-  @Field(() => MessageStatusEnum) status!: MessageStatusEnum;
+  @Field(() => MessageStatusEnum) status!: MessageStatus;
   @Field(() => String, { nullable: true, description: "The provider's id (Twilio message SID)." }) providerId!:
     string | null;
   @Field(() => Int, { description: 'Send attempts so far, retries included.' }) attempts!: number;

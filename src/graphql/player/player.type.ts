@@ -1,0 +1,23 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import { HANDEDNESS, type Handedness } from '../../domain/player-input.js';
+import { Connection } from '../common/connection.js';
+import { domainEnum } from '../common/enums.js';
+import { DateTimeScalar } from '../common/scalars.js';
+
+export const HandednessEnum = domainEnum('Handedness', HANDEDNESS);
+
+@ObjectType('Player')
+export class PlayerType {
+  @Field(() => ID) id!: number;
+  @Field(() => String) firstName!: string;
+  @Field(() => String, { nullable: true }) lastName!: string | null;
+  // mobileNumber, email, team, activeGame and games are field resolvers (player.resolver.ts).
+  @Field(() => HandednessEnum) handedness!: Handedness;
+  @Field(() => Boolean) signedWaiver!: boolean;
+  @Field(() => Boolean) isFinalist!: boolean;
+  @Field(() => String, { nullable: true }) profileId!: string | null;
+  @Field(() => String, { nullable: true }) photoUrl!: string | null;
+  @Field(() => DateTimeScalar) createdAt!: Date;
+}
+
+export const PlayerConnection = Connection('Player', PlayerType);

@@ -1,0 +1,29 @@
+import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { queueUpdates } from '../../live/live.service.js';
+import { queueOf, type QueueSnapshot } from '../../services/queue.service.js';
+import type { Context } from '../context.js';
+import { QueueType } from './queue.type.js';
+
+@Resolver(() => QueueType)
+export class QueueResolver {
+  @Query(() => QueueType, { description: 'The live queue of a show; showId omitted: the current show.' })
+  queue(
+    @Arg('showId', () => ID, { nullable: true }) showId: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<QueueSnapshot> {
+    return queueOf(ctx, showId);
+  }
+
+  // Each event's root is the snapshot the live hub loaded (once per burst, shared by all subscribers).
+  @Subscription(() => QueueType, {
+    description:
+      'The queue of a show (the current show when showId is omitted): first the current snapshot, then one after every change.',
+    subscribe: ({ args, context }) => queueUpdates((context as Context).app, args.showId),
+  })
+  queueChanged(
+    @Root() snapshot: QueueSnapshot,
+    @Arg('showId', () => ID, { nullable: true }) _showId?: string | null,
+  ): QueueSnapshot {
+    return snapshot;
+  }
+}

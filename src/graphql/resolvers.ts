@@ -1,0 +1,21 @@
+import type { NonEmptyArray } from 'type-graphql';
+import { AccountResolver } from './account/account.resolver.js';
+import { GameResolver } from './game/game.resolver.js';
+import { LeaderboardResolver } from './leaderboard/leaderboard.resolver.js';
+import { MessageResolver } from './message/message.resolver.js';
+import { PlayerResolver } from './player/player.resolver.js';
+import { QueueResolver } from './queue/queue.resolver.js';
+import { ShowResolver } from './show/show.resolver.js';
+import { TeamResolver } from './team/team.resolver.js';
+
+// One resolver per entity folder; a new entity adds its own here.
+export const resolvers: NonEmptyArray<Function> = [
+  AccountResolver,
+  GameResolver,
+  LeaderboardResolver,
+  MessageResolver,
+  PlayerResolver,
+  QueueResolver,
+  ShowResolver,
+  TeamResolver,
+];
