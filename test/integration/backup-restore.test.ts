@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, hasPg15, libpqEnv, startPrimary, type Cluster } from '../helpers/pg-cluster.js';
-import { seedShow } from '../helpers/lifecycle.js';
+import { seedShow } from '../helpers/api.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const run = promisify(execFile);

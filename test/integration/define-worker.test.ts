@@ -12,7 +12,7 @@ import { registry } from '../../src/observability/metrics.js';
 import { initSentry } from '../../src/observability/sentry.js';
 import { defineWorker, RetryLater } from '../../workers/define-worker.js';
 import { WORKERS } from '../../workers/index.js';
-import { waitFor } from '../fakes/game-rows.js';
+import { waitFor } from '../helpers/fixtures.js';
 import { startSentryFake } from '../fakes/sentry.fake.js';
 import { useTestServer } from '../helpers/server.js';
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { games as gamesTable, type Player, type Show } from '../../src/db/schema.js';
 import { EXPORT_BATCH, EXPORT_COLUMNS } from '../../src/http/routes/export.js';
-import { at, fixtures } from '../helpers/read-fixtures.js';
+import { at, fixtures } from '../helpers/fixtures.js';
 import { useTestServer } from '../helpers/server.js';
 
 let pageQueries = 0;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { games as gamesTable, type Game } from '../../src/db/schema.js';
 import { encodeCursor } from '../../src/domain/cursor.js';
-import { at, fixtures } from '../helpers/read-fixtures.js';
+import { at, fixtures } from '../helpers/fixtures.js';
 import { useTestServer } from '../helpers/server.js';
 
 // New York: a game created at 03:30Z on July 2 was created on July 1 locally.

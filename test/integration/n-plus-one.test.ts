@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fixtures } from '../helpers/read-fixtures.js';
+import { fixtures } from '../helpers/fixtures.js';
 import { useTestServer } from '../helpers/server.js';
 
 let recording: string[] | null = null;

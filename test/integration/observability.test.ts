@@ -12,7 +12,7 @@ import { jobLogger } from '../../src/observability/metrics.js';
 import { initSentry } from '../../src/observability/sentry.js';
 import { parse, getOperationAST } from 'graphql';
 import { startSentryFake } from '../fakes/sentry.fake.js';
-import { seedShow, SIGN_UP } from '../helpers/lifecycle.js';
+import { seedShow, SIGN_UP } from '../helpers/api.js';
 import { useTestServer } from '../helpers/server.js';
 
 /** The value of one sample line, e.g. sample(text, 'mlb_sms_messages{status="queued"}'). */

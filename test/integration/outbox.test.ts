@@ -6,7 +6,7 @@ import { games, messages, players } from '../../src/db/schema.js';
 import { completeGame, moveGame } from '../../src/services/game.service.js';
 import { signUp } from '../../src/services/player.service.js';
 import { callContext, withExecutor, type CallContext } from '../../src/context.js';
-import { act, driveTo, gameRow, jobs, seedShow, signUpPlayer } from '../helpers/lifecycle.js';
+import { act, driveTo, gameRow, jobs, seedShow, signUpPlayer } from '../helpers/api.js';
 import { useTestServer } from '../helpers/server.js';
 
 // Workers off: committed jobs stay in pgboss.job where the test can see them.

@@ -1,7 +1,7 @@
 import { count } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { players } from '../../src/db/schema.js';
-import { seedShow } from '../helpers/lifecycle.js';
+import { seedShow } from '../helpers/api.js';
 import { useTestServer } from '../helpers/server.js';
 import { type Role } from '../../src/domain/roles.js';
 

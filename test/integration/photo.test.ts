@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { players } from '../../src/db/schema.js';
 import { PHOTO_BOX } from '../../src/souvenir/card.js';
-import { insertPlayer } from '../fakes/game-rows.js';
+import { fixtures } from '../helpers/fixtures.js';
 import { useTestServer } from '../helpers/server.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mlb-photo-'));
@@ -57,7 +57,7 @@ async function photoKey(id: number) {
 
 describe('photo upload', () => {
   it.each(['jpeg', 'png', 'webp'] as const)('stores a %s as a greyscale photo sized for the card', async (format) => {
-    const player = await insertPlayer(db);
+    const player = await fixtures(db).player({ firstName: 'Casey', lastName: 'Jones', mobileNumber: '+15551230001' });
     const before = storedFiles();
     const r = await upload(player.id, await colourful(format), { type: 'image/whatever' });
     expect(r.status).toBe(200);
@@ -80,7 +80,7 @@ describe('photo upload', () => {
   });
 
   it('lets TABLET, STAFF and ADMIN upload and refuses VR_GAME with 403', async () => {
-    const player = await insertPlayer(db);
+    const player = await fixtures(db).player({ firstName: 'Casey', lastName: 'Jones', mobileNumber: '+15551230001' });
     const jpeg = await colourful('jpeg');
     for (const role of ['TABLET', 'STAFF', 'ADMIN'] as const) {
       expect((await upload(player.id, jpeg, { token: await server.token(role) })).status).toBe(200);
@@ -131,7 +131,7 @@ describe('photo upload', () => {
       'PAYLOAD_TOO_LARGE',
     ],
   ])('refuses %s and stores nothing', async (_name, make, status, code) => {
-    const player = await insertPlayer(db);
+    const player = await fixtures(db).player({ firstName: 'Casey', lastName: 'Jones', mobileNumber: '+15551230001' });
     const req = await make();
     const before = storedFiles();
     const r = await upload(req.id === 0 ? player.id : req.id, req.body, { token: req.token, type: req.type });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Player } from '../../src/db/schema.js';
-import { at, fixtures } from '../helpers/read-fixtures.js';
+import { at, fixtures } from '../helpers/fixtures.js';
 import { useTestServer, type GqlResult } from '../helpers/server.js';
 
 const server = await useTestServer({ worker: false, env: { TZ: 'America/Los_Angeles' } });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadQueue } from '../../src/services/queue.service.js';
-import { at, fixtures } from '../helpers/read-fixtures.js';
+import { at, fixtures } from '../helpers/fixtures.js';
 import { useTestServer } from '../helpers/server.js';
 
 const NOW = at('2024-07-01T18:00:00Z');

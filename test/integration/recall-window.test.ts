@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gameEvents, games, messages } from '../../src/db/schema.js';
 import { callContext } from '../../src/context.js';
 import { runRecallPass } from '../../workers/recall.worker.js';
-import { act, driveTo, gameRow, seedShow, signUpPlayer, testClock } from '../helpers/lifecycle.js';
+import { act, driveTo, gameRow, seedShow, signUpPlayer, testClock } from '../helpers/api.js';
 import { useTestServer, type TestServer } from '../helpers/server.js';
 
 const clock = testClock();

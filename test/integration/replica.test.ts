@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { messages } from '../../src/db/schema.js';
 import { createDatabase, hasPg15, libpqEnv, startPrimary, startReplica, type Cluster } from '../helpers/pg-cluster.js';
-import { seedShow } from '../helpers/lifecycle.js';
+import { seedShow } from '../helpers/api.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const run = promisify(execFile);

@@ -1,17 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { games, messages, players, type Show, type Team } from '../../src/db/schema.js';
-import {
-  act,
-  driveTo,
-  gameRow,
-  jobs,
-  playerRow,
-  seedShow,
-  seedTeams,
-  SIGN_UP,
-  signUpPlayer,
-} from '../helpers/lifecycle.js';
+import { act, driveTo, gameRow, jobs, playerRow, seedShow, seedTeams, SIGN_UP, signUpPlayer } from '../helpers/api.js';
 import { useTestServer } from '../helpers/server.js';
 
 // Workers off so welcome SMS jobs stay in pgboss.job for inspection.

@@ -6,7 +6,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
 import { messages } from '../../src/db/schema.js';
 import { queueSms } from '../../src/jobs/outbox.js';
-import { insertPlayer, waitFor } from '../fakes/game-rows.js';
+import { fixtures, waitFor } from '../helpers/fixtures.js';
 import { startTwilioFake, twilioEnv, type FakeRequest } from '../fakes/twilio.fake.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { startTestServer, testEnv } from '../helpers/server.js';
@@ -63,7 +63,7 @@ it('runs the job again after a worker is killed mid-send, and texts the player o
     });
   });
   const db = producer.app.context.database.db;
-  const player = await insertPlayer(db, { mobileNumber: to });
+  const player = await fixtures(db).player({ firstName: 'Casey', lastName: 'Jones', mobileNumber: to });
   const messageId = await db.transaction((tx) =>
     queueSms(tx, producer.app.context.boss, {
       kind: 'welcome',

@@ -5,7 +5,7 @@ import twilio from 'twilio';
 import { afterAll, describe, expect, it } from 'vitest';
 import { messages, players, type Message } from '../../src/db/schema.js';
 import { queueSms, type SmsRequest } from '../../src/jobs/outbox.js';
-import { insertCompletedGame, insertPlayer, insertShow, waitFor } from '../fakes/game-rows.js';
+import { fixtures, waitFor } from '../helpers/fixtures.js';
 import { startTwilioFake, twilioEnv } from '../fakes/twilio.fake.js';
 import { useTestServer } from '../helpers/server.js';
 
@@ -14,13 +14,20 @@ afterAll(() => fake.close());
 const server = await useTestServer({ env: { ...twilioEnv(fake), JOB_RETRY_DELAY_MAX_SECONDS: '1' } });
 const db = server.app.context.database.db;
 const boss = server.app.context.boss;
-const show = await insertShow(db);
+const show = await fixtures(db).show({
+  name: 'Test Show',
+  date: '2025-07-04',
+  welcomeMessage: 'Welcome {firstName}!',
+  recallMessage: 'Come back {firstName}',
+  souvenirMessage: 'Your souvenir, {firstName}: {url}',
+});
 
 let phoneSeq = 100;
 const newPhone = () => `+1555987${String(++phoneSeq).padStart(4, '0')}`;
 
 async function queue(req: Omit<SmsRequest, 'playerId'> & { playerId?: number }): Promise<number | null> {
-  const playerId = req.playerId ?? (await insertPlayer(db, { mobileNumber: req.to })).id;
+  const playerId =
+    req.playerId ?? (await fixtures(db).player({ firstName: 'Casey', lastName: 'Jones', mobileNumber: req.to })).id;
   return db.transaction((tx) => queueSms(tx, boss, { ...req, playerId }));
 }
 
@@ -48,7 +55,7 @@ async function jobStates(messageId: number): Promise<string[]> {
 describe('sms worker', () => {
   it('sends welcome, recall and souvenir messages once each, even when asked twice', async () => {
     const to = newPhone();
-    const player = await insertPlayer(db, { mobileNumber: to });
+    const player = await fixtures(db).player({ firstName: 'Casey', lastName: 'Jones', mobileNumber: to });
     const ids: number[] = [];
     for (const [kind, key] of [
       ['welcome', `welcome:${player.id}`],
@@ -116,7 +123,7 @@ describe('sms worker', () => {
 
   it('sends nothing for a message whose transaction rolled back', async () => {
     const to = newPhone();
-    const player = await insertPlayer(db, { mobileNumber: to });
+    const player = await fixtures(db).player({ firstName: 'Casey', lastName: 'Jones', mobileNumber: to });
     await expect(
       db.transaction(async (tx) => {
         await queueSms(tx, boss, {
@@ -195,8 +202,8 @@ describe('Game.messages and resendMessage', () => {
 
   it("lists a game's messages to STAFF and ADMIN only", async () => {
     const to = newPhone();
-    const player = await insertPlayer(db, { mobileNumber: to });
-    const game = await insertCompletedGame(db, player.id, show.id);
+    const player = await fixtures(db).player({ firstName: 'Casey', lastName: 'Jones', mobileNumber: to });
+    const game = await fixtures(db).completedGame(player.id, show.id);
     const id = (await queue({
       kind: 'souvenir',
       playerId: player.id,
@@ -235,8 +242,8 @@ describe('Game.messages and resendMessage', () => {
   it("resends as a new message to the player's current number, and refuses while the original is queued", async () => {
     const oldTo = newPhone();
     const newTo = newPhone();
-    const player = await insertPlayer(db, { mobileNumber: oldTo });
-    const game = await insertCompletedGame(db, player.id, show.id);
+    const player = await fixtures(db).player({ firstName: 'Casey', lastName: 'Jones', mobileNumber: oldTo });
+    const game = await fixtures(db).completedGame(player.id, show.id);
     fake.script({ kind: 'status', status: 400, code: 21211, message: 'Invalid To number' });
     const id = (await queue({
       kind: 'souvenir',

@@ -9,9 +9,9 @@ import { buildOverlay, type CardData } from '../../src/souvenir/card.js';
 import { preparePhoto } from '../../src/souvenir/photo.js';
 import { renderSouvenir } from '../../src/souvenir/render.js';
 import { startBitlyFake } from '../fakes/bitly.fake.js';
-import { gameRow, waitFor } from '../fakes/game-rows.js';
+import { fixtures, waitFor } from '../helpers/fixtures.js';
 import { startS3Fake } from '../fakes/s3.fake.js';
-import { driveTo, seedShow, signUpPlayer } from '../helpers/lifecycle.js';
+import { driveTo, seedShow, signUpPlayer } from '../helpers/api.js';
 import { useTestServer, type TestServer } from '../helpers/server.js';
 
 const BASE = 'https://mlb.example.test';
@@ -129,8 +129,8 @@ describe('souvenir job with disk storage and built-in short links', async () => 
     });
     const game = await waitFor(
       async () =>
-        (await gameRow(server.app.context.database.db, gameId)).souvenirUrl
-          ? gameRow(server.app.context.database.db, gameId)
+        (await fixtures(server.app.context.database.db).gameRow(gameId)).souvenirUrl
+          ? fixtures(server.app.context.database.db).gameRow(gameId)
           : undefined,
       20_000,
       'souvenir url',
@@ -165,7 +165,7 @@ describe('souvenir job with disk storage and built-in short links', async () => 
     // The job again (a retry): the stored souvenir is reused and no second text is queued.
     await server.app.context.boss.send('souvenir', { gameId, notify: true });
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await gameRow(server.app.context.database.db, gameId)).souvenirUrl).toBe(game.souvenirUrl);
+    expect((await fixtures(server.app.context.database.db).gameRow(gameId)).souvenirUrl).toBe(game.souvenirUrl);
     expect(await souvenirMessages(server, gameId)).toHaveLength(1);
 
     // regenerateSouvenir renders a new card and texts nobody.
@@ -178,7 +178,7 @@ describe('souvenir job with disk storage and built-in short links', async () => 
     expect(regen.errors).toBeUndefined();
     const fresh = await waitFor(
       async () => {
-        const g = await gameRow(server.app.context.database.db, gameId);
+        const g = await fixtures(server.app.context.database.db).gameRow(gameId);
         return g.souvenirUrl !== game.souvenirUrl ? g : undefined;
       },
       20_000,
@@ -191,7 +191,7 @@ describe('souvenir job with disk storage and built-in short links', async () => 
   it('renders a souvenir for a player without a mobile number and texts nobody', async () => {
     const { gameId } = await completeThroughApi(server, { firstName: 'Sam' });
     await waitFor(
-      async () => (await gameRow(server.app.context.database.db, gameId)).souvenirUrl,
+      async () => (await fixtures(server.app.context.database.db).gameRow(gameId)).souvenirUrl,
       20_000,
       'souvenir url',
     );
@@ -242,7 +242,7 @@ describe('souvenir job with S3 storage and Bitly', async () => {
     const { gameId } = await completeThroughApi(server, { firstName: 'Lee', mobileNumber: '+14155552672' });
     const game = await waitFor(
       async () => {
-        const g = await gameRow(server.app.context.database.db, gameId);
+        const g = await fixtures(server.app.context.database.db).gameRow(gameId);
         return g.souvenirUrl ? g : undefined;
       },
       20_000,
@@ -289,7 +289,7 @@ describe('souvenir job with S3 storage and Bitly', async () => {
       20_000,
       'souvenir message',
     );
-    const game = await gameRow(server.app.context.database.db, gameId);
+    const game = await fixtures(server.app.context.database.db).gameRow(gameId);
     expect(bitly.requests.some((r) => r.longUrl === game.souvenirUrl && r.status === 503)).toBe(true);
     const code = /https:\/\/mlb\.example\.test\/s\/([A-Za-z0-9_-]{8,})/.exec(msg!.body)?.[1];
     expect(code).toBeDefined();

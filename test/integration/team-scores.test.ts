@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Team } from '../../src/db/schema.js';
-import { at, fixtures } from '../helpers/read-fixtures.js';
+import { at, fixtures } from '../helpers/fixtures.js';
 import { startTestServer, useTestServer } from '../helpers/server.js';
 
 // Los Angeles is UTC−7 in July: 06:30Z on July 2 is 23:30 on July 1 there, 07:30Z is 00:30 on July 2.

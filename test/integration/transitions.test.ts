@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GAME_STATES, TRANSITIONS, type GameAction } from '../../src/domain/game-states.js';
 import type { Game } from '../../src/db/schema.js';
-import {
-  act,
-  driveTo,
-  eventsOf,
-  gameRow,
-  MUTATION_NAME,
-  seedShow,
-  signUpPlayer,
-  testClock,
-} from '../helpers/lifecycle.js';
+import { act, driveTo, eventsOf, gameRow, MUTATION_NAME, seedShow, signUpPlayer, testClock } from '../helpers/api.js';
 import { useTestServer } from '../helpers/server.js';
 
 const clock = testClock();

@@ -7,7 +7,7 @@ import { gameEvents, games } from '../../src/db/schema.js';
 import { TRANSITIONS, type GameAction, type GameState } from '../../src/domain/game-states.js';
 import { callContext } from '../../src/context.js';
 import { runRecallPass } from '../../workers/recall.worker.js';
-import { seedShow, testClock } from '../helpers/lifecycle.js';
+import { seedShow, testClock } from '../helpers/api.js';
 import { useTestServer } from '../helpers/server.js';
 import { type Role } from '../../src/domain/roles.js';
 

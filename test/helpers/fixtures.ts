@@ -1,4 +1,6 @@
-// Rows inserted directly, so read-side tests can set any state and timestamp they need.
+// Rows inserted directly, so a test can set any state and timestamp it needs (through the API, see
+// api.ts). One family for every test: fixtures(db).show(), .team(), .player(), .game(), .event(), …
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import {
   gameEvents,
@@ -48,6 +50,34 @@ export function fixtures(db: Db) {
       const [row] = await db.insert(games).values(values).returning();
       return row!;
     },
+    /** A game that went through the whole lifecycle just now, with a result. */
+    async completedGame(
+      playerId: number,
+      showId: number,
+      result: { score?: number; distance?: number; homeruns?: number } = {},
+    ): Promise<Game> {
+      const now = new Date();
+      const [row] = await db
+        .insert(games)
+        .values({
+          playerId,
+          showId,
+          state: 'COMPLETED',
+          score: result.score ?? 1234,
+          distance: result.distance ?? 412,
+          homeruns: result.homeruns ?? 7,
+          queuedAt: now,
+          confirmedAt: now,
+          playingAt: now,
+          completedAt: now,
+        })
+        .returning();
+      return row!;
+    },
+    async gameRow(id: number): Promise<Game> {
+      const [row] = await db.select().from(games).where(eq(games.id, id));
+      return row!;
+    },
     async event(game: Game, values: Partial<typeof gameEvents.$inferInsert> = {}) {
       const [row] = await db
         .insert(gameEvents)
@@ -59,3 +89,18 @@ export function fixtures(db: Db) {
 }
 
 export const at = (iso: string) => new Date(iso);
+
+/** Polls until `check` returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
