@@ -240,6 +240,9 @@ describe('image and scripts', () => {
     expect(df).toMatch(/ENTRYPOINT \["node", "--max-semi-space-size=16", "--import", "tsx", "src\/main\.ts"\]/);
     // tsx runs the server, so it must survive `--omit=dev`.
     expect(JSON.parse(read('package.json')).dependencies).toHaveProperty('tsx');
+    // The dependency fixes under patches/ are applied by postinstall (patch-package) during that npm ci.
+    expect(df).toMatch(/^COPY patches \.\/patches\n(?:#.*\n)*RUN npm ci --omit=dev/m);
+    expect(JSON.parse(read('package.json')).dependencies).toHaveProperty('patch-package');
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['node_modules', '.data', '.git', 'test', '.env']) expect(ignored).toContain(entry);
   });

@@ -1,0 +1,78 @@
+// The real entry point (node --import tsx src/main.ts) as a child process, for tests that must see
+// the process itself: whether it stays up, how it exits, what it prints.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export interface ServerProcess {
+  proc: ChildProcess;
+  /** The HTTP base URL it printed once ready. */
+  url: string;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+  /** Null while it runs. */
+  exit(): { code: number | null; signal: NodeJS.Signals | null } | null;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface Spawned {
+  proc: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts src/main.ts with exactly `env` (plus PATH and HOME) and collects its output. */
+export function spawnServer(env: Record<string, string>, args: string[] = []): Spawned {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { proc, output: () => out, exited };
+}
+
+/** Starts the server and resolves once it prints its GraphQL URL (rejects if it exits first). */
+export async function startServerProcess(
+  env: Record<string, string>,
+  args: string[] = [],
+  timeoutMs = 45_000,
+): Promise<ServerProcess> {
+  const { proc, output, exited } = spawnServer(env, args);
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  void exited.then((e) => (exit = e));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`server did not start within ${timeoutMs} ms:\n${output()}`));
+    }, timeoutMs);
+    const check = () => {
+      const m = /GraphQL\s+(http:\/\/\S+)\/graphql/.exec(output());
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    proc.stdout!.on('data', check);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`server exited before it started:\n${output()}`));
+    });
+  });
+  return { proc, url, output, exit: () => exit, exited };
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+export async function stopServerProcess(server: Pick<Spawned, 'proc' | 'exited'>, graceMs = 10_000): Promise<void> {
+  if (server.proc.exitCode !== null || server.proc.signalCode !== null) return;
+  server.proc.kill('SIGTERM');
+  const timer = setTimeout(() => server.proc.kill('SIGKILL'), graceMs);
+  await server.exited;
+  clearTimeout(timer);
+}
