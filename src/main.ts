@@ -1,6 +1,7 @@
 // Entry point: `api`, `worker`, or both (the default) in one process.
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startApp, type App } from './app.js';
+import { EmbeddedPostgresError } from './db/embedded-recovery.js';
 import { createLogger } from './log.js';
 
 const role = process.argv[2] ?? 'all';
@@ -45,7 +46,9 @@ const stop = (signal: NodeJS.Signals) => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stop);
 
 app = await startApp({ config, log, api: role !== 'worker', worker: role !== 'api' }).catch((err) => {
-  log.fatal({ err }, 'could not start');
+  // What the operator can put right is said in one line; anything else goes out with its stack.
+  if (err instanceof EmbeddedPostgresError) log.fatal(`could not start: ${err.message}`);
+  else log.fatal({ err }, 'could not start');
   process.exit(1);
 });
 if (stopping)

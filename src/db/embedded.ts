@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { checkPostgresUserAccess, clearLeftovers, EmbeddedPostgresError, lastWords } from './embedded-recovery.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -50,19 +51,34 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts (initialising on first use) a Postgres cluster in `<dataDir>/pg`. The port is remembered
- * beside the data, never assumed: another Postgres may hold 5432.
+ * beside the data, never assumed: another Postgres may hold 5432. What a crashed run left behind is
+ * cleared first, so the cluster comes back on its port.
  */
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
-  const databaseDir = path.join(dataDir, 'pg');
+  const databaseDir = path.resolve(dataDir, 'pg');
   const portFile = path.join(dataDir, 'pg.port');
   mkdirSync(dataDir, { recursive: true });
   // As root, Postgres runs as the `postgres` user, which must be able to reach its data directory.
   if (process.getuid?.() === 0) chmodSync(dataDir, 0o755);
-  let port = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : 0;
-  if (!port || !(await portIsFree(port))) port = await freePort();
+  await checkPostgresUserAccess(dataDir);
+  await clearLeftovers(databaseDir, log);
+  const remembered = existsSync(portFile) ? Number(readFileSync(portFile, 'utf8')) : 0;
+  let port = remembered;
+  if (!port || !(await portIsFree(port))) {
+    port = await freePort();
+    if (remembered) log.warn({ remembered, port }, 'the remembered PostgreSQL port is taken; using another');
+  }
   writeFileSync(portFile, String(port));
 
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  // PostgreSQL's own output, logged at debug level, is kept for the error should it not start.
+  const output: string[] = [];
+  const onOutput = (m: unknown) => {
+    const text = String(m).trim();
+    log.debug({ postgres: text }, 'embedded postgres');
+    output.push(text);
+    if (output.length > 20) output.shift();
+  };
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -72,13 +88,19 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     persistent: true,
     createPostgresUser: true,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: (m) => log.debug({ postgres: String(m).trim() }, 'embedded postgres'),
-    onError: (m) => log.debug({ postgres: String(m).trim() }, 'embedded postgres'),
+    onLog: onOutput,
+    onError: onOutput,
   });
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
   const started = Date.now();
-  if (fresh) await pg.initialise();
-  await pg.start();
+  try {
+    if (fresh) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    // start() rejects with nothing when PostgreSQL exits: its reason is in what it printed.
+    const reason = err instanceof Error ? err.message : lastWords(output);
+    throw new EmbeddedPostgresError(`PostgreSQL did not start in ${databaseDir}: ${reason}`);
+  }
   if (fresh) await pg.createDatabase('mlb');
   log.info({ port, databaseDir, fresh, ms: Date.now() - started }, 'embedded postgres started');
   // Safety net for a process that exits without stop(): ask Postgres for a fast shutdown.

@@ -22,10 +22,13 @@ export interface Spawned {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts src/main.ts with exactly `env` (plus PATH and HOME) and collects its output. */
-export function spawnServer(env: Record<string, string>, args: string[] = []): Spawned {
+/**
+ * Starts src/main.ts with exactly `env` (plus PATH and HOME) and collects its output; `cwd` is the
+ * checkout to run (this one by default).
+ */
+export function spawnServer(env: Record<string, string>, args: string[] = [], cwd = root): Spawned {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-    cwd: root,
+    cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
