@@ -1,9 +1,11 @@
 // postgres.js 3.4.9 throws a TypeError from a timer (outside any caller, so the process dies) when it
 // writes to a connection whose socket has already closed: a reserved connection used after its
 // backend went away, or the ROLLBACK a transaction sends after its backend died mid-query. The
-// dependency is patched at install (patches/, applied by `postinstall`); this checks the installed
-// copy really behaves, through both of its builds (ESM for our code, CommonJS for anything that
-// requires it), so a reinstall or upgrade that loses the patch fails here.
+// dependency is patched at install (patches/, applied by `postinstall`): such writes fail their
+// queries with CONNECTION_CLOSED, the next session starts clean (no error of the last one answers
+// its first query) and the closed connection stays the pool's to reconnect. This checks the
+// installed copy really behaves so, through both of its builds (ESM for our code, CommonJS for
+// anything that requires it): a reinstall or upgrade that loses the patch fails here.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -47,7 +49,28 @@ await delay(300);
 // The pool reconnects for the next query.
 outcome.afterwards = (await txPool\`select 1 as one\`)[0].one;
 
-await Promise.all([pool, txPool, killer].map((s) => s.end({ timeout: 1 })));
+// A transaction that goes on after its backend died, with a statement too large to be buffered (it
+// is written at once): it fails, and the pool's only connection is reconnected, not lost.
+const onePool = postgres(url, { max: 1, onnotice() {} });
+let later;
+const transaction = settled(
+  onePool.begin(async (t) => {
+    const [{ pid }] = await t\`select pg_backend_pid() as pid\`;
+    await killer\`select pg_terminate_backend(\${pid})\`;
+    await delay(300);
+    later = settled(t.unsafe(\`select '\${'x'.repeat(2000)}' as filler\`));
+    await later;
+  }),
+);
+await transaction;
+for (let i = 0; !later && i < 100; i++) await delay(20);
+outcome.laterStatement = await later;
+outcome.poolAfterwards = await Promise.race([
+  settled(onePool\`select 1 as one\`),
+  delay(5000).then(() => 'no answer in 5 s'),
+]);
+
+await Promise.all([pool, txPool, onePool, killer].map((s) => s.end({ timeout: 1 })));
 console.log(JSON.stringify(outcome));
 `;
 
@@ -79,6 +102,8 @@ describe('postgres.js on a connection whose socket has closed', () => {
         // The backend's own error (57P01, terminated by an administrator) or the closed connection's.
         transaction: expect.stringMatching(/^(57P01|CONNECTION_CLOSED)$/),
         afterwards: 1,
+        laterStatement: 'CONNECTION_CLOSED',
+        poolAfterwards: 'succeeded',
       });
     },
   );
