@@ -66,7 +66,10 @@ describe('embedded PostgreSQL after a crash', () => {
     for (const s of servers) await stopServerProcess(s);
     // Never leave a PostgreSQL behind, whatever happened above.
     const pid = postmasterPid(dataDir);
-    if (pid && isRunning(pid)) process.kill(pid, 'SIGQUIT');
+    if (pid && isRunning(pid)) {
+      process.kill(pid, 'SIGQUIT');
+      for (let i = 0; i < 100 && isRunning(pid); i++) await new Promise((r) => setTimeout(r, 50));
+    }
     rmSync(dataDir, { recursive: true, force: true });
   });
 
