@@ -2,6 +2,7 @@
 // the process itself: whether it stays up, how it exits, what it prints.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { PASSWORDS } from './server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -78,4 +79,36 @@ export async function stopServerProcess(server: Pick<Spawned, 'proc' | 'exited'>
   const timer = setTimeout(() => server.proc.kill('SIGKILL'), graceMs);
   await server.exited;
   clearTimeout(timer);
+}
+
+export interface Reply<T> {
+  data?: T;
+  errors?: unknown[];
+}
+
+/** POSTs a GraphQL operation to a server at `url` (a bearer `token` if given). */
+export async function postGql<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<Reply<T>> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  return (await res.json()) as Reply<T>;
+}
+
+/** A token for one of the accounts testEnv() sets the password of. */
+export async function loginAs(url: string, username: keyof typeof PASSWORDS): Promise<string> {
+  const r = await postGql<{ login: { token: string } }>(
+    url,
+    `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
+    { u: username, p: PASSWORDS[username] },
+  );
+  if (!r.data?.login) throw new Error(`login as ${username} failed: ${JSON.stringify(r.errors)}`);
+  return r.data.login.token;
 }

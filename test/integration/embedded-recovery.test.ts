@@ -8,8 +8,15 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PASSWORDS, testEnv } from '../helpers/server.js';
-import { spawnServer, startServerProcess, stopServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { testEnv } from '../helpers/server.js';
+import {
+  loginAs,
+  postGql,
+  spawnServer,
+  startServerProcess,
+  stopServerProcess,
+  type ServerProcess,
+} from '../helpers/server-process.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const asRoot = process.getuid?.() === 0;
@@ -37,23 +44,6 @@ function postmasterPid(dataDir: string): number | undefined {
   return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : undefined;
 }
 
-async function gql(url: string, query: string, variables: Record<string, unknown> = {}, token?: string) {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-}
-
-async function adminToken(url: string): Promise<string> {
-  const r = await gql(url, `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`, {
-    u: 'user',
-    p: PASSWORDS.user,
-  });
-  return (r.data!.login as { token: string }).token;
-}
-
 /** The lines the server logged at error level or above. */
 function errorLines(output: string): string[] {
   return output.split('\n').filter((l) => /"level":(50|60)/.test(l));
@@ -79,7 +69,7 @@ describe('embedded PostgreSQL after a crash', () => {
     const first = await startServerProcess(embeddedEnv(dataDir), ['api'], START_WITHIN_MS);
     servers.push(first);
     port = readFileSync(path.join(dataDir, 'pg.port'), 'utf8');
-    const created = await gql(
+    const created = await postGql<{ createShow: { id: string } }>(
       first.url,
       `mutation($i: ShowInput!) { createShow(input: $i) { id } }`,
       {
@@ -91,7 +81,7 @@ describe('embedded PostgreSQL after a crash', () => {
           souvenirMessage: 'Souvenir: {url}',
         },
       },
-      await adminToken(first.url),
+      await loginAs(first.url, 'user'),
     );
     expect(created.errors).toBeUndefined();
     const orphan = postmasterPid(dataDir)!;
@@ -110,7 +100,7 @@ describe('embedded PostgreSQL after a crash', () => {
     expect(second.output()).toMatch(
       /"level":40.*"postmasterPid":\d+.*"msg":"stopping the embedded PostgreSQL a previous run/,
     );
-    const shows = await gql(second.url, `{ shows { name } }`);
+    const shows = await postGql<{ shows: Array<{ name: string }> }>(second.url, `{ shows { name } }`);
     expect(shows.data?.shows).toContainEqual({ name: 'Before the crash' });
     await stopServerProcess(second);
   }, 200_000);

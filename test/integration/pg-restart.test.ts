@@ -11,8 +11,14 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LISTENER_APPLICATION_NAME } from '../../src/live/listener.js';
 import { createDatabase, hasPg15, pgTool, startPrimary, type Cluster } from '../helpers/pg-cluster.js';
-import { PASSWORDS, testEnv } from '../helpers/server.js';
-import { startServerProcess, stopServerProcess, type ServerProcess } from '../helpers/server-process.js';
+import { testEnv } from '../helpers/server.js';
+import {
+  loginAs,
+  postGql,
+  startServerProcess,
+  stopServerProcess,
+  type ServerProcess,
+} from '../helpers/server-process.js';
 import { connectWs, delay, subscribe, type WsClient } from '../helpers/ws.js';
 
 if (!hasPg15)
@@ -26,11 +32,6 @@ const LOAD_BETWEEN_RESTARTS_MS = 1_000;
 const RECOVER_WITHIN_MS = 15_000;
 
 const SIGN_UP = `mutation($i: SignUpInput!) { signUp(input: $i) { id activeGame { id } } }`;
-
-interface Reply<T> {
-  data?: T;
-  errors?: unknown[];
-}
 
 interface Ack {
   playerId: number;
@@ -46,34 +47,6 @@ function nameOf(client: number, seq: number): string {
     if (n < 26) break;
   }
   return `Load${String.fromCharCode(65 + client)}${s}`;
-}
-
-async function gql<T>(
-  url: string,
-  query: string,
-  variables: Record<string, unknown>,
-  token?: string,
-): Promise<Reply<T>> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  return (await res.json()) as Reply<T>;
-}
-
-async function login(url: string, username: keyof typeof PASSWORDS): Promise<string> {
-  const r = await gql<{ login: { token: string } }>(
-    url,
-    `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }`,
-    {
-      u: username,
-      p: PASSWORDS[username],
-    },
-  );
-  if (!r.data?.login) throw new Error(`login as ${username} failed: ${JSON.stringify(r.errors)}`);
-  return r.data.login.token;
 }
 
 async function readyStatus(url: string): Promise<number> {
@@ -106,9 +79,9 @@ describe.skipIf(!hasPg15)('PostgreSQL fast restarts under load', () => {
   it('the process stays up, /readyz recovers, live updates resume and no acknowledged write is lost', async () => {
     const env = testEnv(cluster.url('mlb'), { DATA_DIR: dataDir, LOG_LEVEL: 'warn', RECALL_DISABLE: 'true' });
     server = await startServerProcess(env);
-    const admin = await login(server.url, 'user');
-    const tablet = await login(server.url, 'mlbtablet');
-    const show = await gql<{ createShow: { id: string } }>(
+    const admin = await loginAs(server.url, 'user');
+    const tablet = await loginAs(server.url, 'mlbtablet');
+    const show = await postGql<{ createShow: { id: string } }>(
       server.url,
       `mutation($i: ShowInput!) { createShow(input: $i) { id } }`,
       {
@@ -145,7 +118,7 @@ describe.skipIf(!hasPg15)('PostgreSQL fast restarts under load', () => {
         const lastName = nameOf(n, seq);
         const url = server.url;
         try {
-          const r = await gql<{ signUp: { id: string; activeGame: { id: string } } }>(
+          const r = await postGql<{ signUp: { id: string; activeGame: { id: string } } }>(
             url,
             SIGN_UP,
             { i: { firstName: 'Load', lastName, handedness: 'RIGHT', showId } },
@@ -226,7 +199,7 @@ describe.skipIf(!hasPg15)('PostgreSQL fast restarts under load', () => {
     expect(listeners).toHaveLength(1);
     expect(listeners[0]!.pid).not.toBe(listenerBefore!.pid);
     const last = acked.at(-1)!;
-    const queued = await gql(
+    const queued = await postGql(
       server.url,
       `mutation($id: ID!) { queueGame(id: $id) { state } }`,
       { id: last.gameId },
