@@ -1,6 +1,7 @@
-// graphql-ws on the same port and path as HTTP GraphQL. Auth comes from connectionParams.authorization;
-// a socket is closed (4401) when its token expires. Subscriptions are shared: one execution per
-// (document, variables, visibility), its results serialized once and written to every socket.
+// graphql-ws on the same port and path as HTTP GraphQL: the protocol only. Auth comes from
+// connectionParams.authorization; a socket is closed (4401) when its token expires; pings find dead
+// peers. Subscriptions are handed to the live fan-out (src/live/fanout.ts), which runs one execution
+// per (document, variables, visibility) and writes its results to every socket.
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { CloseCode, makeServer, type Context as WsContext } from 'graphql-ws';
@@ -10,18 +11,13 @@ import { liveOf, type AppContext } from '../context.js';
 import { viewerFromAuthorization, type Viewer } from '../services/auth.service.js';
 import { createContext } from '../graphql/context.js';
 import { toClientError } from '../graphql/errors.js';
+import type { LiveStream } from '../live/fanout.js';
 import type { LiveHub } from '../live/hub.js';
-import { latestIterator } from '../live/latest-iterator.js';
-import type { SharedPayload } from '../live/shared-execution.js';
 import { prepareDocument } from './document-cache.js';
-import { subscriptionEnded, subscriptionStarted } from '../observability/metrics.js';
 
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_GOING_AWAY = 1001;
 const KEEPALIVE_MS = 12_000;
-// A socket this far behind gets only the newest state once it catches up.
-const MAX_BUFFERED_BYTES = 1024 * 1024;
-const CLOSE_BRACE = Buffer.from('}');
 // setTimeout's limit; tokens live 24 h, so this only guards odd clocks.
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -41,8 +37,8 @@ export interface GraphqlWs {
 export function attachGraphqlWs(app: AppContext, schema: GraphQLSchema, server: Server): GraphqlWs {
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 1024 * 1024, handleProtocols });
   const hub = liveOf(app);
-  const shared = hub.shared;
-  const shareable = new WeakMap<ExecutionArgs, AsyncGenerator<never>>();
+  // onSubscribe starts a subscription on the fan-out; graphql-ws then asks subscribe() for its stream.
+  const started = new WeakMap<ExecutionArgs, LiveStream>();
   const clientError = (e: GraphQLError) => toClientError(e.toJSON(), e, app.log);
   const asGraphqlError = (e: GraphQLError) => {
     const safe = clientError(e);
@@ -88,32 +84,7 @@ export function attachGraphqlWs(app: AppContext, schema: GraphQLSchema, server: 
           contextValue.isMutation = operation === 'mutation';
           return { ...args, contextValue };
         }
-        const { socket } = ctx.extra;
-        // The stream graphql-ws iterates never yields: results go straight to the socket, the same
-        // bytes for every subscriber; the stream only carries the end (complete or error).
-        let membership: { leave(): void } | undefined;
-        const stream = latestIterator<never>(() => {
-          if (!membership) return;
-          membership.leave();
-          subscriptionEnded();
-        });
-        const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
-        let pending: SharedPayload | null = null;
-        const write = (p: SharedPayload) => {
-          if (stream.closed || socket.readyState !== socket.OPEN) return;
-          if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-            if (!pending)
-              setTimeout(() => {
-                const q = pending!;
-                pending = null;
-                write(q);
-              }, 100);
-            pending = p;
-            return;
-          }
-          socket.send(Buffer.concat([prefix, p.json, CLOSE_BRACE]), { binary: false });
-        };
-        const joined = await shared.join(
+        const subscribed = await hub.fanout.subscribe(
           {
             schema,
             document,
@@ -124,23 +95,11 @@ export function attachGraphqlWs(app: AppContext, schema: GraphQLSchema, server: 
             context: () => contextFor(ctx),
             formatError: clientError,
           },
-          {
-            next: (p) => (pending ? (pending = p) : write(p)),
-            end: (errors) =>
-              errors
-                ? stream.fail(new GraphQLError(errors[0]!.message, { originalError: errors[0] }))
-                : void stream.return(undefined),
-          },
+          { socket: ctx.extra.socket, id },
         );
-        if (Array.isArray(joined)) return joined.map(asGraphqlError);
-        if (stream.closed) {
-          (joined as { leave(): void }).leave();
-        } else {
-          membership = joined as { leave(): void };
-          subscriptionStarted();
-        }
+        if (Array.isArray(subscribed)) return subscribed.map(asGraphqlError);
         const execArgs = { ...args, contextValue: null };
-        shareable.set(execArgs, stream);
+        started.set(execArgs, subscribed as LiveStream);
         return execArgs;
       } catch (err) {
         if (err instanceof GraphQLError) return [err];
@@ -149,7 +108,7 @@ export function attachGraphqlWs(app: AppContext, schema: GraphQLSchema, server: 
     },
     // Subscriptions were started in onSubscribe; graphql-ws only waits for their end.
     subscribe: (args) =>
-      (shareable.get(args) as AsyncGenerator<never>) ??
+      started.get(args) ??
       (() => {
         throw new Error('subscription was not prepared');
       })(),

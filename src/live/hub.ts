@@ -1,33 +1,38 @@
 // The live side of one API process: the LISTEN connection feeds per-show and per-game topics,
-// each loaded once per burst and shared by every subscriber in the process.
+// each loaded once per burst and shared by every subscriber in the process; the fan-out runs each
+// subscription once for all identical subscribers and writes the results to their sockets.
+//
+// A new subscription is a resolver field whose `subscribe` returns one of the streams below; a new
+// kind of live value is one more method here over its own topic map, touched in changed().
 import { desc, eq } from 'drizzle-orm';
 import { games, shows, type Game } from '../db/schema.js';
 import type { AppContext } from '../context.js';
 import { NotFoundError } from '../domain/errors.js';
+import { idOf } from '../domain/ids.js';
 import { loadQueue, type QueueSnapshot } from '../services/queue.service.js';
 import type { Change } from './announce.js';
-import type { LatestIterator } from './latest-iterator.js';
+import { createFanout, type Fanout } from './fanout.js';
 import { startListener, type Listener } from './listener.js';
-import { createSharedExecutions, type SharedExecutions } from './shared-execution.js';
-import { Topic, TopicGoneError } from './topic.js';
+import { Topic, TopicGoneError, type LatestIterator } from './topic.js';
 
 /** Long enough to absorb a burst (a completion and its auto-recalls), short enough to feel instant. */
 export const COALESCE_MS = 25;
 
 export interface LiveHub {
-  /** The show's queue now, then after every change. Rejects with NotFoundError for an unknown show. */
-  queue(showId: number): Promise<LatestIterator<QueueSnapshot>>;
-  /** The game now, then after every change to it. Rejects with NotFoundError for an unknown game. */
-  game(gameId: number): Promise<LatestIterator<Game>>;
-  /** The current show (latest date, ties highest id); NotFoundError when there is none. */
-  currentShowId(): Promise<number>;
+  /**
+   * The show's queue now, then after every change; the current show (latest date, ties highest id)
+   * when no id is given. Rejects with NotFoundError for an unknown show or when there is none.
+   */
+  queue(showId?: string | number | null): Promise<LatestIterator<QueueSnapshot>>;
+  /** The game now, then after every change to it (and to its queue position). NotFoundError for an unknown game. */
+  game(gameId: string | number): Promise<LatestIterator<Game>>;
   /** Feeds a change as if it came from Postgres (the listener calls this). */
   changed(change: Change): void;
   /** Reloads and resends everything (after the listener reconnects). */
   resync(): void;
   readonly listener: Listener;
-  /** Subscription executions shared by identical subscribers of this process. */
-  readonly shared: SharedExecutions;
+  /** Subscription executions shared by identical subscribers of this process, written to their sockets. */
+  readonly fanout: Fanout;
   stats(): { shows: number; games: number; subscribers: number; loads: number };
   stop(): Promise<void>;
 }
@@ -76,17 +81,24 @@ export function startLiveHub(app: AppContext): LiveHub {
     return row;
   };
 
+  async function currentShowId(): Promise<number> {
+    const [row] = await app.database.read
+      .select({ id: shows.id })
+      .from(shows)
+      .orderBy(desc(shows.date), desc(shows.id))
+      .limit(1);
+    if (!row) throw new NotFoundError('Show', 'current');
+    return row.id;
+  }
+
   const hub: LiveHub = {
-    queue: (showId) => subscribe(queues, showId, loadShowQueue(showId), 'showId'),
-    game: (gameId) => subscribe(gameTopics, gameId, loadGame(gameId), 'gameId'),
-    async currentShowId() {
-      const [row] = await app.database.read
-        .select({ id: shows.id })
-        .from(shows)
-        .orderBy(desc(shows.date), desc(shows.id))
-        .limit(1);
-      if (!row) throw new NotFoundError('Show', 'current');
-      return row.id;
+    async queue(rawId) {
+      const showId = rawId === undefined || rawId === null ? await currentShowId() : idOf('Show', rawId);
+      return subscribe(queues, showId, loadShowQueue(showId), 'showId');
+    },
+    game(rawId) {
+      const gameId = idOf('Game', rawId);
+      return subscribe(gameTopics, gameId, loadGame(gameId), 'gameId');
     },
     changed(change) {
       queues.get(change.showId)?.touch();
@@ -102,7 +114,7 @@ export function startLiveHub(app: AppContext): LiveHub {
       for (const topic of gameTopics.values()) topic.touch();
     },
     listener: undefined as unknown as Listener,
-    shared: createSharedExecutions(),
+    fanout: createFanout(),
     stats() {
       const all = [...queues.values(), ...gameTopics.values()];
       return {

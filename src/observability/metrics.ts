@@ -89,22 +89,15 @@ const dbUp = new Gauge({
 const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;
 const SMS_STATUSES = ['queued', 'sent', 'delivered', 'failed'] as const;
 
-/** Called by the WebSocket server as subscriptions start and end (or set outright). */
-export function subscriptionStarted(): void {
-  subscriptionsActive.inc();
-}
-export function subscriptionEnded(): void {
-  subscriptionsActive.dec();
-}
-
 function refreshSubscriptions(app: AppContext): void {
   let stats;
   try {
     // How many executions serve this process's subscribers (the sharing at work).
-    stats = liveOf(app).shared.stats();
+    stats = liveOf(app).fanout.stats();
   } catch {
     return; // a worker-only process: no live updates here
   }
+  subscriptionsActive.set(stats.subscribers);
   subscriptionExecutions.set(stats.executions);
 }
 

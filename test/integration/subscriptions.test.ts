@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { keyOf } from '../../src/live/shared-execution.js';
+import { keyOf } from '../../src/live/fanout.js';
 import { useTestServer } from '../helpers/server.js';
 import { connectWs, createShow, delay, move, signUpGame, subscribe, wsUrl, type WsClient } from '../helpers/ws.js';
 
@@ -81,17 +81,17 @@ describe('queueChanged', () => {
     await Promise.all([...anon, ...signed].map((s) => s.nth(0)));
     const anonKey = keyOf({ query: doc, variables: { s: showId }, operationName: undefined, visibility: 'anonymous' });
     const tabletKey = keyOf({ query: doc, variables: { s: showId }, operationName: undefined, visibility: 'TABLET' });
-    expect(hub.shared.info(anonKey)).toEqual({ subscribers: 3, executed: 1 });
-    expect(hub.shared.info(tabletKey)).toEqual({ subscribers: 2, executed: 1 });
+    expect(hub.fanout.info(anonKey)).toEqual({ subscribers: 3, executed: 1 });
+    expect(hub.fanout.info(tabletKey)).toEqual({ subscribers: 2, executed: 1 });
     const gameId = await signUpGame(server, showId, 'Shared');
     await move(server, 'queueGame', gameId, 'TABLET');
     const results = await Promise.all(
       [...anon, ...signed].map((s) => s.until((m) => m.queueChanged.waiting.length === 1)),
     );
     for (const r of results) expect(r).toEqual(results[0]);
-    expect(hub.shared.info(anonKey)!.executed).toBe(hub.shared.info(tabletKey)!.executed);
-    expect(hub.shared.info(anonKey)!.executed).toBeGreaterThanOrEqual(2);
-    expect(hub.shared.info(anonKey)!.executed).toBeLessThanOrEqual(3);
+    expect(hub.fanout.info(anonKey)!.executed).toBe(hub.fanout.info(tabletKey)!.executed);
+    expect(hub.fanout.info(anonKey)!.executed).toBeGreaterThanOrEqual(2);
+    expect(hub.fanout.info(anonKey)!.executed).toBeLessThanOrEqual(3);
     await move(server, 'cancelGame', gameId, 'TABLET');
   });
 });

@@ -12,11 +12,11 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
+import { liveOf } from '../../context.js';
 import type { Page } from '../../db/keyset.js';
 import type { Game, Message, Player, Show } from '../../db/schema.js';
 import { parseId } from '../../domain/ids.js';
 import { MAY } from '../../domain/roles.js';
-import { gameUpdates } from '../../live/live.service.js';
 import { findGames } from '../../services/game-query.service.js';
 import { cancelGame, completeGame, moveGame, regenerateSouvenir } from '../../services/game.service.js';
 import type { Context } from '../context.js';
@@ -97,7 +97,7 @@ export class GameResolver {
   // Each event's root is the game the live hub loaded (once per burst, shared by all subscribers).
   @Subscription(() => GameType, {
     description: 'One game: first as it is, then after every change to it.',
-    subscribe: ({ args, context }) => gameUpdates((context as Context).app, args.id),
+    subscribe: ({ args, context }) => liveOf((context as Context).app).game(args.id),
   })
   gameChanged(@Root() game: Game, @Arg('id', () => ID) _id: string): Game {
     return game;

@@ -1,5 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { queueUpdates } from '../../live/live.service.js';
+import { liveOf } from '../../context.js';
 import { queueOf, type QueueSnapshot } from '../../services/queue.service.js';
 import type { Context } from '../context.js';
 import { QueueType } from './queue.type.js';
@@ -18,7 +18,7 @@ export class QueueResolver {
   @Subscription(() => QueueType, {
     description:
       'The queue of a show (the current show when showId is omitted): first the current snapshot, then one after every change.',
-    subscribe: ({ args, context }) => queueUpdates((context as Context).app, args.showId),
+    subscribe: ({ args, context }) => liveOf((context as Context).app).queue(args.showId),
   })
   queueChanged(
     @Root() snapshot: QueueSnapshot,

@@ -1,6 +1,8 @@
 // Compute once, send to many: subscribers with the same document, variables and visibility share
 // one execution. Each event is executed once (with a fresh context, so loaders never serve stale
-// rows), serialized to JSON once, and the same bytes go to every socket.
+// rows), serialized to JSON once, and the same bytes — framed as a graphql-ws `next` message — go
+// to every socket, a chunk of sockets per macrotask; a socket that is far behind gets only the
+// newest result once it catches up.
 import { createHash } from 'node:crypto';
 import {
   createSourceEventStream,
@@ -11,25 +13,19 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-
-/** A result serialized once; every subscriber's socket gets these same bytes. */
-export class SharedPayload {
-  constructor(readonly json: Buffer) {}
-}
-
-/** One subscriber of a shared execution: writes results to its socket. */
-export interface SharedSubscriber {
-  /** A result to send (the first one is the current state). */
-  next(payload: SharedPayload): void;
-  /** The execution ended: with errors, or normally (null). */
-  end(errors: readonly GraphQLError[] | null): void;
-}
+import type { WebSocket } from 'ws';
+import { latestIterator, type LatestIterator } from './topic.js';
 
 // Sockets written per macrotask: a fan-out to 10,000 sockets must not hold the event loop for
 // its whole duration (HTTP requests and pings keep being served in between).
 const FANOUT_CHUNK = 500;
+// A socket this far behind gets only the newest result once it catches up.
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+const BEHIND_RETRY_MS = 100;
+const CLOSE_BRACE = Buffer.from('}');
 
-export interface SharedRequest {
+/** One subscription operation as a socket asked for it. */
+export interface LiveRequest {
   schema: GraphQLSchema;
   document: DocumentNode;
   query: string;
@@ -43,14 +39,42 @@ export interface SharedRequest {
   formatError(error: GraphQLError): GraphQLFormattedError;
 }
 
+/** Where results go: the socket, and the operation id its frames carry. */
+export interface LiveTarget {
+  socket: WebSocket;
+  id: string;
+}
+
+/**
+ * What graphql-ws waits on for a subscription: it never yields (results are written to the socket
+ * directly); it ends when the execution does, with its error if it failed. Returning it (the client
+ * stopped, the socket closed) leaves the execution.
+ */
+export type LiveStream = AsyncGenerator<never, undefined, unknown>;
+
+export interface Fanout {
+  /**
+   * Joins the execution shared by identical subscriptions (starting it when none runs) and writes
+   * its results to the target, the current one at once. Returns the stream graphql-ws waits on, or
+   * the errors that prevent subscribing (unknown id, a resolver error before the first result).
+   */
+  subscribe(req: LiveRequest, target: LiveTarget): Promise<LiveStream | readonly GraphQLError[]>;
+  stats(): { executions: number; subscribers: number; executed: number };
+  /** One execution's subscribers and executed events, by key (see keyOf). */
+  info(key: string): { subscribers: number; executed: number } | undefined;
+}
+
+/** One socket's subscription: the bytes it was last sent and its back-pressure state. */
 interface Member {
-  readonly subscriber: SharedSubscriber;
-  sent: SharedPayload | null;
+  sent: Buffer | null;
+  send(json: Buffer): void;
+  readonly stream: LatestIterator<never>;
 }
 
 interface Execution {
   readonly sinks: Set<Member>;
-  last: SharedPayload | null;
+  /** The newest result, serialized. */
+  last: Buffer | null;
   /** Events executed so far (once each, however many subscribers). */
   executed: number;
   closed: boolean;
@@ -58,39 +82,64 @@ interface Execution {
   failure: readonly GraphQLError[] | null;
   /** Resolves when the first result is out (or with the errors that stopped the subscription starting). */
   readonly started: Promise<readonly GraphQLError[] | null>;
+  fanning: boolean;
+  again: boolean;
   close(): void;
 }
 
-export interface SharedExecutions {
-  /** Adds a subscriber (it gets the current result at once), or returns the errors that prevent subscribing. */
-  join(req: SharedRequest, subscriber: SharedSubscriber): Promise<{ leave(): void } | readonly GraphQLError[]>;
-  stats(): { executions: number; subscribers: number; executed: number };
-  /** One execution's subscribers and executed events, by key (see keyOf). */
-  info(key: string): { subscribers: number; executed: number } | undefined;
-}
-
-export function keyOf(req: Pick<SharedRequest, 'query' | 'variables' | 'operationName' | 'visibility'>): string {
+export function keyOf(req: Pick<LiveRequest, 'query' | 'variables' | 'operationName' | 'visibility'>): string {
   return createHash('sha1')
     .update(JSON.stringify([req.query, req.variables ?? {}, req.operationName ?? null, req.visibility]))
     .digest('base64url');
 }
 
-export function createSharedExecutions(): SharedExecutions {
+/**
+ * A socket's member of an execution. Each result is framed with this operation's prefix around the
+ * shared bytes. While the socket's buffer is over the limit, results wait (only the newest is kept)
+ * and are retried shortly; a closed socket is skipped until graphql-ws returns its stream.
+ */
+function socketMember({ socket, id }: LiveTarget, leave: (m: Member) => void): Member {
+  const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+  let waiting: Buffer | null = null;
+  const stream = latestIterator<never>(() => leave(member));
+  const write = (json: Buffer) => {
+    if (stream.closed || socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      if (!waiting)
+        setTimeout(() => {
+          const newest = waiting!;
+          waiting = null;
+          write(newest);
+        }, BEHIND_RETRY_MS);
+      waiting = json;
+      return;
+    }
+    socket.send(Buffer.concat([prefix, json, CLOSE_BRACE]), { binary: false });
+  };
+  const member: Member = {
+    sent: null,
+    stream,
+    send: (json) => (waiting ? (waiting = json) : write(json)),
+  };
+  return member;
+}
+
+export function createFanout(): Fanout {
   const executions = new Map<string, Execution>();
   let executed = 0;
 
-  function serialize(req: SharedRequest, result: ExecutionResult): SharedPayload {
+  function serialize(req: LiveRequest, result: ExecutionResult): Buffer {
     const body = result.errors?.length
       ? { ...result, errors: result.errors.map((e) => req.formatError(e)) }
       : { data: result.data };
-    return new SharedPayload(Buffer.from(JSON.stringify(body)));
+    return Buffer.from(JSON.stringify(body));
   }
 
   /**
    * Sends the newest result to every member that has not had it, a chunk per macrotask. A result
    * arriving mid-way restarts the pass: members already served get the newer one, none is skipped.
    */
-  function fanOut(exec: Execution & { fanning?: boolean; again?: boolean }) {
+  function fanOut(exec: Execution) {
     if (exec.fanning) {
       exec.again = true;
       return;
@@ -100,12 +149,12 @@ export function createSharedExecutions(): SharedExecutions {
     const members = [...exec.sinks];
     let i = 0;
     const step = () => {
-      const payload = exec.last!;
+      const json = exec.last!;
       for (const end = Math.min(i + FANOUT_CHUNK, members.length); i < end; i++) {
         const m = members[i]!;
-        if (m.sent === payload || !exec.sinks.has(m)) continue;
-        m.sent = payload;
-        m.subscriber.next(payload);
+        if (m.sent === json || !exec.sinks.has(m)) continue;
+        m.sent = json;
+        m.send(json);
       }
       if (i < members.length && !exec.closed) return void setImmediate(step);
       exec.fanning = false;
@@ -114,7 +163,7 @@ export function createSharedExecutions(): SharedExecutions {
     step();
   }
 
-  function start(key: string, req: SharedRequest): Execution {
+  function start(key: string, req: LiveRequest): Execution {
     let source: AsyncIterator<unknown> | null = null;
     let resolveStarted!: (errors: readonly GraphQLError[] | null) => void;
     const exec: Execution = {
@@ -123,6 +172,8 @@ export function createSharedExecutions(): SharedExecutions {
       executed: 0,
       failure: null,
       closed: false,
+      fanning: false,
+      again: false,
       started: new Promise<readonly GraphQLError[] | null>((r) => (resolveStarted = r)),
       close() {
         if (exec.closed) return;
@@ -131,7 +182,11 @@ export function createSharedExecutions(): SharedExecutions {
         void source?.return?.();
         const members = [...exec.sinks];
         exec.sinks.clear();
-        for (const m of members) m.subscriber.end(exec.failure);
+        const error = exec.failure?.[0];
+        for (const { stream } of members) {
+          if (error) stream.fail(new GraphQLError(error.message, { originalError: error }));
+          else void stream.return(undefined);
+        }
       },
     };
     executions.set(key, exec);
@@ -179,7 +234,7 @@ export function createSharedExecutions(): SharedExecutions {
   }
 
   return {
-    async join(req, subscriber) {
+    async subscribe(req, target) {
       const key = keyOf(req);
       for (;;) {
         let exec = executions.get(key);
@@ -188,15 +243,14 @@ export function createSharedExecutions(): SharedExecutions {
         if (errors) return errors;
         if (exec.closed) continue; // its last subscriber left while we waited: start afresh
         const execution = exec;
-        const member: Member = { subscriber, sent: execution.last };
+        const member = socketMember(target, (m) => {
+          if (!execution.sinks.delete(m)) return;
+          if (execution.sinks.size === 0) execution.close();
+        });
         execution.sinks.add(member);
-        subscriber.next(execution.last!);
-        return {
-          leave() {
-            if (!execution.sinks.delete(member)) return;
-            if (execution.sinks.size === 0) execution.close();
-          },
-        };
+        member.sent = execution.last;
+        member.send(execution.last!);
+        return member.stream;
       }
     },
     stats() {
