@@ -1,8 +1,10 @@
 // Where should a mutation's NOTIFY go? Inside its transaction (Postgres then takes a database-wide
 // lock from pre-commit until the commit record is flushed, serializing notifying commits), or
 // after commit as a separate statement (no lock held across the flush, but a crash between the
-// two loses the announcement). The same write a transition does (update a game, insert its
-// event) runs from N connections in a closed loop, with a LISTEN connection draining the channel.
+// two loses the announcement)? And what does announcing by trigger (the event row's insert
+// trigger, what the server does) cost over an explicit NOTIFY statement? The same write a
+// transition does (update a game, insert its event) runs from N connections in a closed loop,
+// with a LISTEN connection draining the channel. Modes other than 'trigger' disable the trigger.
 import postgres from 'postgres';
 import { CHANNEL } from '../src/live/announce.js';
 import { percentile, type BenchModule, type BenchRow } from './section.js';
@@ -10,7 +12,8 @@ import { createBenchDatabase } from './server.js';
 
 const LEVELS = (process.env.BENCH_ANNOUNCE_CLIENTS ?? '1,8,32').split(',').map(Number);
 const DURATION_S = Number(process.env.BENCH_ANNOUNCE_SECONDS ?? 4);
-const MODES = ['no notify', 'notify in transaction', 'notify after commit'] as const;
+const MODES = ['no notify', 'trigger', 'notify in transaction', 'notify after commit'] as const;
+const TRIGGER = 'game_events_announce';
 type Mode = (typeof MODES)[number];
 
 const log = (msg: string) => console.error(`[announce] ${msg}`);
@@ -63,6 +66,8 @@ const announceBench: BenchModule = async () => {
     for (const clients of LEVELS) {
       for (const mode of MODES) {
         log(`${mode}, ${clients} connections, ${DURATION_S} s`);
+        if (mode === 'trigger') await setup.unsafe(`alter table game_events enable trigger ${TRIGGER}`);
+        else await setup.unsafe(`alter table game_events disable trigger ${TRIGGER}`);
         const r = await runLevel(db.url, mode, clients, gameIds, show!.id);
         byKey.set(`${mode}/${clients}`, r.tps);
         rows.push({ name: `${mode}, ${clients} conn`, 'tx/s': Math.round(r.tps), 'p50 ms': r.p50, 'p99 ms': r.p99 });
@@ -70,14 +75,15 @@ const announceBench: BenchModule = async () => {
     }
     const top = LEVELS.at(-1)!;
     const inTx = byKey.get(`notify in transaction/${top}`)!;
+    const trigger = byKey.get(`trigger/${top}`)!;
     const after = byKey.get(`notify after commit/${top}`)!;
     const none = byKey.get(`no notify/${top}`)!;
     return {
-      title: 'Announcing changes: NOTIFY inside the transaction vs after commit',
+      title: 'Announcing changes: NOTIFY by trigger, inside the transaction, or after commit',
       rows,
       notes: [
         `Postgres fsync=${settings!.fsync}, synchronous_commit=${settings!.sync}; ${received} notifications received by the listener.`,
-        `At ${top} connections: in-transaction ${Math.round(inTx)} tx/s (${Math.round((inTx / none) * 100)} % of no-notify), after-commit ${Math.round(after)} tx/s (${Math.round((after / none) * 100)} %).`,
+        `At ${top} connections: trigger ${Math.round(trigger)} tx/s (${Math.round((trigger / none) * 100)} % of no-notify), in-transaction ${Math.round(inTx)} tx/s (${Math.round((inTx / none) * 100)} %), after-commit ${Math.round(after)} tx/s (${Math.round((after / none) * 100)} %).`,
         'After-commit NOTIFY is lost if the process dies between COMMIT and the NOTIFY; in-transaction NOTIFY is delivered exactly when the change commits.',
       ],
     };

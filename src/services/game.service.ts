@@ -1,5 +1,6 @@
 // Game transitions: one guarded UPDATE per move, driven by the TRANSITIONS table, plus the event
-// row, outbox jobs and the change announcement, all in the caller's single transaction.
+// row and outbox jobs, all in the caller's single transaction (the event row's trigger announces
+// the change).
 import { and, count, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { gameEvents, games, players, shows, teams, type Game, type GameEvent } from '../db/schema.js';
@@ -9,7 +10,6 @@ import { TRANSITIONS, type GameAction, type GameState } from '../domain/game-sta
 import { renderMessage } from '../domain/messages.js';
 import { checkResult, type GameResult } from '../domain/result.js';
 import { smallestTeam } from '../domain/team-assignment.js';
-import { notifyOf } from '../live/announce.js';
 import { queueSms, queueSouvenir } from '../jobs/outbox.js';
 import { autoRecallLocked, lockShowRecalls, tryLockShowRecalls } from './recall.service.js';
 import { inTransaction, type CallContext } from '../context.js';
@@ -76,16 +76,9 @@ export async function transition(
   return { game, from: fromState, eventId };
 }
 
-/**
- * Appends a game's event and announces the change in one statement: the announcement is delivered
- * at commit either way, and a transition costs one round trip less.
- */
+/** Appends a game's event; its insert trigger announces the change to live subscribers at commit. */
 async function recordEvent(tx: Tx, e: Omit<GameEvent, 'id'>): Promise<number> {
-  const inserted = tx.$with('inserted').as(tx.insert(gameEvents).values(e).returning({ id: gameEvents.id }));
-  const [row] = await tx
-    .with(inserted)
-    .select({ id: inserted.id, notified: notifyOf({ showId: e.showId, gameId: e.gameId }).as('notified') })
-    .from(inserted);
+  const [row] = await tx.insert(gameEvents).values(e).returning({ id: gameEvents.id });
   return row!.id;
 }
 

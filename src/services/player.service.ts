@@ -13,7 +13,6 @@ import {
   type RawPlayerInput,
   type Handedness,
 } from '../domain/player-input.js';
-import { announce } from '../live/announce.js';
 import { createGame } from './game.service.js';
 import { queueSms } from '../jobs/outbox.js';
 import { resolveShow } from './show.service.js';
@@ -87,7 +86,6 @@ export async function updatePlayer(c: CallContext, rawId: string | number, input
       .where(eq(players.id, id))
       .returning();
     if (!player) throw new NotFoundError('Player', rawId);
-    await announceActiveGame(tx, id);
     return player;
   });
 }
@@ -105,15 +103,8 @@ export async function setPlayerPhoto(
       .where(eq(players.id, playerId))
       .returning();
     if (!player) throw new NotFoundError('Player', playerId);
-    await announceActiveGame(tx, playerId);
     return player;
   });
-}
-
-/** The queue shows players: tell the show of the player's active game that they changed. */
-async function announceActiveGame(tx: Tx, playerId: number): Promise<void> {
-  const active = await latestGame(tx, playerId);
-  if (active) await announce(tx, { showId: active.showId, gameId: active.id });
 }
 
 async function latestGame(tx: Tx, playerId: number): Promise<Game | undefined> {

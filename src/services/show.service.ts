@@ -5,8 +5,7 @@ import { shows, type Show } from '../db/schema.js';
 import { DomainError, NotFoundError } from '../domain/errors.js';
 import { idOf } from '../domain/ids.js';
 import { normalizeShowInput, type ShowFields } from '../domain/show-input.js';
-import { announce } from '../live/announce.js';
-import { inTransaction, type CallContext } from '../context.js';
+import type { CallContext } from '../context.js';
 
 /** The latest show by date (ties: highest id), or null when there is none. */
 export async function currentShow(db: Executor): Promise<Show | null> {
@@ -45,15 +44,11 @@ export async function createShow(c: CallContext, input: ShowFields): Promise<Sho
 export async function updateShow(c: CallContext, rawId: string | number, input: ShowFields): Promise<Show> {
   const id = idOf('Show', rawId);
   const values = normalizeShowInput(input);
-  return inTransaction(c, async (tx) => {
-    const [row] = await tx
-      .update(shows)
-      .set({ ...values, updatedAt: c.now() })
-      .where(eq(shows.id, id))
-      .returning();
-    if (!row) throw new NotFoundError('Show', rawId);
-    // The queue snapshot carries the show, so its subscribers hear about the edit.
-    await announce(tx, { showId: id });
-    return row;
-  });
+  const [row] = await c.db
+    .update(shows)
+    .set({ ...values, updatedAt: c.now() })
+    .where(eq(shows.id, id))
+    .returning();
+  if (!row) throw new NotFoundError('Show', rawId);
+  return row;
 }

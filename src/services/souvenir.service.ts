@@ -5,7 +5,6 @@ import type { Db } from '../db/client.js';
 import { games, players, shows, teams, type Game, type Player, type Show, type Team } from '../db/schema.js';
 import type { CallContext } from '../context.js';
 import { renderMessage } from '../domain/messages.js';
-import { announce } from '../live/announce.js';
 import type { CardData } from '../souvenir/card.js';
 import { renderSouvenir, type RenderResult } from '../souvenir/render.js';
 import { randomKey } from '../storage/storage.js';
@@ -84,10 +83,7 @@ export async function produceSouvenir(call: CallContext, gameId: number, notify:
     url = await c.app.storage.put(key, png, 'image/png');
     outcome = 'rendered';
     log.info({ key, bytes: png.length, ...timings }, 'souvenir rendered and stored');
-    await db.transaction(async (tx) => {
-      await tx.update(games).set({ souvenirKey: key, souvenirUrl: url }).where(eq(games.id, gameId));
-      await announce(tx, { showId: subject.game.showId, gameId });
-    });
+    await db.update(games).set({ souvenirKey: key, souvenirUrl: url }).where(eq(games.id, gameId));
   }
   const to = subject.player.mobileNumber;
   if (notify && to) {
