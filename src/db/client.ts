@@ -72,6 +72,13 @@ export function inIds(column: Column | SQL.Aliased, ids: readonly number[]): SQL
   return sql`${column} = any(${sql.param([...ids])}::int[])`;
 }
 
+/** Whether `err` is Postgres refusing a duplicate in the unique index or constraint `name`. */
+export function isUniqueViolation(err: unknown, name: string): boolean {
+  // drizzle wraps the driver's error; postgres.js names the index in constraint_name.
+  const pg = (err instanceof Error && err.cause ? err.cause : err) as { code?: unknown; constraint_name?: unknown };
+  return typeof pg === 'object' && pg !== null && pg.code === '23505' && pg.constraint_name === name;
+}
+
 /** The same server and credentials, another database. */
 export function withDatabase(url: string, name: string): string {
   const u = new URL(url);

@@ -4,18 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { LOCKS } from './locks.js';
 
 export const MIGRATIONS_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
-// Any constant works; it only has to be the same in every process that migrates this database.
-const MIGRATION_LOCK = 72_517_001;
 
 /** Applies pending migrations; safe to run from several processes at once and a no-op when current. */
 export async function runMigrations(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    await sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await sql`select pg_advisory_lock(${LOCKS.migration})`;
     await migrate(drizzle(sql), { migrationsFolder: MIGRATIONS_FOLDER });
-    await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+    await sql`select pg_advisory_unlock(${LOCKS.migration})`;
   } finally {
     await sql.end({ timeout: 5 });
   }

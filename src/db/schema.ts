@@ -17,6 +17,9 @@ import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../domain/messages.js';
 import { HANDEDNESS } from '../domain/player-input.js';
 import { ROLES } from '../domain/roles.js';
 
+/** The unique index on lower(name): its violation is a team-name clash. */
+export const TEAM_NAME_INDEX = 'teams_name_lower_idx';
+
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 const tstz = (name: string) => timestamp(name, { withTimezone: true });
@@ -50,12 +53,17 @@ export const shows = pgTable(
   (t) => [index('shows_current_idx').on(t.date, t.id)],
 );
 
-export const teams = pgTable('teams', {
-  id: serial('id').primaryKey(),
-  name: text('name').notNull().unique(),
-  color: text('color').notNull(),
-  createdAt: createdAt(),
-});
+export const teams = pgTable(
+  'teams',
+  {
+    id: serial('id').primaryKey(),
+    name: text('name').notNull(),
+    color: text('color').notNull(),
+    createdAt: createdAt(),
+  },
+  // Names are unique regardless of letter case; services/team.service.ts turns a clash into CONFLICT.
+  (t) => [uniqueIndex(TEAM_NAME_INDEX).on(sql`lower(${t.name})`)],
+);
 
 export const players = pgTable(
   'players',

@@ -3,6 +3,7 @@
 // the change).
 import { and, count, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
+import { lock, tryLock } from '../db/locks.js';
 import { gameEvents, games, players, shows, teams, type Game, type GameEvent } from '../db/schema.js';
 import { ConflictError, IllegalTransitionError, NotFoundError } from '../domain/errors.js';
 import { idOf } from '../domain/ids.js';
@@ -11,11 +12,8 @@ import { renderMessage } from '../domain/messages.js';
 import { checkResult, type GameResult } from '../domain/result.js';
 import { smallestTeam } from '../domain/team-assignment.js';
 import { queueSms, queueSouvenir } from '../jobs/outbox.js';
-import { autoRecallLocked, lockShowRecalls, tryLockShowRecalls } from './recall.service.js';
+import { autoRecallLocked } from './recall.service.js';
 import { inTransaction, type CallContext } from '../context.js';
-
-// Two-key advisory lock namespace for team assignment (recall locks use their own, per show).
-const TEAM_LOCK = 7302;
 
 export interface TransitionOutcome {
   game: Game;
@@ -104,7 +102,7 @@ async function textRecall(tx: Tx, c: CallContext, game: Game, eventId: number): 
 async function assignTeam(tx: Tx, playerId: number): Promise<void> {
   const [player] = await tx.select({ teamId: players.teamId }).from(players).where(eq(players.id, playerId));
   if (!player || player.teamId !== null) return;
-  await tx.execute(sql`select pg_advisory_xact_lock(${TEAM_LOCK}, 0)`);
+  await lock(tx, 'team');
   const sizes = await tx
     .select({ id: teams.id, memberCount: count(players.id) })
     .from(teams)
@@ -154,7 +152,7 @@ async function finishGame(
     if (action === 'cancel') {
       const [found] = await tx.select({ showId: games.showId }).from(games).where(eq(games.id, id));
       if (!found) throw new NotFoundError('Game', rawId);
-      await lockShowRecalls(tx, found.showId);
+      await lock(tx, 'recall', found.showId);
     }
     const { game } = await transition(tx, c, id, action, result);
     if (action === 'complete') {
@@ -164,7 +162,7 @@ async function finishGame(
         .where(eq(players.id, game.playerId));
       await queueSouvenir(tx, c.app.boss, game.id, Boolean(player?.mobile));
     }
-    if (action === 'cancel' || (await tryLockShowRecalls(tx, game.showId))) await autoRecallLocked(tx, c, game.showId);
+    if (action === 'cancel' || (await tryLock(tx, 'recall', game.showId))) await autoRecallLocked(tx, c, game.showId);
     return game;
   });
 }

@@ -1,28 +1,14 @@
 // Auto-recall: keep up to RECALL_WINDOW_SIZE queued players "recalled" (texted to come back) per show.
 // Serialized per show with a transaction-scoped advisory lock, so concurrent completes never overfill it.
-import { and, asc, count, eq, gt, isNotNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNotNull, notInArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
+import { lock } from '../db/locks.js';
 import { games, players, type Game } from '../db/schema.js';
 import { IllegalTransitionError } from '../domain/errors.js';
 import { SYSTEM_ACTOR } from '../domain/roles.js';
 import { recallCutoff, recallsToMake } from '../domain/recall.js';
 import { transition } from './game.service.js';
 import { inTransaction, type CallContext } from '../context.js';
-
-// First key of the two-key advisory lock; the second is the show id.
-const RECALL_LOCK = 7301;
-
-export async function lockShowRecalls(tx: Tx, showId: number): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${RECALL_LOCK}, ${showId})`);
-}
-
-/** Takes the show's recall lock only if it is free; false when another transaction holds it. */
-export async function tryLockShowRecalls(tx: Tx, showId: number): Promise<boolean> {
-  const [row] = await tx.execute<{ locked: boolean }>(
-    sql`select pg_try_advisory_xact_lock(${RECALL_LOCK}, ${showId}) as locked`,
-  );
-  return Boolean(row?.locked);
-}
 
 export async function activeRecalls(tx: Tx, showId: number, now: Date, windowMinutes: number): Promise<number> {
   const [row] = await tx
@@ -38,7 +24,7 @@ export async function activeRecalls(tx: Tx, showId: number, now: Date, windowMin
   return row?.n ?? 0;
 }
 
-/** Recalls what the window allows; the caller must hold lockShowRecalls for this show. Returns the recalled games. */
+/** Recalls what the window allows; the caller must hold the show's recall lock. Returns the recalled games. */
 export async function autoRecallLocked(tx: Tx, c: CallContext, showId: number): Promise<Game[]> {
   const { windowSize, windowMinutes, disable } = c.app.config.recall;
   if (disable) return [];
@@ -82,7 +68,7 @@ export async function autoRecallLocked(tx: Tx, c: CallContext, showId: number): 
 export function autoRecall(c: CallContext, showId: number): Promise<Game[]> {
   if (c.app.config.recall.disable) return Promise.resolve([]);
   return inTransaction(c, async (tx) => {
-    await lockShowRecalls(tx, showId);
+    await lock(tx, 'recall', showId);
     return autoRecallLocked(tx, c, showId);
   });
 }

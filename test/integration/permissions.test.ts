@@ -154,8 +154,17 @@ describe('shows and teams', () => {
     const ok = await server.gql(CREATE_TEAM, { n: 'Cubs', c: '#0e3386' }, admin);
     expect(ok.data.createTeam).toMatchObject({ name: 'Cubs', color: '#0E3386' });
     const dup = await server.gql(CREATE_TEAM, { n: 'CUBS', c: '#0e3386' }, admin);
-    expect(dup.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    const bad = await server.gql(CREATE_TEAM, { n: 'Mets', c: 'orange' }, admin);
+    expect(dup.errors?.[0]).toMatchObject({
+      message: 'A team named "CUBS" already exists',
+      extensions: { code: 'CONFLICT', field: 'name' },
+    });
+    // Racing creations of one name in different cases: exactly one team, the others CONFLICT.
+    const race = await Promise.all(
+      ['Mets', 'METS', 'mets', 'MeTs'].map((n) => server.gql(CREATE_TEAM, { n, c: '#002d72' }, admin)),
+    );
+    expect(race.filter((r) => r.data?.createTeam).length).toBe(1);
+    expect(race.filter((r) => r.errors?.[0]?.extensions?.code === 'CONFLICT').length).toBe(3);
+    const bad = await server.gql(CREATE_TEAM, { n: 'Giants', c: 'orange' }, admin);
     expect(bad.errors?.[0]?.extensions).toMatchObject({
       code: 'BAD_USER_INPUT',
       fields: { color: expect.any(String) },
