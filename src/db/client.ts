@@ -25,17 +25,19 @@ export interface DatabaseOptions {
   /** The primary when `url` is a read replica. */
   primaryUrl?: string;
   max?: number;
-  /** Sees the text of every statement sent (tests count queries with it). */
-  onQuery?: (sql: string) => void;
+  /** Sees the text and parameters of every statement sent (tests count and compare queries with it). */
+  onQuery?: OnQuery;
 }
 
-function connect(url: string, max: number, onQuery?: (sql: string) => void) {
+export type OnQuery = (sql: string, params: readonly unknown[]) => void;
+
+function connect(url: string, max: number, onQuery?: OnQuery) {
   // Notices (e.g. "relation already exists, skipping") are noise in our logs.
   return postgres(url, {
     max,
     onnotice: () => {},
     connection: { application_name: 'mlb-game-server' },
-    debug: onQuery ? (_c, query) => onQuery(query) : false,
+    debug: onQuery ? (_c, query, params) => onQuery(query, params) : false,
   });
 }
 
