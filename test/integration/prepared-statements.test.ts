@@ -1,0 +1,41 @@
+// src/db/client.ts makes drizzle's statements named (prepared) ones, parsed once per connection:
+// drizzle asks postgres.js for unnamed statements, so an upgrade of either that bypasses the
+// wrapper would silently double the round trips of every query. Postgres lists a connection's
+// named statements in pg_prepared_statements; unnamed ones never appear there.
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Executor } from '../../src/db/client.js';
+import { shows } from '../../src/db/schema.js';
+import { createTestDatabase } from '../helpers/db.js';
+
+const scratch = await createTestDatabase();
+// One connection, so the statements listed are those of the connection that ran the queries.
+const database = openDatabase({ url: scratch.url, max: 1 });
+afterAll(async () => {
+  await database.close();
+  await scratch.drop();
+});
+
+type Prepared = { statement: string; from_sql: boolean };
+
+describe('prepared statements', () => {
+  it('are named on the pool, in transactions and in savepoints, and reused', async () => {
+    const byId = (db: Executor, id: number) => db.select({ id: shows.id }).from(shows).where(eq(shows.id, id));
+    await byId(database.db, 1);
+    await byId(database.db, 2);
+    await database.db.transaction(async (tx) => {
+      await tx.select({ name: shows.name }).from(shows).limit(1);
+      await tx.transaction(async (sp) => {
+        await sp.select({ date: shows.date }).from(shows).limit(1);
+      });
+    });
+    const listed = (await database.db.execute<Prepared>(
+      sql`select statement, from_sql from pg_prepared_statements`,
+    )) as unknown as Prepared[];
+    const texts = listed.filter((p) => !p.from_sql).map((p) => p.statement);
+    const count = (needle: string) => texts.filter((t) => t.includes(needle)).length;
+    expect(count('select "id" from "shows" where "shows"."id" = $1')).toBe(1); // two calls, one statement
+    expect(count('select "name" from "shows"')).toBe(1);
+    expect(count('select "date" from "shows"')).toBe(1);
+  });
+});
