@@ -1,5 +1,5 @@
 -- The lifecycle bench's five mutations as plain SQL, one transaction each, statement for statement
--- what the services run (src/services/player.service.ts, game.service.ts, recall.service.ts, outbox.ts):
+-- what the services run (src/services/player.service.ts, game.service.ts, recall.service.ts, src/jobs/outbox.ts):
 -- pgbench's rate for this script is the physical limit our GraphQL server is compared with.
 -- test/integration/pgbench-script.test.ts fails when the services and this script drift apart.
 -- Changes are announced by the game_events insert trigger, here as in the server.
