@@ -1,128 +1,15 @@
-// Game transitions: one guarded UPDATE per move, driven by the TRANSITIONS table, plus the event
-// row and outbox jobs, all in the caller's single transaction (the event row's trigger announces
-// the change).
-import { and, count, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
-import { lock, tryLock } from '../db/locks.js';
-import { gameEvents, games, players, shows, teams, type Game, type GameEvent } from '../db/schema.js';
-import { ConflictError, IllegalTransitionError, NotFoundError } from '../domain/errors.js';
-import { idOf } from '../domain/ids.js';
-import { TRANSITIONS, type GameAction, type GameState } from '../domain/game-states.js';
-import { renderMessage } from '../domain/messages.js';
-import { checkResult, type GameResult } from '../domain/result.js';
-import { smallestTeam } from '../domain/team-assignment.js';
-import { queueSms, queueSouvenir } from '../jobs/outbox.js';
-import { autoRecallLocked } from './recall.service.js';
+// Game use cases: each move in its own transaction on the transition core; completions and
+// cancellations refill the recall window.
+import { eq } from 'drizzle-orm';
 import { inTransaction, type CallContext } from '../context.js';
-
-export interface TransitionOutcome {
-  game: Game;
-  from: GameState;
-  eventId: number;
-}
-
-/**
- * Moves one game by `action`. The row is locked and its state checked in the same statement, so
- * of many clients racing on one game exactly one wins; the others get ILLEGAL_TRANSITION.
- */
-export async function transition(
-  tx: Tx,
-  c: CallContext,
-  gameId: number,
-  action: GameAction,
-  result?: GameResult,
-): Promise<TransitionOutcome> {
-  const t = TRANSITIONS[action];
-  const now = c.now();
-  const at = sql`${now.toISOString()}::timestamptz`;
-  const set: Record<string, unknown> = { state: t.to, updatedAt: now, ...(result ?? {}) };
-  if (action === 'recall') {
-    // The latest recall counts for the window, so it always moves; the count keeps the history.
-    set.recalledAt = now;
-    set.recallCount = sql`${games.recallCount} + 1`;
-  } else {
-    set[t.stamp] = sql`coalesce(${games[t.stamp]}, ${at})`;
-  }
-  const prev = tx
-    .select({ id: games.id, state: games.state })
-    .from(games)
-    .where(eq(games.id, gameId))
-    .for('update')
-    .as('prev');
-  const [row] = await tx
-    .update(games)
-    .set(set)
-    .from(prev)
-    .where(and(eq(games.id, prev.id), inArray(prev.state, [...t.from])))
-    .returning({ ...getTableColumns(games), fromState: prev.state });
-  if (!row) {
-    const [current] = await tx.select({ state: games.state }).from(games).where(eq(games.id, gameId));
-    if (!current) throw new NotFoundError('Game', gameId);
-    throw new IllegalTransitionError(current.state, t.to);
-  }
-  const { fromState, ...game } = row;
-  const eventId = await recordEvent(tx, {
-    gameId,
-    showId: game.showId,
-    fromState,
-    toState: t.to,
-    actor: c.actor,
-    at: now,
-  });
-  if (action === 'recall') await textRecall(tx, c, game, eventId);
-  if (action === 'confirm') await assignTeam(tx, game.playerId);
-  return { game, from: fromState, eventId };
-}
-
-/** Appends a game's event; its insert trigger announces the change to live subscribers at commit. */
-async function recordEvent(tx: Tx, e: Omit<GameEvent, 'id'>): Promise<number> {
-  const [row] = await tx.insert(gameEvents).values(e).returning({ id: gameEvents.id });
-  return row!.id;
-}
-
-async function textRecall(tx: Tx, c: CallContext, game: Game, eventId: number): Promise<void> {
-  const [row] = await tx
-    .select({ firstName: players.firstName, mobile: players.mobileNumber, template: shows.recallMessage })
-    .from(players)
-    .innerJoin(shows, eq(shows.id, game.showId))
-    .where(eq(players.id, game.playerId));
-  if (!row?.mobile) return;
-  await queueSms(tx, c.app.boss, {
-    kind: 'recall',
-    playerId: game.playerId,
-    gameId: game.id,
-    to: row.mobile,
-    body: renderMessage(row.template, { firstName: row.firstName }),
-    // Each recall is its own event: a second recall texts again, a retried job never does.
-    dedupeKey: `recall:${eventId}`,
-  });
-}
-
-/** A player without a team joins the smallest one; serialized so simultaneous confirms stay balanced. */
-async function assignTeam(tx: Tx, playerId: number): Promise<void> {
-  const [player] = await tx.select({ teamId: players.teamId }).from(players).where(eq(players.id, playerId));
-  if (!player || player.teamId !== null) return;
-  await lock(tx, 'team');
-  const sizes = await tx
-    .select({ id: teams.id, memberCount: count(players.id) })
-    .from(teams)
-    .leftJoin(players, eq(players.teamId, teams.id))
-    .groupBy(teams.id);
-  const teamId = smallestTeam(sizes);
-  if (teamId === null) return;
-  await tx
-    .update(players)
-    .set({ teamId })
-    .where(and(eq(players.id, playerId), isNull(players.teamId)));
-}
-
-/** A new NEW game; its creation is the first entry of its history. */
-export async function createGame(tx: Tx, c: CallContext, playerId: number, showId: number): Promise<Game> {
-  const now = c.now();
-  const [game] = await tx.insert(games).values({ playerId, showId, createdAt: now, updatedAt: now }).returning();
-  await recordEvent(tx, { gameId: game!.id, showId, fromState: null, toState: 'NEW', actor: c.actor, at: now });
-  return game!;
-}
+import { lock, tryLock } from '../db/locks.js';
+import { games, players, type Game } from '../db/schema.js';
+import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { idOf } from '../domain/ids.js';
+import { checkResult, type GameResult } from '../domain/result.js';
+import { queueSouvenir } from '../jobs/outbox.js';
+import { autoRecallLocked } from './recall.service.js';
+import { transition } from './transition.js';
 
 /** queue, recall, confirm, play: a plain transition in its own transaction. */
 export async function moveGame(

@@ -13,7 +13,7 @@ import {
   type RawPlayerInput,
   type Handedness,
 } from '../domain/player-input.js';
-import { createGame } from './game.service.js';
+import { createGame } from './transition.js';
 import { queueSms } from '../jobs/outbox.js';
 import { resolveShow } from './show.service.js';
 import { inTransaction, type CallContext } from '../context.js';

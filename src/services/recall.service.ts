@@ -7,7 +7,7 @@ import { games, players, type Game } from '../db/schema.js';
 import { IllegalTransitionError } from '../domain/errors.js';
 import { SYSTEM_ACTOR } from '../domain/roles.js';
 import { recallCutoff, recallsToMake } from '../domain/recall.js';
-import { transition } from './game.service.js';
+import { transition } from './transition.js';
 import { inTransaction, type CallContext } from '../context.js';
 
 export async function activeRecalls(tx: Tx, showId: number, now: Date, windowMinutes: number): Promise<number> {
