@@ -192,9 +192,16 @@ describe.skipIf(!hasPg15)('ec2: reads from the replica, everything else on the n
       if (status !== 'sent') await new Promise((r) => setTimeout(r, 50));
     }
     expect(status).toBe('sent');
-    const [job] = await onPrimary`select state::text from pgboss.job where name = 'sms' and (data->>'messageId')::int =
-      (select id from messages where player_id = ${playerId} and kind = 'welcome')`;
-    expect(job?.state).toBe('completed');
+    // The job is marked completed just after its message is marked sent: wait for it too.
+    let jobState: string | undefined;
+    for (let i = 0; i < 200 && jobState !== 'completed'; i++) {
+      const [job] =
+        await onPrimary`select state::text from pgboss.job where name = 'sms' and (data->>'messageId')::int =
+        (select id from messages where player_id = ${playerId} and kind = 'welcome')`;
+      jobState = job?.state;
+      if (jobState !== 'completed') await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(jobState).toBe('completed');
     // pg-boss holds its connections on the primary only.
     const [jobsOnPrimary] =
       await onPrimary`select count(*)::int as n from pg_stat_activity where application_name = 'mlb-game-server-jobs'`;
