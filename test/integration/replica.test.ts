@@ -194,7 +194,7 @@ describe.skipIf(!hasPg15)('ec2: reads from the replica, everything else on the n
     expect(status).toBe('sent');
     // The job is marked completed just after its message is marked sent: wait for it too.
     let jobState: string | undefined;
-    for (let i = 0; i < 200 && jobState !== 'completed'; i++) {
+    for (let i = 0; i < 600 && jobState !== 'completed'; i++) {
       const [job] =
         await onPrimary`select state::text from pgboss.job where name = 'sms' and (data->>'messageId')::int =
         (select id from messages where player_id = ${playerId} and kind = 'welcome')`;
