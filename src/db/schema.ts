@@ -162,6 +162,13 @@ export const messages = pgTable(
     providerId: text('provider_id'),
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
+    /** While in the future, one attempt holds the message and no other may start (see sms-delivery.service). */
+    leaseUntil: tstz('lease_until'),
+    /**
+     * Start of the earliest attempt whose answer never came back (timeout, crash): before sending
+     * again, the provider is asked whether it accepted the text since then.
+     */
+    unconfirmedSince: tstz('unconfirmed_since'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -10,7 +10,14 @@ export function createSmsSender(config: Config, log: Logger): SmsSender {
   return new TwilioSmsSender({
     ...config.twilio,
     statusCallback: config.publicBaseUrl ? `${config.publicBaseUrl}/twilio/status` : undefined,
-    // An abandoned request must end before the job expires and another worker retries it.
-    timeoutMs: Math.max(1000, Math.min(15_000, (config.jobs.expireSeconds - 1) * 1000)),
+    timeoutMs: smsClientTimeoutMs(config.jobs.expireSeconds),
   });
+}
+
+/**
+ * An abandoned request ends well before its job expires (a third of the expiry, at most 15 s), so
+ * an attempt is over long before the message's lease lets another one start.
+ */
+export function smsClientTimeoutMs(expireSeconds: number): number {
+  return Math.max(500, Math.min(15_000, Math.floor((expireSeconds * 1000) / 3)));
 }

@@ -12,4 +12,9 @@ export class LogSmsSender implements SmsSender {
     this.log.info({ sms: { to, body, providerId } }, 'SMS (log sender, not sent)');
     return { providerId };
   }
+
+  /** The log keeps no record to ask; every send above succeeded, so no outcome is ever unknown. */
+  async findSent(): Promise<string[]> {
+    return [];
+  }
 }

@@ -55,4 +55,16 @@ export class TwilioSmsSender implements SmsSender {
       throw classifySendError(err);
     }
   }
+
+  async findSent(to: string, body: string, since: Date): Promise<string[]> {
+    try {
+      // Newest first; a venue never sends one number more than a page of texts within one attempt.
+      const found = await this.client.messages.list({ to, from: this.opts.from, limit: 50, pageSize: 50 });
+      return found
+        .filter((m) => m.body === body && m.dateCreated && m.dateCreated.getTime() >= since.getTime())
+        .map((m) => m.sid);
+    } catch (err) {
+      throw classifySendError(err);
+    }
+  }
 }

@@ -1,5 +1,7 @@
-// A worker process killed (SIGKILL) while Twilio hangs: its job expires, a second worker runs
-// it again, and the player still receives exactly one message.
+// A worker process killed (SIGKILL) mid-send: its job expires, a second worker runs it again, and
+// the player still receives exactly one message — whether Twilio never answered the first request
+// (the second worker asks Twilio, finds nothing and sends) or had accepted it (the second worker
+// finds it and records it as sent without sending again).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { eq } from 'drizzle-orm';
@@ -102,6 +104,55 @@ it('runs the job again after a worker is killed mid-send, and texts the player o
   expect(fake.requests.filter((r) => r.to === to)).toHaveLength(2);
   expect(fake.accepted(to)).toHaveLength(1);
   expect(sent!.providerId).toBe(fake.accepted(to)[0]!.sid);
+
+  second.child.kill('SIGTERM');
+  const [code] = await once(second.child, 'exit');
+  expect(code, second.output()).toBe(0);
+}, 60_000);
+
+it('records, without sending again, a text Twilio accepted just before the worker was killed', async () => {
+  const first = startWorkerProcess();
+  await first.ready;
+  const to = '+15559870002';
+  const accepted = new Promise<FakeRequest>((resolve) => {
+    fake.events.once('accepted', (req: FakeRequest) => {
+      // Accepted by Twilio, the answer not yet written: the worker dies before it can record it.
+      first.child.kill('SIGKILL');
+      resolve(req);
+    });
+  });
+  const db = producer.app.context.database.db;
+  const player = await insertPlayer(db, { mobileNumber: to });
+  const messageId = (await db.transaction((tx) =>
+    queueSms(tx, producer.app.context.boss, {
+      kind: 'recall',
+      playerId: player.id,
+      to,
+      body: 'Come back now, Casey!',
+      dedupeKey: `recall:crash:${player.id}`,
+    }),
+  ))!;
+  const sid = (await accepted).sid;
+  await once(first.child, 'exit');
+  const [afterCrash] = await db.select().from(messages).where(eq(messages.id, messageId));
+  expect(afterCrash).toMatchObject({ status: 'queued', attempts: 1, providerId: null });
+  expect(afterCrash!.unconfirmedSince).toBeInstanceOf(Date);
+
+  const second = startWorkerProcess();
+  await second.ready;
+  const sent = await waitFor(
+    async () => {
+      const [m] = await db.select().from(messages).where(eq(messages.id, messageId));
+      return m!.status === 'sent' ? m : undefined;
+    },
+    25_000,
+    'message recorded by the second worker',
+  );
+  expect(sent!.providerId).toBe(sid);
+  expect(sent!.attempts).toBe(1);
+  expect(fake.requests.filter((r) => r.to === to)).toHaveLength(1);
+  expect(fake.accepted(to)).toHaveLength(1);
+  expect(fake.lookups.some((l) => l.to === to)).toBe(true);
 
   second.child.kill('SIGTERM');
   const [code] = await once(second.child, 'exit');
