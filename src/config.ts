@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_DELIVERY_MAX_AGE_MINUTES } from './domain/delivery.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -48,6 +49,7 @@ export const SETTING_NAMES = [
   'JOB_EXPIRE_SECONDS',
   'JOB_RETRY_DELAY_MAX_SECONDS',
   'JOB_MONITOR_SECONDS',
+  'DELIVERY_MAX_AGE_MINUTES',
 ] as const;
 type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -101,6 +103,7 @@ const schema = z.object({
   JOB_EXPIRE_SECONDS: int(1, 3600, 60),
   JOB_RETRY_DELAY_MAX_SECONDS: int(0, 3600, 300),
   JOB_MONITOR_SECONDS: int(1, 3600, 60),
+  DELIVERY_MAX_AGE_MINUTES: int(1, 7 * 24 * 60, DEFAULT_DELIVERY_MAX_AGE_MINUTES),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -134,8 +137,16 @@ export interface Config {
   readonly dataDir: string;
   readonly phoneRegion: string;
   readonly release?: string;
-  /** SMS job expiry (a souvenir gets twice as long), the cap of retry backoff, and how often expired jobs are found. */
-  readonly jobs: { expireSeconds: number; retryDelayMaxSeconds: number; monitorSeconds: number };
+  /**
+   * SMS job expiry (a souvenir gets twice as long), the cap of retry backoff, how often expired jobs
+   * are found, and how long a text or upload keeps being retried after it was created.
+   */
+  readonly jobs: {
+    expireSeconds: number;
+    retryDelayMaxSeconds: number;
+    monitorSeconds: number;
+    deliveryMaxAgeMinutes: number;
+  };
 }
 
 export interface LoadOptions {
@@ -227,6 +238,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       expireSeconds: s.JOB_EXPIRE_SECONDS,
       retryDelayMaxSeconds: s.JOB_RETRY_DELAY_MAX_SECONDS,
       monitorSeconds: s.JOB_MONITOR_SECONDS,
+      deliveryMaxAgeMinutes: s.DELIVERY_MAX_AGE_MINUTES,
     }),
   });
 }

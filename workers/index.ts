@@ -4,9 +4,10 @@ import type { Worker } from './define-worker.js';
 import { recallWorker } from './recall.worker.js';
 import { smsWorker } from './sms.worker.js';
 import { souvenirWorker } from './souvenir.worker.js';
+import { uploadWorker } from './upload.worker.js';
 
 /** One worker per queue of the job registry (src/jobs/registry.ts). */
-export const WORKERS: readonly Worker[] = [smsWorker, souvenirWorker, recallWorker];
+export const WORKERS: readonly Worker[] = [smsWorker, souvenirWorker, recallWorker, uploadWorker];
 
 export interface Workers {
   stop(): Promise<void>;

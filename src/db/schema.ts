@@ -13,6 +13,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import { GAME_STATES } from '../domain/game-states.js';
+import { DELIVERY_PROVIDERS, UPLOAD_STATUSES } from '../domain/delivery.js';
 import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../domain/messages.js';
 import { HANDEDNESS } from '../domain/player-input.js';
 import { ROLES } from '../domain/roles.js';
@@ -29,6 +30,8 @@ export const handednessEnum = pgEnum('handedness', HANDEDNESS);
 export const gameStateEnum = pgEnum('game_state', GAME_STATES);
 export const messageKindEnum = pgEnum('message_kind', MESSAGE_KINDS);
 export const messageStatusEnum = pgEnum('message_status', MESSAGE_STATUSES);
+export const uploadStatusEnum = pgEnum('upload_status', UPLOAD_STATUSES);
+export const deliveryProviderEnum = pgEnum('delivery_provider', DELIVERY_PROVIDERS);
 
 export const accounts = pgTable('accounts', {
   id: serial('id').primaryKey(),
@@ -178,8 +181,55 @@ export const messages = pgTable(
     uniqueIndex('messages_provider_idx')
       .on(t.providerId)
       .where(sql`${t.providerId} is not null`),
+    // The backlog: what is still to send, per player in order, and the oldest of it.
+    index('messages_queued_idx')
+      .on(t.playerId, t.id)
+      .where(sql`${t.status} = 'queued'`),
   ],
 );
+
+/** A souvenir rendered to local disk that S3 does not hold yet; its text waits for the upload. */
+export const uploads = pgTable(
+  'uploads',
+  {
+    id: serial('id').primaryKey(),
+    key: text('key').notNull(),
+    gameId: integer('game_id')
+      .notNull()
+      .references(() => games.id),
+    /** Text the player the link once uploaded. */
+    notify: boolean('notify').notNull(),
+    status: uploadStatusEnum('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('uploads_key_idx').on(t.key),
+    index('uploads_pending_idx')
+      .on(t.id)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/**
+ * The circuit breaker of each outside provider, shared by every worker process: while `up` is
+ * false only one attempt at a time (the probe, leased by `probeUntil`) may call it, and not before
+ * `nextProbeAt`.
+ */
+export const deliveryProviders = pgTable('delivery_providers', {
+  provider: deliveryProviderEnum('provider').primaryKey(),
+  up: boolean('up').notNull().default(true),
+  /** When it last went down or came back. */
+  since: timestamp('since', { withTimezone: true }).notNull().defaultNow(),
+  /** Probes failed in a row since it went down (the step of the backoff). */
+  failures: integer('failures').notNull().default(0),
+  nextProbeAt: tstz('next_probe_at'),
+  probeUntil: tstz('probe_until'),
+  lastError: text('last_error'),
+  lastErrorAt: tstz('last_error_at'),
+});
 
 export const shortLinks = pgTable('short_links', {
   code: text('code').primaryKey(),
@@ -195,3 +245,5 @@ export type Player = typeof players.$inferSelect;
 export type Game = typeof games.$inferSelect;
 export type GameEvent = typeof gameEvents.$inferSelect;
 export type Message = typeof messages.$inferSelect;
+export type Upload = typeof uploads.$inferSelect;
+export type DeliveryProviderRow = typeof deliveryProviders.$inferSelect;

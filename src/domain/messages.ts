@@ -2,7 +2,8 @@
 // Placeholders: {firstName}, {position}, {url}.
 export const MESSAGE_KINDS = ['welcome', 'recall', 'souvenir'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
-export const MESSAGE_STATUSES = ['queued', 'sent', 'delivered', 'failed'] as const;
+/** `skipped`: never sent because it no longer mattered when it could go out (a stale recall, see delivery.ts). */
+export const MESSAGE_STATUSES = ['queued', 'sent', 'delivered', 'failed', 'skipped'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const PLACEHOLDERS = ['firstName', 'position', 'url'] as const;

@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { AccountResolver } from './account/account.resolver.js';
+import { DeliveryResolver } from './delivery/delivery.resolver.js';
 import { GameResolver } from './game/game.resolver.js';
 import { LeaderboardResolver } from './leaderboard/leaderboard.resolver.js';
 import { MessageResolver } from './message/message.resolver.js';
@@ -11,6 +12,7 @@ import { TeamResolver } from './team/team.resolver.js';
 // One resolver per entity folder; a new entity adds its own here.
 export const resolvers: NonEmptyArray<Function> = [
   AccountResolver,
+  DeliveryResolver,
   GameResolver,
   LeaderboardResolver,
   MessageResolver,

@@ -43,6 +43,7 @@ export async function startBoss({
     else if (
       supervise &&
       (existing.expireInSeconds !== wanted.expireInSeconds ||
+        existing.retryLimit !== wanted.retryLimit ||
         (existing.retryDelayMax ?? null) !== (wanted.retryDelayMax ?? null))
     ) {
       // Workers own the queue settings: a changed setting applies on their next start.

@@ -10,15 +10,25 @@ import { sql } from 'drizzle-orm';
 import { fromDrizzle, type PgBoss, type Queue, type SendOptions } from 'pg-boss';
 import { z } from 'zod';
 import type { Executor } from '../db/client.js';
+import { DEFAULT_DELIVERY_MAX_AGE_MINUTES } from '../domain/delivery.js';
 
-/** From config: SMS job expiry (a souvenir gets twice as long), the retry backoff cap, how often expired jobs are found. */
+/**
+ * From config: SMS job expiry (a souvenir gets twice as long), the retry backoff cap, how often
+ * expired jobs are found, and how long deliveries (texts, uploads) keep being retried.
+ */
 export interface JobSettings {
   expireSeconds: number;
   retryDelayMaxSeconds: number;
   monitorSeconds: number;
+  deliveryMaxAgeMinutes: number;
 }
 
-export const DEFAULT_JOB_SETTINGS: JobSettings = { expireSeconds: 60, retryDelayMaxSeconds: 300, monitorSeconds: 60 };
+export const DEFAULT_JOB_SETTINGS: JobSettings = {
+  expireSeconds: 60,
+  retryDelayMaxSeconds: 300,
+  monitorSeconds: 60,
+  deliveryMaxAgeMinutes: DEFAULT_DELIVERY_MAX_AGE_MINUTES,
+};
 
 export type QueueSettings = Omit<Queue, 'name'>;
 
@@ -54,12 +64,30 @@ export function defineJob<const Name extends string, Schema extends z.ZodType>(d
 const id = z.number().int().positive();
 const backoff = (settings: JobSettings) => ({ retryBackoff: true, retryDelayMax: settings.retryDelayMaxSeconds });
 
+/**
+ * Deliveries retry until their row is older than DELIVERY_MAX_AGE_MINUTES (the handler ends it
+ * then), not a fixed count: retries are at least a second apart, so this limit is never the one
+ * that stops them.
+ */
+const untilMaxAge = (s: JobSettings) => ({
+  retryLimit: s.deliveryMaxAgeMinutes * 60 + 10,
+  retryDelay: 1,
+  ...backoff(s),
+});
+
 /** One SMS: the `messages` row already holds recipient and body. */
 export const smsJob = defineJob({
   name: 'sms',
   payload: z.object({ messageId: id }),
   // Transient Twilio failures retry with exponential backoff: 1 s, 2 s, 4 s, … capped.
-  queueSettings: (s) => ({ retryLimit: 8, retryDelay: 1, ...backoff(s), expireInSeconds: s.expireSeconds }),
+  queueSettings: (s) => ({ ...untilMaxAge(s), expireInSeconds: s.expireSeconds }),
+});
+
+/** Copies a souvenir kept on local disk to S3, then texts its link (see upload.service). */
+export const uploadJob = defineJob({
+  name: 'upload',
+  payload: z.object({ uploadId: id }),
+  queueSettings: (s) => ({ ...untilMaxAge(s), expireInSeconds: s.expireSeconds * 2 }),
 });
 
 /** Render, store, shorten and (with `notify`) text the souvenir of a completed game. */
@@ -76,6 +104,6 @@ export const recallJob = defineJob({
   queueSettings: () => ({ retryLimit: 1, expireInSeconds: 60, policy: 'singleton' }),
 });
 
-export const JOBS = [smsJob, souvenirJob, recallJob] as const;
+export const JOBS = [smsJob, souvenirJob, recallJob, uploadJob] as const;
 export type JobName = (typeof JOBS)[number]['name'];
 export const QUEUES: readonly JobName[] = JOBS.map((job) => job.name);

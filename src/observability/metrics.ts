@@ -5,6 +5,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Logger } from 'pino';
 import { liveOf, type AppContext } from '../context.js';
 import { QUEUES } from '../jobs/registry.js';
+import { MESSAGE_STATUSES } from '../domain/messages.js';
+import { deliveryStatus } from '../services/delivery-status.service.js';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'mlb_' });
@@ -86,8 +88,47 @@ const dbUp = new Gauge({
   registers: [registry],
 });
 
+const deliveryPending = new Gauge({
+  name: 'mlb_delivery_pending',
+  help: 'Deliveries waiting for the outside world (all processes): texts queued, souvenir uploads pending',
+  labelNames: ['what'] as const,
+  registers: [registry],
+});
+
+const deliveryOldest = new Gauge({
+  name: 'mlb_delivery_oldest_pending_seconds',
+  help: 'Age of the oldest pending text or upload; 0 when nothing waits',
+  registers: [registry],
+});
+
+const providerUp = new Gauge({
+  name: 'mlb_delivery_provider_up',
+  help: "1 while the provider's circuit breaker lets every attempt call it, 0 while it is down (probes only)",
+  labelNames: ['provider'] as const,
+  registers: [registry],
+});
+
+const providerSince = new Gauge({
+  name: 'mlb_delivery_provider_state_seconds',
+  help: 'Seconds since the provider last went down or came back; 0 when it never failed',
+  labelNames: ['provider'] as const,
+  registers: [registry],
+});
+
+const providerCalls = new Counter({
+  name: 'mlb_delivery_provider_requests_total',
+  help: 'Requests this process made to a delivery provider, by outcome (answered, transient)',
+  labelNames: ['provider', 'outcome'] as const,
+  registers: [registry],
+});
+
+/** One request to an outside provider, as its breaker saw it. */
+export function recordProviderCall(provider: string, outcome: 'answered' | 'transient'): void {
+  providerCalls.inc({ provider, outcome });
+}
+
 const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;
-const SMS_STATUSES = ['queued', 'sent', 'delivered', 'failed'] as const;
+const SMS_STATUSES = MESSAGE_STATUSES;
 
 function refreshSubscriptions(app: AppContext): void {
   let stats;
@@ -135,6 +176,20 @@ async function refresh(app: AppContext): Promise<void> {
       sms.reset();
       for (const status of SMS_STATUSES) sms.set({ status }, 0);
       for (const r of rows) sms.set({ status: r.status }, r.n);
+    })(),
+    (async () => {
+      const now = app.now();
+      const status = await deliveryStatus(database.db, now);
+      deliveryPending.set({ what: 'messages' }, status.pendingMessages);
+      deliveryPending.set({ what: 'uploads' }, status.pendingUploads);
+      deliveryOldest.set(status.oldestPendingAgeSeconds);
+      for (const p of status.providers) {
+        providerUp.set({ provider: p.provider }, p.up ? 1 : 0);
+        providerSince.set(
+          { provider: p.provider },
+          p.since ? Math.max(0, Math.round((Date.now() - p.since.getTime()) / 1000)) : 0,
+        );
+      }
     })(),
     ...targets.map(async ([name, db]) => {
       try {

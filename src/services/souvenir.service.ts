@@ -2,13 +2,14 @@
 // text the player a short link to it.
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { games, players, shows, teams, type Game, type Player, type Show, type Team } from '../db/schema.js';
+import { games, players, shows, teams, uploads, type Game, type Player, type Show, type Team } from '../db/schema.js';
 import type { CallContext } from '../context.js';
 import { renderMessage } from '../domain/messages.js';
 import type { CardData } from '../souvenir/card.js';
 import { renderSouvenir, type RenderResult } from '../souvenir/render.js';
-import { randomKey } from '../storage/storage.js';
+import { localMedia, randomKey } from '../storage/storage.js';
 import { queueSms } from '../jobs/outbox.js';
+import { uploadJob } from '../jobs/registry.js';
 import { shorten } from './shortlink.service.js';
 
 export interface SouvenirSubject {
@@ -63,43 +64,64 @@ export async function renderSubject(c: CallContext, subject: SouvenirSubject): P
 export type SouvenirOutcome = 'rendered' | 'reused' | 'skipped';
 
 /**
- * The souvenir job. With `notify` a game that already has its souvenir is not rendered again (a
- * retried job after the store), and the text is deduplicated by `souvenir:<gameId>`.
+ * The souvenir job. The card is rendered and kept on local disk first (the venue's own server can
+ * show it at once); with S3 an upload job copies it there and texts the link once S3 holds it, so
+ * a phone never gets a link to something it cannot reach. Without S3 the local file is the
+ * souvenir and its link (PUBLIC_BASE_URL) goes out now. With `notify` a game that already has its
+ * souvenir is not rendered again (a retried job after the store), and the text is deduplicated by
+ * `souvenir:<gameId>`.
  */
 export async function produceSouvenir(call: CallContext, gameId: number, notify: boolean): Promise<SouvenirOutcome> {
   const log = call.log.child({ gameId, notify });
   const c = { ...call, log };
   const db = c.db;
+  const remote = Boolean(c.app.config.s3);
   const subject = await loadSubject(db, gameId);
   if (!subject || subject.game.state !== 'COMPLETED') {
     log.warn({ state: subject?.game.state ?? null }, 'souvenir skipped: no completed game');
     return 'skipped';
   }
   let url = subject.game.souvenirUrl;
-  let outcome: SouvenirOutcome = 'reused';
-  if (!url || !notify) {
-    const { png, timings } = await renderSubject(c, subject);
-    const key = randomKey('souvenirs', 'png');
-    url = await c.app.storage.put(key, png, 'image/png');
-    outcome = 'rendered';
-    log.info({ key, bytes: png.length, ...timings }, 'souvenir rendered and stored');
-    await db.update(games).set({ souvenirKey: key, souvenirUrl: url }).where(eq(games.id, gameId));
+  if (url && notify) {
+    // Rendered by an earlier run of this job; with S3 its upload job sends the text.
+    if (!remote) await queueSouvenirText(c, subject, url);
+    return 'reused';
   }
+  const { png, timings } = await renderSubject(c, subject);
+  const key = randomKey('souvenirs', 'png');
+  url = await localMedia(c.app.config).put(key, png, 'image/png');
+  log.info({ key, bytes: png.length, ...timings }, 'souvenir rendered and kept on local disk');
+  // The stored souvenir is announced by the games trigger.
+  await db.transaction(async (tx) => {
+    await tx.update(games).set({ souvenirKey: key, souvenirUrl: url }).where(eq(games.id, gameId));
+    if (remote) {
+      const [upload] = await tx
+        .insert(uploads)
+        .values({ key, gameId, notify: notify && Boolean(subject.player.mobileNumber) })
+        .returning({ id: uploads.id });
+      await uploadJob.sendInTransaction(c.app.boss, tx, { uploadId: upload!.id });
+    }
+  });
+  if (remote) log.info({ key }, 'souvenir upload queued');
+  else if (notify) await queueSouvenirText(c, subject, url);
+  return 'rendered';
+}
+
+/** Texts the player a short link to their souvenir, once per game (`souvenir:<gameId>`). */
+export async function queueSouvenirText(c: CallContext, subject: SouvenirSubject, url: string): Promise<void> {
   const to = subject.player.mobileNumber;
-  if (notify && to) {
-    const { link, via } = await shorten(c, url);
-    const body = renderMessage(subject.show.souvenirMessage, { url: link, firstName: subject.player.firstName });
-    const messageId = await db.transaction((tx) =>
-      queueSms(tx, c.app.boss, {
-        kind: 'souvenir',
-        playerId: subject.player.id,
-        gameId,
-        to,
-        body,
-        dedupeKey: `souvenir:${gameId}`,
-      }),
-    );
-    log.info({ messageId, via, duplicate: messageId === null }, 'souvenir text queued');
-  }
-  return outcome;
+  if (!to) return;
+  const { link, via } = await shorten(c, url);
+  const body = renderMessage(subject.show.souvenirMessage, { url: link, firstName: subject.player.firstName });
+  const messageId = await c.db.transaction((tx) =>
+    queueSms(tx, c.app.boss, {
+      kind: 'souvenir',
+      playerId: subject.player.id,
+      gameId: subject.game.id,
+      to,
+      body,
+      dedupeKey: `souvenir:${subject.game.id}`,
+    }),
+  );
+  c.log.info({ messageId, via, duplicate: messageId === null }, 'souvenir text queued');
 }

@@ -27,3 +27,13 @@ export function assertKey(key: string): void {
 export function randomKey(folder: string, extension: string): string {
   return `${folder}/${randomBytes(16).toString('base64url')}.${extension}`;
 }
+
+/**
+ * Whether a storage failure may succeed later: no answer (network, timeout), 429 or 5xx. Any other
+ * answer (403, 404 bucket, 400) will not change by waiting.
+ */
+export function isTransientStorageError(err: unknown): boolean {
+  const status = (err as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata?.httpStatusCode;
+  if (typeof status !== 'number') return true;
+  return status === 429 || status >= 500;
+}

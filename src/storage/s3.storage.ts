@@ -8,8 +8,16 @@ type S3Settings = NonNullable<Config['s3']>;
 export class S3Storage implements Storage {
   readonly client: S3Client;
 
-  constructor(private readonly s3: S3Settings) {
+  constructor(
+    private readonly s3: S3Settings,
+    /** Per request; a request to a silent endpoint must end before its job expires. */
+    timeoutMs = 15_000,
+  ) {
     this.client = new S3Client({
+      requestHandler: { connectionTimeout: timeoutMs, requestTimeout: timeoutMs, throwOnRequestTimeout: true },
+      // One request per call: retrying belongs to the caller — the upload job and its circuit
+      // breaker, or the tablet that sent a photo — so a dead endpoint gets one request per attempt.
+      maxAttempts: 1,
       region: s3.region,
       ...(s3.endpoint ? { endpoint: s3.endpoint, forcePathStyle: true } : {}),
       ...(s3.accessKeyId && s3.secretAccessKey

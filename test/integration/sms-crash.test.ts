@@ -122,7 +122,7 @@ it('records, without sending again, a text Twilio accepted just before the worke
     });
   });
   const db = producer.app.context.database.db;
-  const player = await insertPlayer(db, { mobileNumber: to });
+  const player = await fixtures(db).player({ mobileNumber: to });
   const messageId = (await db.transaction((tx) =>
     queueSms(tx, producer.app.context.boss, {
       kind: 'recall',

@@ -6,7 +6,7 @@ import { afterAll, expect, it } from 'vitest';
 import { messages, type Message } from '../../src/db/schema.js';
 import { queueSms } from '../../src/jobs/outbox.js';
 import { smsClientTimeoutMs } from '../../src/sms/create-sender.js';
-import { insertPlayer, waitFor } from '../fakes/game-rows.js';
+import { fixtures, waitFor } from '../helpers/fixtures.js';
 import { startTwilioFake, twilioEnv } from '../fakes/twilio.fake.js';
 import { useTestServer } from '../helpers/server.js';
 
@@ -32,7 +32,7 @@ it('texts once when Twilio accepts every request only after the client gave up',
   const to = '+15559870101';
   // Every request of this test is slow: a resend would be accepted just as late, and counted.
   fake.script(...Array.from({ length: 6 }, () => ({ kind: 'slow' as const, ms: 6000 })));
-  const player = await insertPlayer(db, { mobileNumber: to });
+  const player = await fixtures(db).player({ mobileNumber: to });
   const id = (await db.transaction((tx) =>
     queueSms(tx, server.app.context.boss, {
       kind: 'welcome',

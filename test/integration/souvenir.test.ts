@@ -243,12 +243,16 @@ describe('souvenir job with S3 storage and Bitly', async () => {
     const game = await waitFor(
       async () => {
         const g = await fixtures(server.app.context.database.db).gameRow(gameId);
-        return g.souvenirUrl ? g : undefined;
+        // Kept on local disk first (served at /media), then uploaded by its own job.
+        return g.souvenirUrl?.startsWith(s3.endpoint) ? g : undefined;
       },
       20_000,
-      'souvenir url',
+      'souvenir url in S3',
     );
     expect(game.souvenirUrl).toBe(`${s3.endpoint}/${s3.bucket}/${game.souvenirKey}`);
+    const local = await fetch(`${server.url}/media/${game.souvenirKey}`);
+    expect(local.status).toBe(200);
+    expect(local.headers.get('content-type')).toBe('image/png');
 
     const client = new S3Client({
       region: 'us-east-1',

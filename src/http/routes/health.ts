@@ -1,10 +1,12 @@
 import { Router } from 'express';
 import { appliedMigrationCount, shippedMigrationCount } from '../../db/migrate.js';
 import { liveOf, type AppContext } from '../../context.js';
+import { deliveryStatus } from '../../services/delivery-status.service.js';
 
 export function healthRoutes(app: AppContext): Router {
   const router = Router();
-  // Liveness: the process answers. Readiness: the database answers and is migrated.
+  // Liveness: the process answers. Readiness: the database answers and is migrated; its detail
+  // includes the delivery backlog and each outside provider's state.
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -22,7 +24,8 @@ export function healthRoutes(app: AppContext): Router {
         res.status(503).json({ status: 'live updates reconnecting' });
         return;
       }
-      res.json({ status: 'ready', migrations: applied });
+      // Deliveries waiting for the internet do not make the server unready: the venue runs on its own.
+      res.json({ status: 'ready', migrations: applied, deliveries: await deliveryStatus(app.database.db, app.now()) });
     } catch (err) {
       app.log.warn({ err }, 'readiness check failed');
       res.status(503).json({ status: 'database unavailable' });

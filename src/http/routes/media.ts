@@ -1,18 +1,18 @@
-// /media/<key>: souvenirs and photos kept on local disk (no S3 configured). Keys are unique per
-// upload or render, so the files are cached for a year.
+// /media/<key>: souvenirs and photos kept on local disk (all of them without S3; with S3, the
+// souvenirs rendered here before their upload). Keys are unique per upload or render, so the files
+// are cached for a year.
 import { Router } from 'express';
 import type { AppContext } from '../../context.js';
 import { DiskStorage } from '../../storage/disk.storage.js';
-import { KEY_PATTERN } from '../../storage/storage.js';
+import { KEY_PATTERN, localMedia } from '../../storage/storage.js';
 import { sendError } from './route-auth.js';
 
 export function mediaRoutes(app: AppContext): Router {
   const router = Router();
-  const storage = app.storage;
+  const storage = app.storage instanceof DiskStorage ? app.storage : localMedia(app.config);
   router.get('/media/*key', (req, res, next) => {
     const key = ([] as string[]).concat((req.params as { key?: string | string[] }).key ?? []).join('/');
-    if (!(storage instanceof DiskStorage) || !KEY_PATTERN.test(key))
-      return sendError(res, 404, 'NOT_FOUND', 'No such file');
+    if (!KEY_PATTERN.test(key)) return sendError(res, 404, 'NOT_FOUND', 'No such file');
     // Relative to the media root: parent folders (e.g. `.data`) are not the file's business.
     res.sendFile(
       key,
