@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { DEFAULT_DELIVERY_MAX_AGE_MINUTES } from './domain/delivery.js';
 
@@ -43,6 +44,7 @@ export const SETTING_NAMES = [
   'VR_GAME_PASSWORD',
   'LOG_LEVEL',
   'CORS_ORIGINS',
+  'TRUST_PROXY',
   'DATA_DIR',
   'PHONE_REGION',
   'GIT_SHA',
@@ -94,6 +96,7 @@ const schema = z.object({
   VR_GAME_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CORS_ORIGINS: z.string().default(''),
+  TRUST_PROXY: z.string().default(''),
   DATA_DIR: z.string().default('.data'),
   PHONE_REGION: z
     .string()
@@ -134,6 +137,8 @@ export interface Config {
   readonly passwords: { admin?: string; tablet?: string; vrGame?: string };
   readonly logLevel: string;
   readonly corsOrigins: string[];
+  /** Proxies whose X-Forwarded-For is believed (addresses, CIDR ranges or loopback/linklocal/uniquelocal); empty: none. */
+  readonly trustProxy: readonly string[];
   readonly dataDir: string;
   readonly phoneRegion: string;
   readonly release?: string;
@@ -189,6 +194,16 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: set all three or none');
   }
   if (s.NUC_DATABASE_URL && !s.DATABASE_URL) problems.push('DATABASE_URL: required when NUC_DATABASE_URL is set');
+  const trustProxy = s.TRUST_PROXY.split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  try {
+    proxyAddr.compile(trustProxy);
+  } catch (err) {
+    problems.push(
+      `TRUST_PROXY: ${(err as Error).message} (addresses, CIDR ranges, loopback, linklocal or uniquelocal)`,
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -231,6 +246,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     corsOrigins: s.CORS_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    trustProxy: Object.freeze(trustProxy),
     dataDir: path.resolve(s.DATA_DIR),
     phoneRegion: s.PHONE_REGION,
     release: s.GIT_SHA,

@@ -6,7 +6,6 @@
 import type { PgBoss } from 'pg-boss';
 import type { Config } from './config.js';
 import type { Database, Db, Executor, Tx } from './db/client.js';
-import { createLoginThrottle, type LoginThrottle } from './domain/login-throttle.js';
 import { SYSTEM_ACTOR } from './domain/roles.js';
 import type { LiveHub } from './live/hub.js';
 import type { Logger } from './log.js';
@@ -24,8 +23,6 @@ export interface AppContext {
   readonly storage: Storage;
   /** The SMS provider the sms worker hands messages to (Twilio, or the log in development). */
   readonly sms: SmsSender;
-  /** Failed sign-ins per caller address, for this process. */
-  readonly loginThrottle: LoginThrottle;
   /** The live side (LISTEN, topics, shared subscriptions); only in processes that serve the API. */
   live?: LiveHub;
 }
@@ -42,8 +39,8 @@ export interface CallContext {
   readonly read: Db;
 }
 
-export function createAppContext(parts: Omit<AppContext, 'loginThrottle' | 'live'>): AppContext {
-  return { ...parts, loginThrottle: createLoginThrottle(10, 60_000) };
+export function createAppContext(parts: Omit<AppContext, 'live'>): AppContext {
+  return { ...parts };
 }
 
 /** A call made by the system itself (jobs, the periodic recall) or on behalf of `actor`. */

@@ -238,6 +238,17 @@ export const shortLinks = pgTable('short_links', {
   createdAt: createdAt(),
 });
 
+/** Failed sign-ins in the current window, per `account:<name>` and `address:<ip>` (src/domain/login-throttle.ts). */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    key: text('key').primaryKey(),
+    count: integer('count').notNull(),
+    windowEndsAt: tstz('window_ends_at').notNull(),
+  },
+  (t) => [index('login_failures_window_ends_at_idx').on(t.windowEndsAt)],
+);
+
 export type Account = typeof accounts.$inferSelect;
 export type Show = typeof shows.$inferSelect;
 export type Team = typeof teams.$inferSelect;

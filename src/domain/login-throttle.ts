@@ -1,27 +1,32 @@
-// Slows password guessing: after `limit` failures from one address within `windowMs`,
-// that address is refused until the window has passed. Pure: the caller passes the time.
-export interface LoginThrottle {
-  /** Milliseconds the caller must wait before trying again, or 0. */
-  retryAfter(address: string, nowMs: number): number;
-  failed(address: string, nowMs: number): void;
-  succeeded(address: string): void;
+// Slows password guessing. Failed sign-ins are counted per account and per caller address within a
+// fixed window; either count at its limit refuses further attempts on that account, or from that
+// address, until the window ends. A success is not a failure and resets nothing: one account's
+// success never clears another's count, and the booth's own sign-ins cannot launder guesses.
+export const LOGIN_LIMITS = {
+  /** Failures on one account (from anywhere) before it is refused. */
+  perAccount: 10,
+  /** Failures from one address (on any accounts) before it is refused; above perAccount so the booth
+   * devices behind one address are not refused because of one mistyped account. */
+  perAddress: 30,
+  windowSeconds: 600,
+} as const;
+
+export const accountKey = (username: string) => `account:${username.trim().toLowerCase()}`;
+export const addressKey = (address: string) => `address:${address}`;
+
+/** One counter after an attempt was counted against it. */
+export interface Count {
+  key: string;
+  count: number;
+  windowEndsAt: Date;
 }
 
-export function createLoginThrottle(limit = 5, windowMs = 60_000, maxAddresses = 10_000): LoginThrottle {
-  const failures = new Map<string, number[]>();
-  const recent = (address: string, nowMs: number) => (failures.get(address) ?? []).filter((t) => nowMs - t < windowMs);
-  return {
-    retryAfter(address, nowMs) {
-      const times = recent(address, nowMs);
-      return times.length >= limit ? windowMs - (nowMs - times[0]!) : 0;
-    },
-    failed(address, nowMs) {
-      // Bounded memory: forget the oldest address when a flood of new ones arrives.
-      if (!failures.has(address) && failures.size >= maxAddresses) failures.delete(failures.keys().next().value!);
-      failures.set(address, [...recent(address, nowMs), nowMs]);
-    },
-    succeeded(address) {
-      failures.delete(address);
-    },
-  };
+/** Milliseconds the caller must wait when any counter is past its limit, else 0. */
+export function retryAfterMs(counts: readonly Count[], nowMs: number): number {
+  let wait = 0;
+  for (const c of counts) {
+    const limit = c.key.startsWith('account:') ? LOGIN_LIMITS.perAccount : LOGIN_LIMITS.perAddress;
+    if (c.count > limit) wait = Math.max(wait, c.windowEndsAt.getTime() - nowMs);
+  }
+  return wait;
 }

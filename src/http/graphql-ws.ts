@@ -14,6 +14,7 @@ import { toClientError } from '../graphql/errors.js';
 import type { LiveStream } from '../live/fanout.js';
 import type { LiveHub } from '../live/hub.js';
 import { prepareDocument } from './document-cache.js';
+import { clientAddress, compileTrustProxy, type TrustProxy } from './client-address.js';
 
 export const CLOSE_UNAUTHENTICATED = 4401;
 export const CLOSE_GOING_AWAY = 1001;
@@ -24,6 +25,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 interface Extra {
   socket: WebSocket;
   request: IncomingMessage;
+  /** The caller's address, computed as HTTP computes req.ip. */
+  ip: string;
   viewer: Viewer | null;
   expiry?: NodeJS.Timeout;
 }
@@ -34,7 +37,12 @@ export interface GraphqlWs {
   dispose(): Promise<void>;
 }
 
-export function attachGraphqlWs(app: AppContext, schema: GraphQLSchema, server: Server): GraphqlWs {
+export function attachGraphqlWs(
+  app: AppContext,
+  schema: GraphQLSchema,
+  server: Server,
+  trust: TrustProxy = compileTrustProxy(app.config.trustProxy),
+): GraphqlWs {
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 1024 * 1024, handleProtocols });
   const hub = liveOf(app);
   // onSubscribe starts a subscription on the fan-out; graphql-ws then asks subscribe() for its stream.
@@ -45,7 +53,7 @@ export function attachGraphqlWs(app: AppContext, schema: GraphQLSchema, server: 
     return new GraphQLError(safe.message, { extensions: safe.extensions, path: safe.path });
   };
   const contextFor = (ctx: WsContext<Record<string, unknown>, Extra>) =>
-    createContext(app, ctx.extra.viewer, { ip: ctx.extra.request.socket.remoteAddress ?? 'unknown' });
+    createContext(app, ctx.extra.viewer, { ip: ctx.extra.ip });
 
   const gql = makeServer<Record<string, unknown>, Extra>({
     schema,
@@ -141,7 +149,7 @@ export function attachGraphqlWs(app: AppContext, schema: GraphQLSchema, server: 
     });
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
-    const extra: Extra = { socket, request, viewer: null };
+    const extra: Extra = { socket, request, ip: clientAddress(request, trust), viewer: null };
     const closed = gql.opened(
       {
         protocol: socket.protocol,

@@ -8,6 +8,7 @@ import { getSchema } from '../graphql/schema.js';
 import { graphiqlHandler } from './routes/graphiql.js';
 import { createGraphqlHttp } from './graphql-http.js';
 import { attachGraphqlWs } from './graphql-ws.js';
+import { compileTrustProxy } from './client-address.js';
 import { boardRoutes } from './routes/board.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
@@ -83,9 +84,11 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   const schema = await getSchema();
   const web = express();
   web.disable('x-powered-by');
-  web.set('trust proxy', 'loopback');
+  // One notion of the caller's address for HTTP (req.ip) and the WebSocket upgrade.
+  const trust = compileTrustProxy(app.config.trustProxy);
+  web.set('trust proxy', trust);
   const server = http.createServer(web);
-  const ws = attachGraphqlWs(app, schema, server);
+  const ws = attachGraphqlWs(app, schema, server, trust);
   const graphql = await createGraphqlHttp(app, schema);
 
   web.use(cors(app.config.corsOrigins));

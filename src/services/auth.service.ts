@@ -7,6 +7,8 @@ import { accounts } from '../db/schema.js';
 import { hashPassword, verifyPassword } from '../domain/passwords.js';
 import type { Role } from '../domain/roles.js';
 import { UnauthenticatedError } from '../domain/errors.js';
+import { accountKey, addressKey, retryAfterMs } from '../domain/login-throttle.js';
+import { countAttempt, uncountAttempt } from './login-throttle.service.js';
 
 export const TOKEN_TTL_SECONDS = 24 * 60 * 60;
 const BAD_LOGIN = 'Wrong username or password';
@@ -22,20 +24,23 @@ export interface Viewer {
 // Compared against when the username is unknown, so both failures cost the same time.
 const DUMMY_HASH = hashPassword(randomBytes(16).toString('hex'));
 
-/** Signs in from the caller's address `ip`, which is refused for a while after too many failures. */
+/**
+ * Signs in from the caller's address `ip`. The attempt is counted against the account and the
+ * address before the password is checked; either past its limit refuses it unchecked.
+ */
 export async function login(c: CallContext, ip: string, username: string, password: string) {
-  const throttle = c.app.loginThrottle;
   const now = c.now();
-  const wait = throttle.retryAfter(ip, now.getTime());
-  if (wait > 0) throw new UnauthenticatedError(`Too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`);
-  try {
-    const result = await issueToken(c.db, c.app.config.secretKey, username, password, now);
-    throttle.succeeded(ip);
-    return result;
-  } catch (err) {
-    if (err instanceof UnauthenticatedError) throttle.failed(ip, now.getTime());
-    throw err;
+  const counts = await countAttempt(c.db, [accountKey(username), addressKey(ip)], now);
+  const wait = retryAfterMs(counts, now.getTime());
+  if (wait > 0) {
+    await uncountAttempt(c.db, counts);
+    c.log.warn({ username, ip }, 'sign-in refused: too many failures');
+    throw new UnauthenticatedError(`Too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`);
   }
+  const result = await issueToken(c.db, c.app.config.secretKey, username, password, now);
+  // Only a success is given back: a failure, or an error on the way, stays counted.
+  await uncountAttempt(c.db, counts);
+  return result;
 }
 
 async function issueToken(db: Executor, secretKey: string, username: string, password: string, now: Date) {

@@ -1,20 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { createLoginThrottle } from '../../src/domain/login-throttle.js';
+import { accountKey, addressKey, LOGIN_LIMITS, retryAfterMs } from '../../src/domain/login-throttle.js';
 
-describe('login throttle', () => {
-  it('refuses an address after the limit of failures within the window, then lets it retry', () => {
-    const t = createLoginThrottle(3, 60_000);
-    for (let i = 0; i < 3; i++) t.failed('1.2.3.4', 1_000 + i);
-    expect(t.retryAfter('1.2.3.4', 2_000)).toBe(59_000);
-    expect(t.retryAfter('5.6.7.8', 2_000)).toBe(0);
-    expect(t.retryAfter('1.2.3.4', 61_001)).toBe(0);
+const ends = new Date(60_000);
+
+describe('login throttle rules', () => {
+  it('refuses only a counter past its own limit, for the rest of its window', () => {
+    const account = (count: number) => ({ key: accountKey('User'), count, windowEndsAt: ends });
+    const address = (count: number) => ({ key: addressKey('192.0.2.1'), count, windowEndsAt: ends });
+    expect(retryAfterMs([account(LOGIN_LIMITS.perAccount), address(1)], 1_000)).toBe(0);
+    expect(retryAfterMs([account(LOGIN_LIMITS.perAccount + 1), address(1)], 1_000)).toBe(59_000);
+    expect(retryAfterMs([account(1), address(LOGIN_LIMITS.perAccount + 1)], 1_000)).toBe(0);
+    expect(retryAfterMs([account(1), address(LOGIN_LIMITS.perAddress + 1)], 1_000)).toBe(59_000);
   });
 
-  it('forgets failures after a success', () => {
-    const t = createLoginThrottle(2, 60_000);
-    t.failed('a', 0);
-    t.succeeded('a');
-    t.failed('a', 1);
-    expect(t.retryAfter('a', 2)).toBe(0);
+  it('counts an account whatever the case or spaces it is typed with', () => {
+    expect(accountKey(' User ')).toBe(accountKey('user'));
   });
 });
