@@ -34,6 +34,8 @@ export const SETTING_NAMES = [
   'PUBLIC_BASE_URL',
   'PORT',
   'HOST',
+  'METRICS_PORT',
+  'METRICS_HOST',
   'TZ',
   'RECALL_WINDOW_SIZE',
   'RECALL_WINDOW_MINUTES',
@@ -86,6 +88,8 @@ const schema = z.object({
   PUBLIC_BASE_URL: z.url().optional(),
   PORT: int(0, 65535, 8000),
   HOST: z.string().default('0.0.0.0'),
+  METRICS_PORT: int(0, 65535, 9464),
+  METRICS_HOST: z.string().default('127.0.0.1'),
   TZ: z.string().default('UTC').refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
   RECALL_WINDOW_SIZE: int(0, 1000, 2),
   RECALL_WINDOW_MINUTES: int(1, 24 * 60, 20),
@@ -132,6 +136,8 @@ export interface Config {
   readonly publicBaseUrl?: string;
   readonly port: number;
   readonly host: string;
+  /** Where /metrics is served: a port of its own that the public proxy does not forward. */
+  readonly metrics: { port: number; host: string };
   readonly timeZone: string;
   readonly recall: { windowSize: number; windowMinutes: number; intervalSeconds: number; disable: boolean };
   readonly passwords: { admin?: string; tablet?: string; vrGame?: string };
@@ -234,6 +240,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     publicBaseUrl: s.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     port: s.PORT,
     host: s.HOST,
+    metrics: Object.freeze({ port: s.METRICS_PORT, host: s.METRICS_HOST }),
     timeZone: s.TZ,
     recall: Object.freeze({
       windowSize: s.RECALL_WINDOW_SIZE,

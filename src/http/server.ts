@@ -25,6 +25,8 @@ export interface HttpServer {
   readonly server: http.Server;
   readonly url: string;
   readonly port: number;
+  /** The metrics server (METRICS_PORT), apart from the public one. */
+  readonly metricsUrl: string;
   /** The WebSocket server (operations and tests close sockets with it). */
   readonly wss: WebSocketServer;
   close(): Promise<void>;
@@ -80,10 +82,21 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
   }
 };
 
+function listen(server: http.Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+const loopbackOf = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+
 export async function startHttpServer(app: AppContext, opts: { port: number; host: string }): Promise<HttpServer> {
   const schema = await getSchema();
   const web = express();
   web.disable('x-powered-by');
+  web.set('strict routing', true);
+  web.set('case sensitive routing', true);
   // One notion of the caller's address for HTTP (req.ip) and the WebSocket upgrade.
   const trust = compileTrustProxy(app.config.trustProxy);
   web.set('trust proxy', trust);
@@ -93,7 +106,6 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
 
   web.use(cors(app.config.corsOrigins));
   web.use(healthRoutes(app));
-  web.use(metricsRoutes(app));
   web.get('/graphiql', graphiqlHandler);
   web.get('/', (_req, res) => res.redirect('/graphiql'));
   web.use('/graphql', express.json({ limit: BODY_LIMIT }), graphql.handler);
@@ -106,18 +118,28 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   web.use(exportRoutes(app));
   web.use(bodyErrors);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+  // Metrics get a server of their own on a port the proxy never forwards.
+  const metricsWeb = express();
+  metricsWeb.disable('x-powered-by');
+  metricsWeb.use(metricsRoutes(app));
+  const metricsServer = http.createServer(metricsWeb);
+
+  const port = await listen(server, opts.port, opts.host);
+  const metricsPort = await listen(metricsServer, app.config.metrics.port, app.config.metrics.host).catch(
+    async (err) => {
+      await new Promise((resolve) => server.close(resolve));
+      throw err;
+    },
+  );
   return {
     server,
     port,
     wss: ws.wss,
-    url: `http://${host}:${port}`,
+    url: `http://${loopbackOf(opts.host)}:${port}`,
+    metricsUrl: `http://${loopbackOf(app.config.metrics.host)}:${metricsPort}`,
     async close() {
+      metricsServer.close();
+      metricsServer.closeAllConnections();
       // Stop accepting, close sockets politely (1001 going away), then let in-flight requests finish.
       for (const client of ws.wss.clients) client.close(1001, 'Server shutting down');
       await ws.dispose();

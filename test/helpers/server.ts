@@ -32,6 +32,7 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
     TABLET_PASSWORD: PASSWORDS.mlbtablet,
     VR_GAME_PASSWORD: PASSWORDS.mlbvrgame,
     PORT: '0',
+    METRICS_PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RECALL_DISABLE: 'false',

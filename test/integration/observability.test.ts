@@ -25,7 +25,7 @@ describe('/metrics', async () => {
   // No worker: the welcome SMS stays queued, so its job and message are there to count.
   const server = await useTestServer({ worker: false });
   const scrape = async () => {
-    const res = await fetch(`${server.url}/metrics`);
+    const res = await fetch(`${server.app.http!.metricsUrl}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     return res.text();

@@ -151,6 +151,31 @@ describe('services', () => {
     expect(read('compose/Caddyfile')).toMatch(/reverse_proxy api:8000/);
   });
 
+  it('metrics are on a port of their own that neither the proxy nor any file publishes', () => {
+    const base = load('compose.yml').services;
+    const metricsPort = base.api.environment.METRICS_PORT;
+    expect(metricsPort).toBe('9464');
+    expect(base.api.environment.METRICS_HOST).toBe('0.0.0.0');
+    expect(metricsPort).not.toBe(base.api.environment.PORT);
+    const caddy = read('compose/Caddyfile');
+    expect([...caddy.matchAll(/reverse_proxy\s+(\S+)/g)].map((m) => m[1])).toEqual(['api:8000']);
+    expect(caddy).not.toContain(`:${metricsPort}`);
+    for (const file of readdirSync(composeDir).filter((f) => f.endsWith('.yml'))) {
+      for (const [name, svc] of Object.entries(load(file).services ?? {})) {
+        for (const port of (svc as Service).ports ?? [])
+          expect(String(port), `${file} ${name}`).not.toContain(metricsPort);
+      }
+    }
+  });
+
+  it('production trusts only the proxy for the client address', () => {
+    for (const env of ['nuc', 'ec2']) {
+      const s = merged('compose.yml', 'compose.prod.yml', `compose.${env}.yml`);
+      expect(s.api.environment.TRUST_PROXY).toBe('${PROXY_ADDRESS:-172.30.0.10}');
+      expect(s.proxy.networks.default.ipv4_address).toBe(s.api.environment.TRUST_PROXY);
+    }
+  });
+
   it('the nuc is a replication primary that admits the VPN subnet', () => {
     const pg = load('compose.nuc.yml').services.postgres;
     expect(pg.command).toContain('wal_level=replica');

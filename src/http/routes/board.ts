@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../../config.js';
+import { STRICT_ROUTING } from './strict-routing.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -69,7 +70,7 @@ export function boardRoutes(config: Config): Router {
     ),
   };
 
-  const router = Router();
+  const router = Router(STRICT_ROUTING);
   router.get('/board', (req, res) => {
     // Only our own origin: a screen at a public event must not load or leak anything elsewhere.
     res.setHeader(

@@ -14,6 +14,7 @@ import {
   type GamesArgs,
 } from '../../services/game-query.service.js';
 import { authorize, sendError } from './route-auth.js';
+import { STRICT_ROUTING } from './strict-routing.js';
 
 export const EXPORT_BATCH = 500;
 const ORDERS: readonly GameOrderName[] = ['CREATED_ASC', 'CREATED_DESC', 'SCORE_DESC', 'UPDATED_DESC'];
@@ -133,7 +134,7 @@ async function write(res: Response, chunk: string): Promise<void> {
 }
 
 export function exportRoutes(app: AppContext): Router {
-  const router = Router();
+  const router = Router(STRICT_ROUTING);
   router.get('/export/games.csv', async (req, res) => {
     const viewer = await authorize(app, req, res, ['STAFF']);
     if (!viewer) return;

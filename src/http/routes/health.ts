@@ -2,9 +2,10 @@ import { Router } from 'express';
 import { appliedMigrationCount, shippedMigrationCount } from '../../db/migrate.js';
 import { liveOf, type AppContext } from '../../context.js';
 import { deliveryStatus } from '../../services/delivery-status.service.js';
+import { STRICT_ROUTING } from './strict-routing.js';
 
 export function healthRoutes(app: AppContext): Router {
-  const router = Router();
+  const router = Router(STRICT_ROUTING);
   // Liveness: the process answers. Readiness: the database answers and is migrated; its detail
   // includes the delivery backlog and each outside provider's state.
   router.get('/healthz', (_req, res) => {

@@ -6,9 +6,10 @@ import type { AppContext } from '../../context.js';
 import { DiskStorage } from '../../storage/disk.storage.js';
 import { KEY_PATTERN, localMedia } from '../../storage/storage.js';
 import { sendError } from './route-auth.js';
+import { STRICT_ROUTING } from './strict-routing.js';
 
 export function mediaRoutes(app: AppContext): Router {
-  const router = Router();
+  const router = Router(STRICT_ROUTING);
   const storage = app.storage instanceof DiskStorage ? app.storage : localMedia(app.config);
   router.get('/media/*key', (req, res, next) => {
     const key = ([] as string[]).concat((req.params as { key?: string | string[] }).key ?? []).join('/');

@@ -1,10 +1,11 @@
-// GET /metrics: Prometheus text. The reverse proxy keeps it off the public side (compose/Caddyfile).
+// GET /metrics: Prometheus text, on the metrics port only (METRICS_PORT), which the proxy does not forward.
 import { Router } from 'express';
 import type { AppContext } from '../../context.js';
 import { METRICS_CONTENT_TYPE, renderMetrics } from '../../observability/metrics.js';
+import { STRICT_ROUTING } from './strict-routing.js';
 
 export function metricsRoutes(app: AppContext): Router {
-  const router = Router();
+  const router = Router(STRICT_ROUTING);
   router.get('/metrics', async (_req, res) => {
     const body = await renderMetrics(app);
     res.setHeader('Content-Type', METRICS_CONTENT_TYPE);

@@ -9,6 +9,7 @@ import { setPlayerPhoto } from '../../services/player.service.js';
 import { MAX_PHOTO_BYTES, preparePhoto, sniffImageType, UndecodablePhotoError } from '../../souvenir/photo.js';
 import { randomKey } from '../../storage/storage.js';
 import { authorize, pathId, sendError } from './route-auth.js';
+import { STRICT_ROUTING } from './strict-routing.js';
 
 const UPLOAD_ROLES = ['TABLET', 'STAFF'] as const;
 
@@ -22,7 +23,7 @@ const uploadErrors: ErrorRequestHandler = (err, _req, res, next) => {
 };
 
 export function photoRoutes(app: AppContext): Router {
-  const router = Router();
+  const router = Router(STRICT_ROUTING);
   const storage = app.storage;
   // Any Content-Type: the bytes decide what the file is.
   const rawBody = express.raw({ type: () => true, limit: MAX_PHOTO_BYTES });

@@ -3,9 +3,10 @@ import { Router } from 'express';
 import type { AppContext } from '../../context.js';
 import { followShortLink } from '../../services/shortlink.service.js';
 import { sendError } from './route-auth.js';
+import { STRICT_ROUTING } from './strict-routing.js';
 
 export function shortLinkRoutes(app: AppContext): Router {
-  const router = Router();
+  const router = Router(STRICT_ROUTING);
   router.get('/s/:code', async (req, res) => {
     const url = await followShortLink(app.database.db, req.params.code);
     if (!url) return sendError(res, 404, 'NOT_FOUND', 'This link does not exist');

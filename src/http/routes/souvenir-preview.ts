@@ -3,9 +3,10 @@ import { Router } from 'express';
 import { callContext, type AppContext } from '../../context.js';
 import { loadSubject, renderSubject } from '../../services/souvenir.service.js';
 import { authorize, pathId, sendError } from './route-auth.js';
+import { STRICT_ROUTING } from './strict-routing.js';
 
 export function souvenirPreviewRoutes(app: AppContext): Router {
-  const router = Router();
+  const router = Router(STRICT_ROUTING);
   router.get('/games/:id/souvenir.png', async (req, res) => {
     const viewer = await authorize(app, req, res, ['STAFF']);
     if (!viewer) return;

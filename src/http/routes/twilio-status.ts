@@ -5,6 +5,7 @@ import twilio from 'twilio';
 import type { AppContext } from '../../context.js';
 import { recordDelivery } from '../../services/message.service.js';
 import { sendError } from './route-auth.js';
+import { STRICT_ROUTING } from './strict-routing.js';
 
 /** The URL Twilio signed: the public address it was given, else the one this request reached. */
 function signedUrl(app: AppContext, req: Request): string {
@@ -13,7 +14,7 @@ function signedUrl(app: AppContext, req: Request): string {
 }
 
 export function twilioStatusRoutes(app: AppContext): Router {
-  const router = Router();
+  const router = Router(STRICT_ROUTING);
   router.post('/twilio/status', express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => {
     const twilioConfig = app.config.twilio;
     if (!twilioConfig) return sendError(res, 404, 'NOT_FOUND', 'Twilio is not configured');
