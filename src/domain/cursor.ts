@@ -21,7 +21,34 @@ export function encodeCursor(c: Cursor): string {
 }
 
 // Postgres timestamptz text: 2024-07-01 18:00:00.123456+00 (fraction and offset minutes optional).
-const PG_TIMESTAMP = /^-?\d{4,}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$|^-?infinity$/;
+const PG_TIMESTAMP =
+  /^(\d{4,6})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::(\d{2}))?(?::(\d{2}))?$/;
+const LAST_YEAR = 294276;
+
+/** A timestamp PostgreSQL would read: the pattern alone lets through year 0 or 31 February, which it rejects. */
+export function isPgTimestamp(text: string): boolean {
+  if (text === 'infinity' || text === '-infinity') return true;
+  const m = PG_TIMESTAMP.exec(text);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second, offH, offM = 0, offS = 0] = m.slice(1).map((v) => Number(v ?? 0));
+  const daysInMonth = new Date(Date.UTC(2000, month!, 0)).getUTCDate() - (month === 2 && !isLeap(year!) ? 1 : 0);
+  return (
+    year! >= 1 &&
+    year! <= LAST_YEAR &&
+    month! >= 1 &&
+    month! <= 12 &&
+    day! >= 1 &&
+    day! <= daysInMonth &&
+    hour! <= 23 &&
+    minute! <= 59 &&
+    second! <= 59 &&
+    offH! <= 15 &&
+    offM <= 59 &&
+    offS <= 59
+  );
+}
+
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 function bad(message = 'is not a valid cursor; use an endCursor from the same query'): never {
   throw new BadInputError({ after: message });
@@ -43,7 +70,7 @@ export function decodeCursor(raw: string, order: string, kinds: readonly KeyKind
   if (!Array.isArray(key) || key.length !== kinds.length) bad();
   if (!Number.isSafeInteger(id) || (id as number) < 0) bad();
   key.forEach((v, i) => {
-    const ok = kinds[i] === 'int' ? Number.isSafeInteger(v) : typeof v === 'string' && PG_TIMESTAMP.test(v);
+    const ok = kinds[i] === 'int' ? Number.isSafeInteger(v) : typeof v === 'string' && isPgTimestamp(v);
     if (!ok) bad();
   });
   return { order: o, key: key as KeyValue[], id: id as number };

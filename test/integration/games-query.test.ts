@@ -300,6 +300,9 @@ describe('bad arguments', () => {
     ['garbage', 'not a cursor!'],
     ['base64 of nonsense', Buffer.from('{"x":1}').toString('base64url')],
     ['another ordering', encodeCursor({ order: 'SCORE_DESC', key: [10], id: 1 })],
+    ['a forged year 0', encodeCursor({ order: 'CREATED_ASC', key: ['0000-01-01 00:00:00+00'], id: 1 })],
+    ['a forged 31 February', encodeCursor({ order: 'CREATED_ASC', key: ['2024-02-31 00:00:00+00'], id: 1 })],
+    ["a forged 25 o'clock", encodeCursor({ order: 'CREATED_ASC', key: ['2024-02-01 25:00:00+00'], id: 1 })],
   ])('refuses a malformed cursor (%s) with BAD_USER_INPUT on after', async (_name, after) => {
     const err = await errorOf({ after, orderBy: 'CREATED_ASC' });
     expect(err?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -140,3 +140,17 @@ describe('photo upload', () => {
     expect(await photoKey(player.id)).toEqual({ key: null, url: null });
   });
 });
+
+describe('/media', () => {
+  it('answers 404 for a folder, a missing file and a key that could climb out', async () => {
+    await upload((await insertPlayer(db)).id, await colourful('jpeg'));
+    expect(storedFiles()).toBeGreaterThan(0);
+    for (const p of ['/media/photos', '/media/photos/', '/media/photos/missing.jpg', '/media/..%2Fsecret_key']) {
+      const res = await fetch(`${server.url}${p}`);
+      expect(res.status, p).toBe(404);
+      expect(
+        ((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code,
+      ).toBe('NOT_FOUND');
+    }
+  });
+});

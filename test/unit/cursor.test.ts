@@ -25,7 +25,7 @@ describe('cursors', () => {
   });
 
   it('accept timestamps with offsets, without fractions, and infinity', () => {
-    for (const ts of ['2024-07-01 11:00:00-07', '2024-07-01 11:00:00.5+05:30', '-infinity']) {
+    for (const ts of ['2024-07-01 11:00:00-07', '2024-07-01 11:00:00.5+05:30', '2024-02-29 23:59:59+00', '-infinity']) {
       expect(decodeCursor(encodeCursor({ order: 'X', key: [ts], id: 1 }), 'X', ['timestamp']).key).toEqual([ts]);
     }
   });
@@ -41,6 +41,11 @@ describe('cursors', () => {
     ['fractional id', encodeCursor({ order: 'CREATED_ASC', key: [TS], id: 1.5 })],
     ['too many key parts', encodeCursor({ order: 'CREATED_ASC', key: [TS, TS], id: 1 })],
     ['huge', 'A'.repeat(600)],
+    ['year 0', encodeCursor({ order: 'CREATED_ASC', key: ['0000-01-01 00:00:00+00'], id: 1 })],
+    ['month 13', encodeCursor({ order: 'CREATED_ASC', key: ['2024-13-01 00:00:00+00'], id: 1 })],
+    ['30 February', encodeCursor({ order: 'CREATED_ASC', key: ['2024-02-30 00:00:00+00'], id: 1 })],
+    ['minute 60', encodeCursor({ order: 'CREATED_ASC', key: ['2024-02-01 10:60:00+00'], id: 1 })],
+    ['offset of 99 hours', encodeCursor({ order: 'CREATED_ASC', key: ['2024-02-01 10:00:00+99'], id: 1 })],
   ])('reject a malformed cursor (%s) as BAD_USER_INPUT on `after`', (_name, raw) => {
     try {
       decodeCursor(raw, 'CREATED_ASC', ['timestamp']);

@@ -26,7 +26,14 @@ export function mediaRoutes(app: AppContext): Router {
       },
       (err) => {
         if (!err) return;
-        if ((err as { status?: number }).status === 404 || (err as NodeJS.ErrnoException).code === 'ENOENT') {
+        // A folder (EISDIR) or a path through a file (ENOTDIR) is no file either.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (
+          (err as { status?: number }).status === 404 ||
+          code === 'ENOENT' ||
+          code === 'EISDIR' ||
+          code === 'ENOTDIR'
+        ) {
           if (!res.headersSent) sendError(res, 404, 'NOT_FOUND', 'No such file');
         } else next(err);
       },
