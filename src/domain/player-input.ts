@@ -43,6 +43,18 @@ export interface Checked<T> {
   errors: Record<string, string>;
 }
 
+// Names are sent verbatim in texts from the official number: no links (a scheme, www., a domain)
+// and no phone numbers (seven digits or more), so the booth cannot be used to send spam.
+const LINK = /https?|:\/\/|www\.|[a-z0-9-]\.[a-z]{2,}/i;
+const PHONE_DIGITS = 7;
+
+/** Why a name may not be used, or null. */
+export function nameProblem(name: string): string | null {
+  if (LINK.test(name)) return 'may not contain a link';
+  if ((name.match(/\d/g)?.length ?? 0) >= PHONE_DIGITS) return 'may not contain a phone number';
+  return null;
+}
+
 const blankToNull = (v: string | null | undefined) => {
   const t = v?.trim();
   return t ? t : null;
@@ -76,11 +88,13 @@ export function checkPlayerInput(input: RawPlayerInput, region: string, requireA
     const first = input.firstName?.trim() ?? '';
     if (!first) errors.firstName = 'is required';
     else if (first.length > NAME_MAX) errors.firstName = `must be at most ${NAME_MAX} characters`;
+    else if (nameProblem(first)) errors.firstName = nameProblem(first)!;
     else value.firstName = first;
   }
   if (input.lastName !== undefined) {
     const last = blankToNull(input.lastName);
     if (last && last.length > NAME_MAX) errors.lastName = `must be at most ${NAME_MAX} characters`;
+    else if (last && nameProblem(last)) errors.lastName = nameProblem(last)!;
     else value.lastName = last;
   }
   if (input.mobileNumber !== undefined) {

@@ -97,6 +97,10 @@ describe('signUp', () => {
     [{ firstName: '   ' }, 'firstName'],
     [{ firstName: 'x'.repeat(65) }, 'firstName'],
     [{ lastName: 'x'.repeat(65) }, 'lastName'],
+    [{ firstName: 'Ada https://prize.example' }, 'firstName'],
+    [{ firstName: 'www.prize' }, 'firstName'],
+    [{ lastName: 'prize.example/claim' }, 'lastName'],
+    [{ lastName: 'call +1 415 555 2671' }, 'lastName'],
     [{ mobileNumber: '12345' }, 'mobileNumber'],
     [{ email: 'not-an-email' }, 'email'],
     [{ profileId: 'p'.repeat(129) }, 'profileId'],
@@ -178,6 +182,19 @@ describe('updatePlayer', () => {
       tablet,
     );
     expect(Object.keys(r.errors![0]!.extensions!.fields).sort()).toEqual(['email', 'team']);
+    expect(await playerRow(server, playerId)).toEqual(before);
+  });
+
+  it('refuses a name with a link or a phone number and changes nothing', async () => {
+    const { playerId } = await signUpPlayer(server, { firstName: 'Plain' }, tablet);
+    const before = await playerRow(server, playerId);
+    const r = await server.gql(
+      UPDATE,
+      { id: String(playerId), input: { firstName: 'Win at www.prize.example', lastName: '415-555-2671' } },
+      tablet,
+    );
+    expect(r.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(Object.keys(r.errors![0]!.extensions!.fields).sort()).toEqual(['firstName', 'lastName']);
     expect(await playerRow(server, playerId)).toEqual(before);
   });
 

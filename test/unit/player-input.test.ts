@@ -30,6 +30,30 @@ describe('sign-up input', () => {
     expect(normalizeSignUp({ ...base, firstName: 'x'.repeat(64) }, 'US').firstName).toHaveLength(64);
   });
 
+  it.each([
+    ['a link', 'http://evil.example'],
+    ['a bare scheme', 'Ada HTTPS//x'],
+    ['www.', 'www.prize'],
+    ['a domain', 'win-now.biz'],
+    ['a domain with a path', 'Ada bit.ly/abc'],
+    ['a phone number', 'Call 415 555 2671'],
+    ['a phone number with signs', '+1 (415) 555-2671'],
+  ])('refuses a first or last name with %s', (_what, name) => {
+    expect(fieldsOf(() => normalizeSignUp({ ...base, firstName: name }, 'US')).firstName).toMatch(/link|phone/);
+    expect(fieldsOf(() => normalizeSignUp({ ...base, lastName: name }, 'US')).lastName).toMatch(/link|phone/);
+    expect(fieldsOf(() => normalizePlayerUpdate({ firstName: name }, 'US')).firstName).toMatch(/link|phone/);
+  });
+
+  it.each(["O'Brien", 'St. John', 'J.R.', 'Anne-Marie', 'José María', 'Louis XIV', 'Player 42', '李'])(
+    'accepts the name %s',
+    (name) => {
+      expect(normalizeSignUp({ ...base, firstName: name, lastName: name }, 'US')).toMatchObject({
+        firstName: name,
+        lastName: name,
+      });
+    },
+  );
+
   it('limits the last name to 64 characters', () => {
     expect(fieldsOf(() => normalizeSignUp({ ...base, lastName: 'y'.repeat(65) }, 'US'))).toHaveProperty('lastName');
   });
