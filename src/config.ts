@@ -46,6 +46,7 @@ export const SETTING_NAMES = [
   'VR_GAME_PASSWORD',
   'LOG_LEVEL',
   'CORS_ORIGINS',
+  'GRAPHIQL',
   'TRUST_PROXY',
   'DATA_DIR',
   'PHONE_REGION',
@@ -100,6 +101,7 @@ const schema = z.object({
   VR_GAME_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CORS_ORIGINS: z.string().default(''),
+  GRAPHIQL: bool.default(true),
   TRUST_PROXY: z.string().default(''),
   DATA_DIR: z.string().default('.data'),
   PHONE_REGION: z
@@ -143,6 +145,8 @@ export interface Config {
   readonly passwords: { admin?: string; tablet?: string; vrGame?: string };
   readonly logLevel: string;
   readonly corsOrigins: string[];
+  /** Serve the GraphiQL explorer at /graphiql. */
+  readonly graphiql: boolean;
   /** Proxies whose X-Forwarded-For is believed (addresses, CIDR ranges or loopback/linklocal/uniquelocal); empty: none. */
   readonly trustProxy: readonly string[];
   readonly dataDir: string;
@@ -254,6 +258,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       .map((o) => o.trim())
       .filter(Boolean),
     trustProxy: Object.freeze(trustProxy),
+    graphiql: s.GRAPHIQL,
     dataDir: path.resolve(s.DATA_DIR),
     phoneRegion: s.PHONE_REGION,
     release: s.GIT_SHA,

@@ -106,8 +106,10 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
 
   web.use(cors(app.config.corsOrigins));
   web.use(healthRoutes(app));
-  web.get('/graphiql', graphiqlHandler);
-  web.get('/', (_req, res) => res.redirect('/graphiql'));
+  if (app.config.graphiql) {
+    web.get('/graphiql', graphiqlHandler);
+    web.get('/', (_req, res) => res.redirect('/graphiql'));
+  }
   web.use('/graphql', express.json({ limit: BODY_LIMIT }), graphql.handler);
   web.use(twilioStatusRoutes(app));
   web.use(photoRoutes(app));

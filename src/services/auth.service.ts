@@ -79,7 +79,11 @@ export async function viewerFromAuthorization(secretKey: string, header: unknown
   const cached = verified.get(cacheKey);
   if (cached && (cached.exp ?? 0) * 1000 > Date.now()) return cached;
   try {
-    const { payload } = await jwtVerify(token, key(secretKey), { algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, key(secretKey), {
+      algorithms: ['HS256'],
+      // A token that never expires is never issued here: one without `exp` is forged or leaked.
+      requiredClaims: ['exp', 'sub'],
+    });
     const role = payload.role as Role;
     if (
       !payload.sub ||

@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { PASSWORDS, useTestServer } from '../helpers/server.js';
+import { PASSWORDS, startTestServer, useTestServer } from '../helpers/server.js';
+import { connectWs } from '../helpers/ws.js';
 
 const server = await useTestServer();
 const LOGIN = `mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token expiresAt account { username role } } }`;
@@ -63,6 +64,49 @@ describe('tokens', () => {
     for (const token of [expired, 'not.a.jwt', 'garbage']) {
       const r = await server.gql(ME, {}, token);
       expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+});
+
+describe('a token without an expiry', () => {
+  const forever = () =>
+    new SignJWT({ username: 'user', role: 'ADMIN' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('1')
+      .setIssuedAt()
+      .sign(new TextEncoder().encode(server.config.secretKey));
+
+  it('is refused over HTTP', async () => {
+    const r = await server.gql(ME, {}, await forever());
+    expect(r.status).toBe(401);
+    expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('is refused over WebSocket (the socket is closed 4401)', async () => {
+    const ws = connectWs(server.url, await forever());
+    const { code } = await Promise.race([
+      ws.closed,
+      new Promise<{ code: number }>((resolve) => setTimeout(() => resolve({ code: 0 }), 5_000)),
+    ]);
+    expect(code).toBe(4401);
+    await ws.dispose();
+  });
+});
+
+describe('GraphiQL', () => {
+  it('is served by default', async () => {
+    expect((await fetch(`${server.url}/graphiql`)).status).toBe(200);
+  });
+
+  it('is off with GRAPHIQL=false, and / then redirects nowhere', async () => {
+    const off = await startTestServer({ worker: false, database: server.db, env: { GRAPHIQL: 'false' } });
+    try {
+      expect((await fetch(`${off.url}/graphiql`)).status).toBe(404);
+      expect((await fetch(`${off.url}/`, { redirect: 'manual' })).status).toBe(404);
+      // The API itself is unaffected.
+      expect((await off.gql(ME)).data.me).toBeNull();
+    } finally {
+      await off.stop();
     }
   });
 });
