@@ -6,6 +6,8 @@ export const HANDEDNESS = ['LEFT', 'RIGHT'] as const;
 export type Handedness = (typeof HANDEDNESS)[number];
 
 export const NAME_MAX = 64;
+/** A sign-up identical to one this many seconds before (same show, names and number) is a double tap. */
+export const SIGNUP_TWIN_SECONDS = 5;
 export const PROFILE_ID_MAX = 128;
 const EMAIL_MAX = 254;
 // Deliberately loose: one @, no spaces, a dot in the domain. Deliverability is the SMS/e-mail provider's call.

@@ -1,5 +1,5 @@
 // Players: sign-up (player + first game in one transaction), edits, and a new game for a returning player.
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { games, players, teams, type Game, type Player } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
@@ -12,6 +12,7 @@ import {
   type PlayerFields,
   type RawPlayerInput,
   type Handedness,
+  SIGNUP_TWIN_SECONDS,
 } from '../domain/player-input.js';
 import { createGame } from './transition.js';
 import { queueSms } from '../jobs/outbox.js';
@@ -53,6 +54,11 @@ export async function signUp(c: CallContext, input: SignUpRequest): Promise<Play
     const { columns, teamId } = await checkFields(tx, c, input, true);
     const show = await resolveShow(tx, input.showId);
     const now = c.now();
+    const twin = await earlierTwin(tx, show.id, columns, now);
+    if (twin) {
+      c.log.info({ playerId: twin.id, showId: show.id }, 'sign-up repeated within seconds: answering the first player');
+      return twin;
+    }
     const [player] = await tx
       .insert(players)
       .values({
@@ -74,6 +80,36 @@ export async function signUp(c: CallContext, input: SignUpRequest): Promise<Play
     }
     return player!;
   });
+}
+
+/**
+ * The player an identical sign-up (same show, names and mobile number) created moments ago: a double tap
+ * answers that player rather than creating a second one and texting twice. Identical sign-ups wait
+ * for each other on a transaction-scoped advisory lock, so the later one sees the first committed.
+ */
+async function earlierTwin(tx: Tx, showId: number, f: PlayerFields, now: Date): Promise<Player | null> {
+  // Without a number nothing is texted, and namesakes without phones (children) are told apart by the staff.
+  if (!f.mobileNumber) return null;
+  const identity = JSON.stringify([showId, f.firstName, f.lastName ?? null, f.mobileNumber]);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'signup:' + identity}, 0))`);
+  const since = new Date(now.getTime() - SIGNUP_TWIN_SECONDS * 1000);
+  const [row] = await tx
+    .select({ player: players })
+    .from(players)
+    .innerJoin(games, eq(games.playerId, players.id))
+    .where(
+      and(
+        eq(games.showId, showId),
+        eq(players.firstName, f.firstName!),
+        sql`${players.lastName} is not distinct from ${f.lastName ?? null}`,
+        eq(players.mobileNumber, f.mobileNumber),
+        gte(players.createdAt, since),
+        lte(players.createdAt, now),
+      ),
+    )
+    .orderBy(players.id)
+    .limit(1);
+  return row?.player ?? null;
 }
 
 export async function updatePlayer(c: CallContext, rawId: string | number, input: RawPlayerInput): Promise<Player> {
