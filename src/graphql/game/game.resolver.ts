@@ -113,6 +113,12 @@ export class GameResolver {
     return (await ctx.loaders.show.load(game.showId))!;
   }
 
+  // The souvenir shows the player's photo: only for signed-in accounts (the player gets it by text).
+  @FieldResolver(() => String, { nullable: true, description: 'null for anonymous callers' })
+  souvenirUrl(@Root() game: Game, @Ctx() ctx: Context): string | null {
+    return ctx.viewer ? game.souvenirUrl : null;
+  }
+
   @FieldResolver(() => Int, {
     nullable: true,
     description: '1-based among QUEUED games of its show; null when not QUEUED',

@@ -17,7 +17,7 @@ export class GameEventType {
 @ObjectType('Game')
 export class GameType {
   @Field(() => ID) id!: number;
-  // player, show, queuePosition, history and messages are field resolvers (game.resolver.ts).
+  // player, show, queuePosition, history, messages and souvenirUrl are field resolvers (game.resolver.ts).
   @Field(() => GameStateEnum) state!: GameState;
   @Field(() => Int) score!: number;
   @Field(() => Int) distance!: number;
@@ -31,7 +31,6 @@ export class GameType {
   @Field(() => DateTimeScalar, { nullable: true }) playingAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) completedAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) cancelledAt!: Date | null;
-  @Field(() => String, { nullable: true }) souvenirUrl!: string | null;
 }
 
 export const GameConnection = Connection('Game', GameType);

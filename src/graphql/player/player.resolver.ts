@@ -2,6 +2,7 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import type { Page } from '../../db/keyset.js';
 import type { Game, Player, Team } from '../../db/schema.js';
 import { parseId } from '../../domain/ids.js';
+import { lastNameInitial } from '../../domain/public-view.js';
 import { MAY } from '../../domain/roles.js';
 import { findPlayers } from '../../services/player-query.service.js';
 import { signUp, startGame, updatePlayer } from '../../services/player.service.js';
@@ -57,6 +58,21 @@ export class PlayerResolver {
   }
 
   // Personal data only for signed-in accounts (the booth devices and staff), never for anonymous readers.
+  @FieldResolver(() => String, { nullable: true, description: 'Only its initial for anonymous callers' })
+  lastName(@Root() player: Player, @Ctx() ctx: Context): string | null {
+    return ctx.viewer ? player.lastName : lastNameInitial(player.lastName);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'null for anonymous callers' })
+  profileId(@Root() player: Player, @Ctx() ctx: Context): string | null {
+    return ctx.viewer ? player.profileId : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'null for anonymous callers' })
+  photoUrl(@Root() player: Player, @Ctx() ctx: Context): string | null {
+    return ctx.viewer ? player.photoUrl : null;
+  }
+
   @FieldResolver(() => String, { nullable: true, description: 'E.164; null for anonymous callers' })
   mobileNumber(@Root() player: Player, @Ctx() ctx: Context): string | null {
     return ctx.viewer ? player.mobileNumber : null;

@@ -10,13 +10,11 @@ export const HandednessEnum = domainEnum('Handedness', HANDEDNESS);
 export class PlayerType {
   @Field(() => ID) id!: number;
   @Field(() => String) firstName!: string;
-  @Field(() => String, { nullable: true }) lastName!: string | null;
-  // mobileNumber, email, team, activeGame and games are field resolvers (player.resolver.ts).
+  // lastName, profileId, photoUrl, mobileNumber, email, team, activeGame and games are field
+  // resolvers (player.resolver.ts).
   @Field(() => HandednessEnum) handedness!: Handedness;
   @Field(() => Boolean) signedWaiver!: boolean;
   @Field(() => Boolean) isFinalist!: boolean;
-  @Field(() => String, { nullable: true }) profileId!: string | null;
-  @Field(() => String, { nullable: true }) photoUrl!: string | null;
   @Field(() => DateTimeScalar) createdAt!: Date;
 }
 
