@@ -1,4 +1,5 @@
-// Amazon S3, or an S3-compatible server when an endpoint is given (path-style addressing).
+// Amazon S3, or an S3-compatible server when an endpoint is given (path-style addressing). The bucket
+// is private: links point at this server's /media/<key>, which reads the object with our credentials.
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config.js';
 import { assertKey, type Storage, type StoredObject } from './object-store.js';
@@ -8,8 +9,10 @@ type S3Settings = NonNullable<Config['s3']>;
 export class S3Storage implements Storage {
   readonly client: S3Client;
 
+  /** `mediaUrl`: where this server serves stored objects; the bucket itself is never public. */
   constructor(
     private readonly s3: S3Settings,
+    private readonly mediaUrl: string,
     /** Per request; a request to a silent endpoint must end before its job expires. */
     timeoutMs = 15_000,
   ) {
@@ -58,9 +61,7 @@ export class S3Storage implements Storage {
   }
 
   urlFor(key: string): string {
-    const path = key.split('/').map(encodeURIComponent).join('/');
-    if (this.s3.endpoint) return `${this.s3.endpoint.replace(/\/+$/, '')}/${this.s3.bucket}/${path}`;
-    return `https://${this.s3.bucket}.s3.${this.s3.region}.amazonaws.com/${path}`;
+    return `${this.mediaUrl}/${key}`;
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 // Where souvenirs and photos live: S3 (or an S3-compatible server) when configured, else local disk.
+// Either is served at /media/<key> by this server (src/http/routes/media.ts).
 import { publicBaseUrl, type Config } from '../config.js';
 import { providerTimeoutMs } from '../domain/delivery.js';
 import { DiskStorage } from './disk.storage.js';
@@ -15,8 +16,10 @@ export {
 } from './object-store.js';
 
 export function createStorage(config: Config): Storage {
-  // Uploads run as jobs that expire after twice JOB_EXPIRE_SECONDS.
-  if (config.s3) return new S3Storage(config.s3, providerTimeoutMs(config.jobs.expireSeconds * 2));
+  // Either way links are this server's /media/<key>: an S3 bucket stays private (the route reads
+  // from it). Uploads run as jobs that expire after twice JOB_EXPIRE_SECONDS.
+  const mediaUrl = `${publicBaseUrl(config)}/media`;
+  if (config.s3) return new S3Storage(config.s3, mediaUrl, providerTimeoutMs(config.jobs.expireSeconds * 2));
   return localMedia(config);
 }
 

@@ -4,7 +4,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { messages, shortLinks } from '../../src/db/schema.js';
+import { messages, shortLinks, uploads } from '../../src/db/schema.js';
 import { buildOverlay, type CardData } from '../../src/souvenir/card.js';
 import { preparePhoto } from '../../src/souvenir/photo.js';
 import { renderSouvenir } from '../../src/souvenir/render.js';
@@ -244,15 +244,22 @@ describe('souvenir job with S3 storage and Bitly', async () => {
       async () => {
         const g = await fixtures(server.app.context.database.db).gameRow(gameId);
         // Kept on local disk first (served at /media), then uploaded by its own job.
-        return g.souvenirUrl?.startsWith(s3.endpoint) ? g : undefined;
+        const [upload] = await server.app.context.database.db
+          .select({ status: uploads.status })
+          .from(uploads)
+          .where(eq(uploads.gameId, gameId));
+        return g.souvenirUrl && upload?.status === 'done' ? g : undefined;
       },
       20_000,
-      'souvenir url in S3',
+      'souvenir uploaded to S3',
     );
-    expect(game.souvenirUrl).toBe(`${s3.endpoint}/${s3.bucket}/${game.souvenirKey}`);
-    const local = await fetch(`${server.url}/media/${game.souvenirKey}`);
-    expect(local.status).toBe(200);
-    expect(local.headers.get('content-type')).toBe('image/png');
+    // The bucket stays private: the link is the server's /media/<key>, which reads the object from S3.
+    expect(game.souvenirUrl).toBe(`${BASE}/media/${game.souvenirKey}`);
+    const served = await fetch(`${server.url}/media/${game.souvenirKey}`);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect((await sharp(Buffer.from(await served.arrayBuffer())).metadata()).format).toBe('png');
+    expect((await fetch(`${server.url}/media/souvenirs/no-such-card.png`)).status).toBe(404);
 
     const client = new S3Client({
       region: 'us-east-1',

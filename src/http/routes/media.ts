@@ -1,7 +1,7 @@
-// /media/<key>: souvenirs and photos kept on local disk (all of them without S3; with S3, the
-// souvenirs rendered here before their upload). Keys are unique per upload or render, so the files
-// are cached for a year.
-import { Router } from 'express';
+// /media/<key>: souvenirs and photos. Local disk first (every file without S3; with S3, the
+// souvenirs rendered here before their upload), then the private S3 bucket, read with the
+// server's credentials. Keys are unguessable and unique per upload or render: cached for a year.
+import { Router, type NextFunction, type Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { DiskStorage } from '../../storage/disk.storage.js';
 import { KEY_PATTERN, localMedia } from '../../storage/storage.js';
@@ -34,10 +34,27 @@ export function mediaRoutes(app: AppContext): Router {
           code === 'EISDIR' ||
           code === 'ENOTDIR'
         ) {
-          if (!res.headersSent) sendError(res, 404, 'NOT_FOUND', 'No such file');
+          if (res.headersSent) return;
+          if (app.storage instanceof DiskStorage || code === 'EISDIR' || code === 'ENOTDIR')
+            return sendError(res, 404, 'NOT_FOUND', 'No such file');
+          void sendStored(key, res, next);
         } else next(err);
       },
     );
   });
+  // S3: the object is read with the server's credentials, so the bucket never needs public access.
+  async function sendStored(key: string, res: Response, next: NextFunction) {
+    try {
+      const object = await app.storage.get(key);
+      if (!object) return sendError(res, 404, 'NOT_FOUND', 'No such file');
+      res.setHeader('Content-Type', object.contentType);
+      res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.send(object.bytes);
+    } catch (err) {
+      next(err);
+    }
+  }
+
   return router;
 }
