@@ -15,6 +15,13 @@
 -- signUp: current show, player, NEW game + event, welcome message + its sms job.
 BEGIN;
 SELECT id AS show_id, welcome_message FROM shows ORDER BY date DESC, id DESC LIMIT 1 \gset
+-- A double tap: identical sign-ups wait for each other, then look for the one seconds before (none here).
+SELECT pg_advisory_xact_lock(7303, hashtext('Bench Player +1415555' || :suffix::text));
+SELECT players.* FROM players JOIN games ON games.player_id = players.id
+WHERE games.show_id = :show_id AND players.first_name = 'Bench' AND players.last_name IS NOT DISTINCT FROM 'Player'
+  AND players.mobile_number = '+1415555' || :suffix::text
+  AND players.created_at >= now() - interval '5 seconds' AND players.created_at <= now()
+ORDER BY players.id LIMIT 1;
 INSERT INTO players (first_name, last_name, mobile_number, handedness, signed_waiver, is_finalist, team_id, created_at, updated_at)
 VALUES ('Bench', 'Player', '+1415555' || :suffix::text, 'RIGHT', true, false, NULL, now(), now())
 RETURNING id AS player_id, mobile_number \gset

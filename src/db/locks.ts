@@ -9,6 +9,8 @@ export const LOCKS = {
   recall: 7301,
   /** Team assignment (second key 0), so simultaneous confirms keep the teams balanced. */
   team: 7302,
+  /** Identical sign-ups (second key: a hash of show, names and number), so a double tap makes one player. */
+  signUp: 7303,
   /** Migrations, a session lock: any constant, the same in every process that migrates a database. */
   migration: 72_517_001,
 } as const;

@@ -1,6 +1,8 @@
 // Players: sign-up (player + first game in one transaction), edits, and a new game for a returning player.
+import { createHash } from 'node:crypto';
 import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
+import { lock } from '../db/locks.js';
 import { games, players, teams, type Game, type Player } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { idOf } from '../domain/ids.js';
@@ -91,7 +93,7 @@ async function earlierTwin(tx: Tx, showId: number, f: PlayerFields, now: Date): 
   // Without a number nothing is texted, and namesakes without phones (children) are told apart by the staff.
   if (!f.mobileNumber) return null;
   const identity = JSON.stringify([showId, f.firstName, f.lastName ?? null, f.mobileNumber]);
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${'signup:' + identity}, 0))`);
+  await lock(tx, 'signUp', createHash('sha256').update(identity).digest().readInt32BE(0));
   const since = new Date(now.getTime() - SIGNUP_TWIN_SECONDS * 1000);
   const [row] = await tx
     .select({ player: players })

@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { games, players } from '../../src/db/schema.js';
-import { seedShow, signUpPlayer } from '../helpers/lifecycle.js';
+import { seedShow, signUpPlayer } from '../helpers/api.js';
 import { useTestServer } from '../helpers/server.js';
 import { connectWs } from '../helpers/ws.js';
 

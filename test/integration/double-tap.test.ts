@@ -4,7 +4,7 @@ import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { games, messages, players } from '../../src/db/schema.js';
 import { SIGNUP_TWIN_SECONDS } from '../../src/domain/player-input.js';
-import { jobs, seedShow, SIGN_UP, testClock } from '../helpers/lifecycle.js';
+import { jobs, seedShow, SIGN_UP, testClock } from '../helpers/api.js';
 import { useTestServer } from '../helpers/server.js';
 
 const clock = testClock();
@@ -20,7 +20,9 @@ const playersNamed = async (firstName: string) =>
 /** Welcome texts to `to`: the messages recorded, and the sms jobs that would send them. */
 async function textsTo(to: string) {
   const ids = (await db.select({ id: messages.id }).from(messages).where(eq(messages.to, to))).map((m) => m.id);
-  const sends = (await jobs(server, 'sms')).filter((j) => ids.includes(j.data.messageId)).length;
+  const sends = (await jobs(server, 'sms')).filter((j: { data: { messageId: number } }) =>
+    ids.includes(j.data.messageId),
+  ).length;
   return { messages: ids.length, sends };
 }
 

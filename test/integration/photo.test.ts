@@ -143,7 +143,7 @@ describe('photo upload', () => {
 
 describe('/media', () => {
   it('answers 404 for a folder, a missing file and a key that could climb out', async () => {
-    await upload((await insertPlayer(db)).id, await colourful('jpeg'));
+    await upload((await fixtures(db).player({ firstName: 'Folder' })).id, await colourful('jpeg'));
     expect(storedFiles()).toBeGreaterThan(0);
     for (const p of ['/media/photos', '/media/photos/', '/media/photos/missing.jpg', '/media/..%2Fsecret_key']) {
       const res = await fetch(`${server.url}${p}`);
