@@ -248,7 +248,7 @@ describe('souvenir job with S3 storage and Bitly', async () => {
           .select({ status: uploads.status })
           .from(uploads)
           .where(eq(uploads.gameId, gameId));
-        return g.souvenirUrl && upload?.status === 'done' ? g : undefined;
+        return g.souvenirUrl && upload?.status === 'uploaded' ? g : undefined;
       },
       20_000,
       'souvenir uploaded to S3',
