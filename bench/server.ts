@@ -146,6 +146,8 @@ export async function gqlRequest<T = any>(
 
 export interface BenchServer {
   url: string;
+  /** Where the server's Prometheus metrics are served (a port of their own, METRICS_PORT). */
+  metricsUrl: string;
   database: BenchDatabase;
   /** The server's process id, to read its CPU time from /proc. */
   pid: number;
@@ -177,11 +179,12 @@ process.once('exit', () => {
 export async function startBenchServer(opts: BenchServerOptions): Promise<BenchServer> {
   const database = opts.database ?? (await createBenchDatabase(opts.label));
   const port = await freePort();
+  const metricsPort = await freePort();
   const role = opts.role ?? 'api';
   // The same flags as `npm start` and the image (see Dockerfile).
   const nodeArgs = ['--max-semi-space-size=16', '--import', 'tsx'];
   if (opts.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
-  const env = { ...benchEnv(database.url, { PORT: String(port), ...opts.env }) };
+  const env = { ...benchEnv(database.url, { PORT: String(port), METRICS_PORT: String(metricsPort), ...opts.env }) };
   const child = spawn(process.execPath, [...nodeArgs, 'src/main.ts', role], {
     cwd: ROOT,
     // Only the PATH of the parent: every setting the server reads comes from `env` above.
@@ -198,6 +201,7 @@ export async function startBenchServer(opts: BenchServerOptions): Promise<BenchS
   child.stderr!.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
+  const metricsUrl = `http://127.0.0.1:${metricsPort}`;
 
   const cleanup = async () => {
     await stopChild(child, exited);
@@ -213,6 +217,7 @@ export async function startBenchServer(opts: BenchServerOptions): Promise<BenchS
   const tokens = new Map<BenchRole, string>();
   const gql: BenchServer['gql'] = (query, variables, token) => gqlRequest(url, query, variables, token);
   return {
+    metricsUrl,
     url,
     database,
     pid: child.pid!,

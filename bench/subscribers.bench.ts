@@ -82,7 +82,7 @@ function memory(pid: number): { rssMb: number; peakMb: number } {
 
 /** Event-loop delay since the last scrape (prom-client's monitorEventLoopDelay, reset per scrape). */
 async function eventLoop(server: BenchServer): Promise<{ p99: number; max: number }> {
-  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const text = await (await fetch(`${server.metricsUrl}/metrics`)).text();
   const v = (name: string) =>
     Number(new RegExp(`^mlb_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
   return { p99: v('p99'), max: v('max') };
