@@ -32,6 +32,7 @@ async function thenFail(fn: (w: CallContext, tx: Executor) => Promise<void>) {
   ).rejects.toThrow('forced failure');
 }
 
+// Distinct names: identical sign-ups seconds apart are one double tap (the first player answers).
 describe('outbox', () => {
   it('a rolled-back sign-up leaves no player, no message and no sms job', async () => {
     const before = { sms: await jobCount(db, 'sms'), messages: (await db.select({ n: count() }).from(messages))[0]!.n };
@@ -48,7 +49,7 @@ describe('outbox', () => {
   });
 
   it('a rolled-back complete leaves the game PLAYING and no souvenir job', async () => {
-    const { gameId } = await signUpPlayer(server, { mobileNumber: '+14155552671' });
+    const { gameId } = await signUpPlayer(server, { firstName: 'Ana', mobileNumber: '+14155552671' });
     await driveTo(server, gameId, 'PLAYING');
     const before = await jobCount(db, 'souvenir');
     await thenFail(async (w, tx) => {
@@ -60,7 +61,7 @@ describe('outbox', () => {
   });
 
   it('a rolled-back recall leaves no recall message and no sms job', async () => {
-    const { gameId } = await signUpPlayer(server, { mobileNumber: '+14155552671' });
+    const { gameId } = await signUpPlayer(server, { firstName: 'Bea', mobileNumber: '+14155552671' });
     await driveTo(server, gameId, 'QUEUED');
     const before = await jobCount(db, 'sms');
     await thenFail(async (w) => {
@@ -72,7 +73,7 @@ describe('outbox', () => {
   });
 
   it('committed mutations always have their jobs', async () => {
-    const { playerId, gameId } = await signUpPlayer(server, { mobileNumber: '+14155552671' });
+    const { playerId, gameId } = await signUpPlayer(server, { firstName: 'Cam', mobileNumber: '+14155552671' });
     const welcome = await db.select().from(messages).where(eq(messages.playerId, playerId));
     expect(welcome.map((m) => m.kind)).toEqual(['welcome']);
     expect((await jobs(server, 'sms')).filter((j) => j.data.messageId === welcome[0]!.id)).toHaveLength(1);
@@ -94,7 +95,7 @@ describe('outbox', () => {
   it('regenerateSouvenir queues a silent render for a COMPLETED game only', async () => {
     const staff = await server.token('STAFF');
     const REGEN = `mutation($id: ID!) { regenerateSouvenir(gameId: $id) { id state } }`;
-    const { gameId } = await signUpPlayer(server, { mobileNumber: '+14155552671' });
+    const { gameId } = await signUpPlayer(server, { firstName: 'Dot', mobileNumber: '+14155552671' });
     const early = await server.gql(REGEN, { id: String(gameId) }, staff);
     expect(early.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', state: 'NEW' });
     await driveTo(server, gameId, 'COMPLETED');
