@@ -124,15 +124,20 @@ const subscribersBench: BenchModule = async () => {
   try {
     const tablet = await server.token('TABLET');
     const showId = (await server.gql(`{ currentShow { id } }`)).data.currentShow.id as string;
-    const gameIds: string[] = [];
-    for (let i = 0; i < MUTATIONS; i++) {
+    // A new game for fan i of a batch; each batch has its own last name, since the same names seconds
+    // apart are one double tap, and few digits per name, since seven would read as a phone number.
+    const signUp = async (batch: string, i: number, handedness = 'LEFT'): Promise<string> => {
+      const team = i % 2 ? 'Red Sox' : 'Blue Jays';
       const r = await server.gql(
         `mutation($i: SignUpInput!) { signUp(input: $i) { activeGame { id } } }`,
-        { i: { firstName: `Fan${i}`, lastName: 'Bench', handedness: 'RIGHT', team: i % 2 ? 'Red Sox' : 'Blue Jays' } },
+        { i: { firstName: `Fan${i}`, lastName: `Bench ${batch}`, handedness, team } },
         tablet,
       );
-      gameIds.push(r.data.signUp.activeGame.id);
-    }
+      if (!r.data) throw new Error(`signUp failed: ${JSON.stringify(r.errors)}`);
+      return r.data.signUp.activeGame.id;
+    };
+    const gameIds: string[] = [];
+    for (let i = 0; i < MUTATIONS; i++) gameIds.push(await signUp('Start', i, 'RIGHT'));
     const mutate = async (name: string, id: string) => {
       const r = await server.gql(`mutation($id: ID!) { ${name}(id: $id) { id } }`, { id }, tablet);
       if (!r.data) throw new Error(`${name} failed: ${JSON.stringify(r.errors)}`);
@@ -190,21 +195,7 @@ const subscribersBench: BenchModule = async () => {
       client.child.send({ cmd: 'close' });
       for (const id of gameIds) await mutate('cancelGame', id).catch(() => {});
       // Fresh NEW games for the next level (cancelled ones cannot be queued again).
-      for (let i = 0; i < MUTATIONS; i++) {
-        const r = await server.gql(
-          `mutation($i: SignUpInput!) { signUp(input: $i) { activeGame { id } } }`,
-          {
-            i: {
-              firstName: `Fan${n}x${i}`,
-              lastName: 'Bench',
-              handedness: 'LEFT',
-              team: i % 2 ? 'Red Sox' : 'Blue Jays',
-            },
-          },
-          tablet,
-        );
-        gameIds[i] = r.data.signUp.activeGame.id;
-      }
+      for (let i = 0; i < MUTATIONS; i++) gameIds[i] = await signUp(`Level ${n}`, i);
       // Same JSON for the baseline: the board's snapshot with a full queue.
       for (const id of gameIds) await mutate('queueGame', id);
       const snapshot = await server.gql(
@@ -216,14 +207,7 @@ const subscribersBench: BenchModule = async () => {
       );
       const json = JSON.stringify({ id: '1', type: 'next', payload: { data: { queueChanged: snapshot.data.queue } } });
       for (const id of gameIds) await mutate('cancelGame', id);
-      for (let i = 0; i < MUTATIONS; i++) {
-        const r = await server.gql(
-          `mutation($i: SignUpInput!) { signUp(input: $i) { activeGame { id } } }`,
-          { i: { firstName: `Fan${n}y${i}`, lastName: 'Bench', handedness: 'LEFT' } },
-          tablet,
-        );
-        gameIds[i] = r.data.signUp.activeGame.id;
-      }
+      for (let i = 0; i < MUTATIONS; i++) gameIds[i] = await signUp(`Bare ${n}`, i);
 
       log(`${n} bare ws sockets (baseline, ${json.length} B per message)`);
       const bare = fork(path.join(ROOT, 'bench', 'subscribers.broadcast.ts'), [], {
