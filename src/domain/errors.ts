@@ -20,8 +20,11 @@ export class DomainError extends Error {
 }
 
 export class UnauthenticatedError extends DomainError {
-  constructor(message = 'Sign in first') {
+  /** The token was genuine but has run out: signing in again (or a fresh token) helps. */
+  readonly expired: boolean;
+  constructor(message = 'Sign in first', options: { expired?: boolean } = {}) {
     super('UNAUTHENTICATED', message);
+    this.expired = options.expired ?? false;
   }
 }
 

@@ -1,9 +1,11 @@
 // graphql-ws on the same port and path as HTTP GraphQL: the protocol only. Auth comes from
-// connectionParams.authorization; a socket is closed (4401) when its token expires; pings find dead
-// peers. Subscriptions are handed to the live fan-out (src/live/fanout.ts), which runs one execution
+// connectionParams.authorization; a socket is closed when its token expires (4403, which graphql-ws's
+// client retries, so a tablet whose connectionParams fetches a fresh token reconnects by itself) or
+// was never valid (4401, which it does not retry); pings find dead peers. Subscriptions are handed to the live fan-out (src/live/fanout.ts), which runs one execution
 // per (document, variables, visibility) and writes its results to every socket.
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { UnauthenticatedError } from '../domain/errors.js';
 import { CloseCode, makeServer, type Context as WsContext } from 'graphql-ws';
 import { handleProtocols } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -17,6 +19,8 @@ import { prepareDocument } from './document-cache.js';
 import { clientAddress, compileTrustProxy, type TrustProxy } from './client-address.js';
 
 export const CLOSE_UNAUTHENTICATED = 4401;
+/** graphql-ws's Forbidden: its client retries it, calling connectionParams again. */
+export const CLOSE_TOKEN_EXPIRED = 4403;
 export const CLOSE_GOING_AWAY = 1001;
 const KEEPALIVE_MS = 12_000;
 // setTimeout's limit; tokens live 24 h, so this only guards odd clocks.
@@ -65,14 +69,15 @@ export function attachGraphqlWs(
           ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization,
         );
       } catch (err) {
-        socket.close(CLOSE_UNAUTHENTICATED, (err as Error).message.slice(0, 120));
+        const expired = err instanceof UnauthenticatedError && err.expired;
+        socket.close(expired ? CLOSE_TOKEN_EXPIRED : CLOSE_UNAUTHENTICATED, (err as Error).message.slice(0, 120));
         return false;
       }
       const exp = ctx.extra.viewer?.exp;
       if (exp) {
         // A signed-in socket outlives no token: the client reconnects with a fresh one (and gets fresh snapshots).
         const ms = Math.min(MAX_TIMER_MS, Math.max(0, exp * 1000 - Date.now()));
-        ctx.extra.expiry = setTimeout(() => socket.close(CLOSE_UNAUTHENTICATED, 'Token expired'), ms);
+        ctx.extra.expiry = setTimeout(() => socket.close(CLOSE_TOKEN_EXPIRED, 'Token expired'), ms);
       }
       return true;
     },

@@ -99,6 +99,8 @@ export async function viewerFromAuthorization(secretKey: string, header: unknown
     return viewer;
   } catch (err) {
     const expired = (err as { code?: string }).code === 'ERR_JWT_EXPIRED';
-    throw new UnauthenticatedError(expired ? 'Your session has expired; sign in again' : 'Invalid token');
+    throw expired
+      ? new UnauthenticatedError('Your session has expired; sign in again', { expired })
+      : new UnauthenticatedError('Invalid token');
   }
 }

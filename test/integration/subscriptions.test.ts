@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { keyOf } from '../../src/live/fanout.js';
 import { useTestServer } from '../helpers/server.js';
@@ -159,15 +160,59 @@ describe('auth', () => {
       .sign(key);
   };
 
-  it('closes a socket with 4401 when its token expires; a fresh token gets a fresh snapshot', async () => {
+  it('closes a socket with 4403 when its token expires; a fresh token gets a fresh snapshot', async () => {
     const ws = connect(await tokenExpiringIn(2));
     const sub = subscribe(ws, QUEUE, { s: showId });
     await sub.nth(0);
     const closed = await ws.closed;
-    expect(closed).toEqual({ code: 4401, reason: 'Token expired' });
+    expect(closed).toEqual({ code: 4403, reason: 'Token expired' });
 
     const again = subscribe(connect(await server.token('TABLET')), QUEUE, { s: showId });
     expect((await again.nth(0)).queueChanged.show.id).toBe(showId);
+  });
+
+  it("lets graphql-ws's own client reconnect by itself with a fresh token when its token expires", async () => {
+    // The tablet's pattern from the README: connectionParams as a function that fetches a fresh token.
+    const tokens = [await tokenExpiringIn(2), await server.token('TABLET')];
+    let asked = 0;
+    const closes: number[] = [];
+    const client = createClient({
+      url: wsUrl(server.url),
+      webSocketImpl: WebSocket,
+      retryWait: () => delay(50),
+      connectionParams: () => ({ authorization: `Bearer ${tokens[Math.min(asked++, 1)]}` }),
+      on: { closed: (e) => closes.push((e as { code: number }).code) },
+    });
+    try {
+      const snapshots: number[] = [];
+      const gameId = await signUpGame(server, showId, 'Rita');
+      const done = new Promise<void>((resolve, reject) => {
+        client.subscribe<any>(
+          { query: QUEUE, variables: { s: showId } },
+          {
+            next: (m) => {
+              snapshots.push(m.data.queueChanged.version);
+              if (asked >= 2 && m.data.queueChanged.waiting.some((w: any) => w.game.id === gameId)) resolve();
+            },
+            error: reject,
+            complete: () => reject(new Error('completed instead of reconnecting')),
+          },
+        );
+      });
+      await vi.waitFor(() => expect(asked).toBe(2), { timeout: 6000, interval: 50 });
+      await move(server, 'queueGame', gameId, 'TABLET');
+      await done;
+      expect(closes).toEqual([4403]);
+      expect(snapshots.length).toBeGreaterThanOrEqual(2);
+      await move(server, 'cancelGame', gameId, 'TABLET');
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('refuses an expired token at connection time with 4403, which the client retries', async () => {
+    const expired = connect(await tokenExpiringIn(-10));
+    expect(await expired.closed).toEqual({ code: 4403, reason: 'Your session has expired; sign in again' });
   });
 
   it('refuses a bad token at connection time with 4401', async () => {
