@@ -29,6 +29,18 @@ export const TRANSITIONS: Readonly<Record<GameAction, Transition>> = Object.free
   },
 });
 
+/**
+ * Moves a client may safely send again after a lost response (a VR rig on flaky Wi-Fi): when the game
+ * is already where the move leads, the repeat answers the game as it is and records and sends nothing.
+ * A completion repeats only with the same result. Queue, recall and confirm are not repeats: each
+ * is a decision (a recall texts, one of many racing confirms wins), so a second one stays an error.
+ */
+const REPEATABLE: readonly GameAction[] = ['play', 'complete', 'cancel'];
+
+export function isRepeat(action: GameAction, current: GameState, sameResult: boolean): boolean {
+  return REPEATABLE.includes(action) && TRANSITIONS[action].to === current && sameResult;
+}
+
 export function canTransition(from: GameState, action: GameAction): boolean {
   return TRANSITIONS[action].from.includes(from);
 }

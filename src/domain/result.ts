@@ -17,3 +17,8 @@ export function checkResult(result: GameResult): GameResult {
   if (Object.keys(errors).length) throw new BadInputError(errors);
   return { score: result.score, distance: result.distance, homeruns: result.homeruns };
 }
+
+/** Whether a completed game already holds this result (so completing it again is a retry). */
+export function sameResult(game: Partial<GameResult>, result: GameResult): boolean {
+  return game.score === result.score && game.distance === result.distance && game.homeruns === result.homeruns;
+}

@@ -41,7 +41,8 @@ async function finishGame(
       if (!found) throw new NotFoundError('Game', rawId);
       await lock(tx, 'recall', found.showId);
     }
-    const { game } = await transition(tx, c, id, action, result);
+    const { game, repeated } = await transition(tx, c, id, action, result);
+    if (repeated) return game;
     if (action === 'complete') {
       const [player] = await tx
         .select({ mobile: players.mobileNumber })

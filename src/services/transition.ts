@@ -7,21 +7,22 @@ import type { Tx } from '../db/client.js';
 import { lock } from '../db/locks.js';
 import { gameEvents, games, players, shows, teams, type Game, type GameEvent } from '../db/schema.js';
 import { IllegalTransitionError, NotFoundError } from '../domain/errors.js';
-import { TRANSITIONS, type GameAction, type GameState } from '../domain/game-states.js';
+import { isRepeat, TRANSITIONS, type GameAction } from '../domain/game-states.js';
 import { renderMessage } from '../domain/messages.js';
-import type { GameResult } from '../domain/result.js';
+import { sameResult, type GameResult } from '../domain/result.js';
 import { smallestTeam } from '../domain/team-assignment.js';
 import { queueSms } from '../jobs/outbox.js';
 
 export interface TransitionOutcome {
   game: Game;
-  from: GameState;
-  eventId: number;
+  /** A retried move (see isRepeat): nothing was recorded, and the caller has nothing more to do. */
+  repeated: boolean;
 }
 
 /**
  * Moves one game by `action`. The row is locked and its state checked in the same statement, so
- * of many clients racing on one game exactly one wins; the others get ILLEGAL_TRANSITION.
+ * of many clients racing on one game exactly one wins; the others get ILLEGAL_TRANSITION, except a
+ * repeat of the move that already brought the game where it is, which answers the game unchanged.
  */
 export async function transition(
   tx: Tx,
@@ -54,8 +55,10 @@ export async function transition(
     .where(and(eq(games.id, prev.id), inArray(prev.state, [...t.from])))
     .returning({ ...getTableColumns(games), fromState: prev.state });
   if (!row) {
-    const [current] = await tx.select({ state: games.state }).from(games).where(eq(games.id, gameId));
+    const [current] = await tx.select().from(games).where(eq(games.id, gameId));
     if (!current) throw new NotFoundError('Game', gameId);
+    if (isRepeat(action, current.state, !result || sameResult(current, result)))
+      return { game: current, repeated: true };
     throw new IllegalTransitionError(current.state, t.to);
   }
   const { fromState, ...game } = row;
@@ -69,7 +72,7 @@ export async function transition(
   });
   if (action === 'recall') await textRecall(tx, c, game, eventId);
   if (action === 'confirm') await assignTeam(tx, game.playerId);
-  return { game, from: fromState, eventId };
+  return { game, repeated: false };
 }
 
 /** Appends a game's event; its insert trigger announces the change to live subscribers at commit. */
