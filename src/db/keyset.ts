@@ -13,7 +13,7 @@ export interface KeysetOrder {
 
 export interface Page<T> {
   edges: Array<{ cursor: string; node: T }>;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  pageInfo: { hasNextPage: boolean; endCursor: string | null; hasPreviousPage: boolean; startCursor: string | null };
   totalCount: number;
 }
 
@@ -40,19 +40,30 @@ export function orderByKeyset(order: KeysetOrder): SQL[] {
   return [by(order.key), by(order.id)];
 }
 
-/** Turns `size + 1` fetched rows into a page: the extra row only tells that there is a next page. */
+/**
+ * Turns `size + 1` fetched rows into a page: the extra row only tells that there is a next page.
+ * Pages only go forward; a page read after a cursor has the cursor's row before it, which is all
+ * Relay's `hasPreviousPage` asks of forward pagination.
+ */
 export function toPage<R, T>(
   order: KeysetOrder,
   rows: R[],
   size: number,
   totalCount: number,
+  after: string | null | undefined,
   pick: (row: R) => { node: T; id: number; key: KeyValue },
 ): Page<T> {
   const edges = rows.slice(0, size).map((row) => {
     const { node, id, key } = pick(row);
     return { node, cursor: encodeCursor({ order: order.name, key: [key], id }) };
   });
-  return { edges, pageInfo: { hasNextPage: rows.length > size, endCursor: edges.at(-1)?.cursor ?? null }, totalCount };
+  const pageInfo = {
+    hasNextPage: rows.length > size,
+    endCursor: edges.at(-1)?.cursor ?? null,
+    hasPreviousPage: after !== null && after !== undefined,
+    startCursor: edges[0]?.cursor ?? null,
+  };
+  return { edges, pageInfo, totalCount };
 }
 
 /** Rows whose timestamp falls on calendar day `day` (YYYY-MM-DD) in `timeZone`; a range, so indexes apply. */

@@ -91,7 +91,7 @@ async function gamesPage(
       .limit(size + 1),
     opts.count === false ? [{ n: -1 }] : db.select({ n: count() }).from(games).where(where),
   ]);
-  return toPage(order, rows, size, total?.n ?? 0, (r) => ({ node: r.game, id: r.game.id, key: r.key }));
+  return toPage(order, rows, size, total?.n ?? 0, args.after, (r) => ({ node: r.game, id: r.game.id, key: r.key }));
 }
 
 /** Every matching game, batch by batch along the keyset: memory stays bounded however many there are. */

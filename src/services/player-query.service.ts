@@ -128,5 +128,5 @@ export async function findPlayers(c: CallContext, args: PlayersArgs): Promise<Pa
       .leftJoinLateral(active, sql`true`)
       .where(where),
   ]);
-  return toPage(order, rows, size, total?.n ?? 0, (r) => ({ node: r.player, id: r.player.id, key: r.key }));
+  return toPage(order, rows, size, total?.n ?? 0, args.after, (r) => ({ node: r.player, id: r.player.id, key: r.key }));
 }

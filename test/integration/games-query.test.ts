@@ -12,7 +12,7 @@ const f = fixtures(db);
 
 const GAMES = `query($filter: GameFilter, $orderBy: GameOrder, $first: Int, $after: String) {
   games(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id state score } }
+    totalCount pageInfo { hasNextPage endCursor hasPreviousPage startCursor } edges { cursor node { id state score } }
   }
 }`;
 
@@ -21,7 +21,7 @@ async function page(vars: Record<string, unknown>) {
   expect(r.errors).toBeUndefined();
   return r.data.games as {
     totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    pageInfo: { hasNextPage: boolean; endCursor: string | null; hasPreviousPage: boolean; startCursor: string | null };
     edges: Array<{ cursor: string; node: { id: string; state: string; score: number } }>;
   };
 }
@@ -184,9 +184,21 @@ describe('games ordering and pagination', () => {
     expect(p2.edges[0]!.node.id).not.toBe(p1.edges[0]!.node.id);
   });
 
+  it("has Relay's startCursor and hasPreviousPage: the first edge's cursor, and whether the page follows a cursor", async () => {
+    const p1 = await page({ first: 2, orderBy: 'SCORE_DESC' });
+    expect(p1.pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: p1.edges[0]!.cursor });
+    const p2 = await page({ first: 2, orderBy: 'SCORE_DESC', after: p1.pageInfo.endCursor });
+    expect(p2.pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: p2.edges[0]!.cursor });
+    expect(p2.pageInfo.startCursor).not.toBe(p1.pageInfo.startCursor);
+  });
+
   it('answers an empty last page with a null endCursor', async () => {
     const p = await page({ filter: { state: 'PLAYING' } });
-    expect(p).toEqual({ totalCount: 0, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] });
+    expect(p).toEqual({
+      totalCount: 0,
+      pageInfo: { hasNextPage: false, endCursor: null, hasPreviousPage: false, startCursor: null },
+      edges: [],
+    });
   });
 });
 

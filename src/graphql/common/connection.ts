@@ -5,6 +5,9 @@ import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
 export class PageInfo {
   @Field(() => Boolean) hasNextPage!: boolean;
   @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field(() => Boolean, { description: 'True when the page was read after a cursor (pages only go forward).' })
+  hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true }) startCursor!: string | null;
 }
 
 /** `first` and `after` of a paginated query; its filter and order extend this class. */
