@@ -204,6 +204,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
     problems.push('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM: set all three or none');
   }
   if (s.NUC_DATABASE_URL && !s.DATABASE_URL) problems.push('DATABASE_URL: required when NUC_DATABASE_URL is set');
+  if (production && twilioSet === 3 && !s.PUBLIC_BASE_URL) problems.push(`PUBLIC_BASE_URL: ${NO_PUBLIC_URL}`);
   const trustProxy = s.TRUST_PROXY.split(',')
     .map((a) => a.trim())
     .filter(Boolean);
@@ -279,6 +280,16 @@ function devSecretKey(dataDir: string): string {
   const key = randomBytes(32).toString('base64url');
   writeFileSync(file, key, { mode: 0o600 });
   return key;
+}
+
+const NO_PUBLIC_URL =
+  "required when NODE_ENV=production and Twilio is configured: texts would link to this server's own address (e.g. http://localhost:8000/…), which no phone can open";
+
+/** What is allowed but probably wrong, said once at start (in production these are refused). */
+export function configWarnings(config: Config): string[] {
+  return config.twilio && !config.publicBaseUrl
+    ? [`PUBLIC_BASE_URL is not set: texts will link to ${publicBaseUrl(config)}, which no phone can open`]
+    : [];
 }
 
 /** How players' phones reach this server: PUBLIC_BASE_URL, else the address it listens on. */

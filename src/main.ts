@@ -1,5 +1,5 @@
 // Entry point: `api`, `worker`, or both (the default) in one process.
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, configWarnings, loadConfig, type Config } from './config.js';
 import { startApp, type App } from './app.js';
 import { EmbeddedPostgresError } from './db/embedded-recovery.js';
 import { createLogger } from './log.js';
@@ -22,6 +22,7 @@ try {
 }
 
 const log = createLogger(config.logLevel);
+for (const warning of configWarnings(config)) log.warn(warning);
 const started = Date.now();
 
 // Handlers go in before anything starts: a signal that came without one would kill the process

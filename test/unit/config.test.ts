@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, configWarnings, loadConfig } from '../../src/config.js';
 
 const NO_SECRETS = path.join(os.tmpdir(), 'mlb-no-secrets-here');
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'mlb-config-'));
@@ -79,5 +79,42 @@ describe('settings', () => {
     const config = loadConfig({ env: { DATABASE_URL: '', S3_BUCKET: '', DATA_DIR: tmp() }, secretsDir: NO_SECRETS });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.s3).toBeUndefined();
+  });
+
+  describe('PUBLIC_BASE_URL with Twilio configured', () => {
+    const twilio = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'secret', TWILIO_FROM: '+14155550100' };
+    const production = {
+      NODE_ENV: 'production',
+      SECRET_KEY: 'k'.repeat(40),
+      ADMIN_PASSWORD: 'admin-password-1',
+      TABLET_PASSWORD: 'tablet-password-1',
+      VR_GAME_PASSWORD: 'vr-password-1',
+      DATABASE_URL: 'postgres://db/mlb',
+    };
+
+    it('is required in production, since texts would link to an address no phone can open', () => {
+      const list = problems({ ...production, ...twilio });
+      expect(list).toHaveLength(1);
+      expect(list[0]).toMatch(/^PUBLIC_BASE_URL: required when NODE_ENV=production and Twilio is configured/);
+      expect(() =>
+        loadConfig({
+          env: { ...production, ...twilio, PUBLIC_BASE_URL: 'https://mlb.example.com' },
+          secretsDir: NO_SECRETS,
+        }),
+      ).not.toThrow();
+      expect(() => loadConfig({ env: production, secretsDir: NO_SECRETS })).not.toThrow();
+    });
+
+    it('is only warned about in development, naming the address texts would carry', () => {
+      const dev = loadConfig({ env: { ...twilio, DATA_DIR: tmp() }, secretsDir: NO_SECRETS });
+      expect(configWarnings(dev)).toEqual([
+        'PUBLIC_BASE_URL is not set: texts will link to http://localhost:8000, which no phone can open',
+      ]);
+      const set = loadConfig({
+        env: { ...twilio, DATA_DIR: tmp(), PUBLIC_BASE_URL: 'https://x.test' },
+        secretsDir: NO_SECRETS,
+      });
+      expect(configWarnings(set)).toEqual([]);
+    });
   });
 });
