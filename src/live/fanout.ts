@@ -1,8 +1,8 @@
 // Compute once, send to many: subscribers with the same document, variables and visibility share
 // one execution. Each event is executed once (with a fresh context, so loaders never serve stale
 // rows), serialized to JSON once, and the same bytes — framed as a graphql-ws `next` message — go
-// to every socket, a chunk of sockets per macrotask; a socket that is far behind gets only the
-// newest result once it catches up.
+// to every socket, a chunk of sockets per macrotask; a result identical to the previous one is not
+// sent again; a socket that is far behind gets only the newest result once it catches up.
 import { createHash } from 'node:crypto';
 import {
   createSourceEventStream,
@@ -215,7 +215,11 @@ export function createFanout(): Fanout {
         const result = await execute({ ...args, rootValue: event.value, contextValue: req.context() });
         executed++;
         exec.executed++;
-        exec.last = serialize(req, result as ExecutionResult);
+        const json = serialize(req, result as ExecutionResult);
+        // A change elsewhere (another game of the show, a souvenir column) can leave this result as
+        // it was: then every member already has it, and clients get one payload per real change.
+        if (exec.last?.equals(json)) continue;
+        exec.last = json;
         fanOut(exec);
         resolveStarted(null);
       }

@@ -16,7 +16,7 @@ const recall = server.config.recall;
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
 
 const QUEUE = `query($showId: ID) { queue(showId: $showId) {
-  show { id name } version activeRecalls recallWindowSize
+  id show { id name } version activeRecalls recallWindowSize
   playing { id } confirmed { id } recalled { id }
   waiting { position estimatedWaitSeconds game { id state queuePosition player { firstName } } }
 } }`;
@@ -39,6 +39,7 @@ describe('queue query', () => {
     const r = await server.gql(QUEUE, {});
     expect(r.errors).toBeUndefined();
     expect(r.data.queue).toMatchObject({
+      id: String(current.id),
       show: { id: String(current.id), name: 'Current' },
       version: 0,
       activeRecalls: 0,
@@ -56,6 +57,7 @@ describe('queue query', () => {
     });
     const named = await server.gql(QUEUE, { showId: String(tieLow.id) });
     expect(named.data.queue.show.id).toBe(String(tieLow.id));
+    expect(named.data.queue.id).toBe(String(tieLow.id));
     expect(named.data.queue.waiting).toEqual([]);
   });
 

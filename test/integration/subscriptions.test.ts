@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
+import { games } from '../../src/db/schema.js';
 import { createClient } from 'graphql-ws';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
@@ -8,7 +10,7 @@ import { connectWs, createShow, delay, move, signUpGame, subscribe, wsUrl, type 
 
 const server = await useTestServer({ env: { RECALL_DISABLE: 'true' } });
 const showId = await createShow(server, 'Subscriptions Show');
-const QUEUE = `subscription($s: ID) { queueChanged(showId: $s) { version show { id name } waiting { position game { id state } } confirmed { id } playing { id } } }`;
+const QUEUE = `subscription($s: ID) { queueChanged(showId: $s) { id version show { id name } waiting { position game { id state } } confirmed { id } playing { id } } }`;
 const open: WsClient[] = [];
 const connect = (token?: string | null) => {
   const c = connectWs(server.url, token);
@@ -25,6 +27,8 @@ describe('queueChanged', () => {
     const sub = subscribe(connect(), QUEUE, { s: showId });
     const first = await sub.nth(0);
     expect(first.queueChanged.show).toEqual({ id: showId, name: 'Subscriptions Show' });
+    // The same id as the queue query's, so a client cache merges the payload into it.
+    expect(first.queueChanged.id).toBe(showId);
     expect(first.queueChanged.waiting).toEqual([]);
 
     await move(server, 'queueGame', gameId, 'TABLET');
@@ -55,13 +59,13 @@ describe('queueChanged', () => {
     await sub.nth(0);
     const hub = server.app.context.live!;
 
-    // Fifty announcements in one tick: one load, one message.
+    // Fifty announcements in one tick: one load, and no message, since nothing in the queue changed.
     const before = hub.stats().loads;
     for (let i = 0; i < 50; i++) hub.changed({ showId: Number(showId) });
-    await sub.nth(1);
+    await vi.waitFor(() => expect(hub.stats().loads - before).toBe(1));
     await delay(120);
     expect(hub.stats().loads - before).toBe(1);
-    expect(sub.messages).toHaveLength(2);
+    expect(sub.messages).toHaveLength(1);
 
     // Five real mutations at once: however they are grouped, the last message has all five.
     await Promise.all(ids.map((id) => move(server, 'queueGame', id, 'TABLET')));
@@ -69,7 +73,7 @@ describe('queueChanged', () => {
     expect(last.queueChanged.waiting.map((w: any) => w.game.id).sort()).toEqual([...ids].sort());
     await delay(120);
     expect(sub.messages.at(-1)).toEqual(last);
-    expect(sub.messages.length).toBeLessThanOrEqual(2 + 5);
+    expect(sub.messages.length).toBeLessThanOrEqual(1 + 5);
     await Promise.all(ids.map((id) => move(server, 'cancelGame', id, 'TABLET')));
   });
 
@@ -110,6 +114,66 @@ describe('gameChanged', () => {
     expect(queued.gameChanged.queuedAt).toEqual(expect.any(String));
     await move(server, 'cancelGame', gameId, 'TABLET');
     expect((await sub.nth(2)).gameChanged.state).toBe('CANCELLED');
+  });
+
+  it('sends nothing when a change elsewhere in the show leaves the game as it was', async () => {
+    const gameId = await signUpGame(server, showId, 'Quiet');
+    await move(server, 'queueGame', gameId, 'TABLET');
+    const sub = subscribe(connect(), `subscription($id: ID!) { gameChanged(id: $id) { id state queuedAt } }`, {
+      id: gameId,
+    });
+    await sub.nth(0);
+    const hub = server.app.context.live!;
+    const before = hub.stats().loads;
+    // Another player confirms straight from NEW: the show changed, this game (and its place) did not.
+    const other = await signUpGame(server, showId, 'Elsewhere');
+    await move(server, 'confirmGame', other, 'TABLET');
+    await vi.waitFor(() => expect(hub.stats().loads).toBeGreaterThan(before));
+    await delay(150);
+    expect(sub.messages).toHaveLength(1);
+    await move(server, 'cancelGame', gameId, 'TABLET');
+    expect((await sub.nth(1)).gameChanged.state).toBe('CANCELLED');
+    await move(server, 'cancelGame', other, 'TABLET');
+  });
+});
+
+describe('one change, one payload', () => {
+  it('sends a completion once to queue and game subscribers, not again when its souvenir is stored', async () => {
+    const gameId = await signUpGame(server, showId, 'Once', { mobileNumber: null });
+    await move(server, 'confirmGame', gameId, 'TABLET');
+    await move(server, 'playGame', gameId, 'VR_GAME');
+    const queue = subscribe(connect(), `subscription($s: ID) { queueChanged(showId: $s) { version playing { id } } }`, {
+      s: showId,
+    });
+    const game = subscribe(connect(), `subscription($id: ID!) { gameChanged(id: $id) { id state score } }`, {
+      id: gameId,
+    });
+    await Promise.all([queue.nth(0), game.nth(0)]);
+    const r = await server.gql(
+      `mutation($id: ID!) { completeGame(id: $id, result: { score: 5, distance: 50, homeruns: 0 }) { id } }`,
+      { id: gameId },
+      await server.token('VR_GAME'),
+    );
+    expect(r.errors).toBeUndefined();
+    await queue.until((m) => m.queueChanged.playing.every((g: any) => g.id !== gameId));
+    await game.until((m) => m.gameChanged.state === 'COMPLETED');
+    // The souvenir worker stores the card on the game row, which announces the game again.
+    const db = server.app.context.database.db;
+    await vi.waitFor(
+      async () => {
+        const [row] = await db
+          .select({ key: games.souvenirKey })
+          .from(games)
+          .where(eq(games.id, Number(gameId)));
+        expect(row?.key).toBeTruthy();
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    await delay(200);
+    expect(game.messages.map((m) => m.gameChanged.state)).toEqual(['PLAYING', 'COMPLETED']);
+    const versions = queue.messages.map((m) => m.queueChanged.version);
+    expect(new Set(versions).size).toBe(versions.length);
+    expect(versions).toHaveLength(2);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { liveOf } from '../../context.js';
 import { queueOf, type QueueSnapshot } from '../../services/queue.service.js';
 import type { Context } from '../context.js';
@@ -12,6 +12,14 @@ export class QueueResolver {
     @Ctx() ctx: Context,
   ): Promise<QueueSnapshot> {
     return queueOf(ctx, showId);
+  }
+
+  @FieldResolver(() => ID, {
+    description:
+      "The show's id: one Queue per show, so a client cache (Apollo's, keyed by __typename and id) merges every queueChanged payload into the queue query by itself.",
+  })
+  id(@Root() snapshot: QueueSnapshot): string {
+    return String(snapshot.show.id);
   }
 
   // Each event's root is the snapshot the live hub loaded (once per burst, shared by all subscribers).
