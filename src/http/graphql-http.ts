@@ -4,7 +4,6 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { RequestHandler } from 'express';
-import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import { viewerFromAuthorization } from '../services/auth.service.js';
 import { createContext, type Context } from '../graphql/context.js';
@@ -12,6 +11,7 @@ import { toClientError } from '../graphql/errors.js';
 import { checkLimits } from '../graphql/limits.js';
 import { DomainError } from '../domain/errors.js';
 import { metricsPlugin } from '../observability/apollo-metrics.js';
+import { requestLocals } from './request-log.js';
 
 const limitsPlugin: ApolloServerPlugin<Context> = {
   async requestDidStart() {
@@ -40,7 +40,7 @@ export async function createGraphqlHttp(
   });
   await apollo.start();
   const handler: RequestHandler = expressMiddleware(apollo, {
-    context: async ({ req }) => {
+    context: async ({ req, res }) => {
       let viewer;
       try {
         viewer = await viewerFromAuthorization(app.config.secretKey, req.headers.authorization);
@@ -49,9 +49,7 @@ export async function createGraphqlHttp(
         throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }
       const body = req.body as { operationName?: unknown } | undefined;
-      const requestId = String(req.headers['x-request-id'] ?? randomUUID());
-      const log = app.log.child({
-        requestId,
+      const log = requestLocals(res).log.child({
         operation: typeof body?.operationName === 'string' ? body.operationName : undefined,
         account: viewer?.username,
       });

@@ -9,6 +9,7 @@ import { graphiqlHandler } from './routes/graphiql.js';
 import { createGraphqlHttp } from './graphql-http.js';
 import { attachGraphqlWs } from './graphql-ws.js';
 import { compileTrustProxy } from './client-address.js';
+import { requestLog, unexpectedErrors } from './request-log.js';
 import { boardRoutes } from './routes/board.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
@@ -49,7 +50,7 @@ function cors(origins: string[]): RequestHandler {
   };
 }
 
-/** Body errors answered as GraphQL-shaped JSON, never an HTML page or a stack trace. */
+/** Client errors (a bad body) answered as GraphQL-shaped JSON, never an HTML page or a stack trace. */
 const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
   if (res.headersSent) return next(err);
   const type = (err as { type?: string }).type;
@@ -70,15 +71,9 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
     });
   } else {
     const status = Number((err as { status?: number }).status) || 500;
-    if (status >= 500) (res.locals.log ?? console).error?.({ err }, 'request failed');
-    res.status(status).json({
-      errors: [
-        {
-          message: status >= 500 ? 'Internal server error' : (err as Error).message,
-          extensions: { code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' },
-        },
-      ],
-    });
+    // Anything unexpected goes on to unexpectedErrors: logged with its request id and sent to Sentry.
+    if (status >= 500) return next(err);
+    res.status(status).json({ errors: [{ message: (err as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
   }
 };
 
@@ -104,6 +99,7 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   const ws = attachGraphqlWs(app, schema, server, trust);
   const graphql = await createGraphqlHttp(app, schema);
 
+  web.use(requestLog(app.log));
   web.use(cors(app.config.corsOrigins));
   web.use(healthRoutes(app));
   if (app.config.graphiql) {
@@ -119,6 +115,7 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   web.use(boardRoutes(app.config));
   web.use(exportRoutes(app));
   web.use(bodyErrors);
+  web.use(unexpectedErrors());
 
   // Metrics get a server of their own on a port the proxy never forwards.
   const metricsWeb = express();
