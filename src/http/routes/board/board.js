@@ -6,7 +6,9 @@ const params = new URLSearchParams(location.search);
 const showId = params.get('show');
 const recallMinutes = Number(document.body.dataset.recallMinutes) || 20;
 const timeZone = document.body.dataset.timeZone || 'UTC';
-const WAITING_ROWS = 12;
+// Rows rendered before fitting; the ones that do not fit the screen are counted in "+ N more".
+const WAITING_MAX = 40;
+const TOP_SCORES = 5;
 
 const QUEUE = `subscription Board($s: ID) {
   queueChanged(showId: $s) {
@@ -19,7 +21,10 @@ const QUEUE = `subscription Board($s: ID) {
   }
 }
 fragment G on Game { id state recalledAt player { firstName lastName team { name color } } }`;
-const TEAMS = `{ teams { id name color scores { day score distance homeruns games } } }`;
+const SCORES = `query BoardScores($d: Date, $s: ID) {
+  teams { id name color scores { day score distance homeruns games } }
+  leaderboard(date: $d, showId: $s, limit: ${TOP_SCORES}) { rank score homeruns player { firstName lastName } }
+}`;
 
 const $ = (id) => document.getElementById(id);
 let latest = null;
@@ -111,6 +116,7 @@ function waitText(seconds) {
 }
 
 const shown = new Map(); // list id → game ids it showed, so only newcomers animate
+let failed = false;
 
 function fill(id, items) {
   const list = $(id);
@@ -146,17 +152,32 @@ function render(q) {
   );
   fill(
     'waiting',
-    q.waiting.slice(0, WAITING_ROWS).map((w) => {
+    q.waiting.slice(0, WAITING_MAX).map((w) => {
       const li = card(w.game, el('span', 'eta', waitText(w.estimatedWaitSeconds)));
       li.prepend(el('span', 'pos', String(w.position)));
       return li;
     }),
   );
-  $('waiting-count').textContent = q.waiting.length ? String(q.waiting.length) : '';
-  const more = q.waiting.length - WAITING_ROWS;
-  $('waiting-more').hidden = more <= 0;
-  $('waiting-more').textContent = more > 0 ? `+ ${more} more in line` : '';
+  $('waiting-count').textContent = String(q.waiting.length);
+  fitWaiting(q.waiting.length);
   document.body.dataset.version = String(q.version);
+}
+
+/** Drops waiting rows from the end until the panel shows everything it holds, "+ N more" included. */
+function fitWaiting(total) {
+  const list = $('waiting');
+  const more = $('waiting-more');
+  const panel = list.closest('.panel');
+  const count = () => {
+    const hidden = total - list.children.length;
+    more.hidden = hidden <= 0;
+    more.textContent = hidden > 0 ? `+ ${hidden} more in line` : '';
+  };
+  count();
+  while (list.children.length > 0 && panel.scrollHeight > panel.clientHeight + 1) {
+    list.lastElementChild.remove();
+    count();
+  }
 }
 
 function today() {
@@ -166,15 +187,16 @@ function today() {
 }
 
 async function refreshTeams() {
+  if (failed) return;
   try {
+    const day = today();
     const res = await fetch('/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: TEAMS }),
+      body: JSON.stringify({ query: SCORES, variables: { d: day, s: showId } }),
     });
     const body = await res.json();
-    const day = today();
-    const rows = (body.data ? body.data.teams : [])
+    const rows = (body.data && body.data.teams ? body.data.teams : [])
       .map((t) => ({ team: t, s: t.scores.find((s) => s.day === day) }))
       .filter((r) => r.s)
       .sort((a, b) => b.s.score - a.s.score);
@@ -188,6 +210,18 @@ async function refreshTeams() {
           el('span', 'team', team.name),
           el('span', 'pts', s.score.toLocaleString('en-US')),
           el('span', 'sub', `${s.homeruns} HR · ${s.games} ${s.games === 1 ? 'game' : 'games'}`),
+        );
+        return li;
+      }),
+    );
+    fill(
+      'top',
+      (body.data && body.data.leaderboard ? body.data.leaderboard : []).map((entry) => {
+        const li = el('li', 'leader');
+        li.append(
+          el('span', 'rank', String(entry.rank)),
+          el('span', 'name', displayName(entry.player)),
+          el('span', 'pts', entry.score.toLocaleString('en-US')),
         );
         return li;
       }),
@@ -211,7 +245,14 @@ function setState(state, detail) {
   if (detail) conn.title = detail;
   $('offline').hidden = state !== 'reconnecting';
   document.body.classList.toggle('stale', state === 'reconnecting');
-  if (state === 'error') $('show-name').textContent = detail || 'Unknown show';
+  if (state === 'error') {
+    // An unknown show: say only that, not an empty board that looks open for business.
+    failed = true;
+    document.body.classList.add('failed');
+    $('show-name').textContent = 'Queue board';
+    $('problem').textContent = detail || 'Unknown show';
+    $('problem').hidden = false;
+  }
 }
 
 function tick() {
@@ -220,6 +261,8 @@ function tick() {
   );
   if (latest) render(latest); // recall minutes count down between changes
 }
+
+addEventListener('resize', () => latest && render(latest));
 
 live((q) => {
   render(q);
