@@ -10,6 +10,7 @@ import { startLiveHub } from './live/hub.js';
 import { createStorage } from './storage/storage.js';
 import { dayIn } from './domain/dates.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
+import { startMetricsServer } from './http/metrics-server.js';
 import { startBoss } from './jobs/boss.js';
 import { createLogger, type Logger } from './log.js';
 import { startWorkers, type Workers } from '../workers/index.js';
@@ -29,6 +30,8 @@ export interface AppOptions {
 export interface App {
   readonly context: AppContext;
   readonly http?: HttpServer;
+  /** Where this process serves /metrics (the API's metrics server, or a worker's own). */
+  readonly metricsUrl: string;
   /** Passwords generated for device accounts on this start (development only); print them once. */
   readonly generatedPasswords: Array<{ username: string; password: string }>;
   stop(): Promise<void>;
@@ -83,13 +86,20 @@ export async function startApp({
       cleanups.push(() => workers!.stop());
     }
     let http: HttpServer | undefined;
+    let metricsUrl: string;
     if (api) {
       const live = (context.live = startLiveHub(context));
       cleanups.push(() => live.stop());
       http = await startHttpServer(context, { port: config.port, host: config.host });
       cleanups.push(() => http!.close());
+      metricsUrl = http.metricsUrl;
+    } else {
+      // A worker-only process serves no HTTP but its metrics: job runs and durations are counted here.
+      const metrics = await startMetricsServer(context);
+      cleanups.push(async () => metrics.close());
+      metricsUrl = metrics.url;
     }
-    return { context, http, generatedPasswords, stop };
+    return { context, http, metricsUrl, generatedPasswords, stop };
   } catch (err) {
     await stop();
     throw err;

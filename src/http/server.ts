@@ -1,6 +1,5 @@
 // The one HTTP server: GraphQL over HTTP and WebSocket, GraphiQL, health, and the routes of src/http.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { WebSocketServer } from 'ws';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
@@ -9,11 +8,12 @@ import { graphiqlHandler } from './routes/graphiql.js';
 import { createGraphqlHttp } from './graphql-http.js';
 import { attachGraphqlWs } from './graphql-ws.js';
 import { compileTrustProxy } from './client-address.js';
+import { listen, loopbackOf } from './listen.js';
+import { startMetricsServer } from './metrics-server.js';
 import { requestLog, unexpectedErrors } from './request-log.js';
 import { boardRoutes } from './routes/board.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
-import { metricsRoutes } from './routes/metrics.js';
 import { twilioStatusRoutes } from './routes/twilio-status.js';
 import { photoRoutes } from './routes/photo.js';
 import { mediaRoutes } from './routes/media.js';
@@ -77,15 +77,6 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
   }
 };
 
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-const loopbackOf = (host: string) => (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
-
 export async function startHttpServer(app: AppContext, opts: { port: number; host: string }): Promise<HttpServer> {
   const schema = await getSchema();
   const web = express();
@@ -117,28 +108,19 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   web.use(bodyErrors);
   web.use(unexpectedErrors());
 
-  // Metrics get a server of their own on a port the proxy never forwards.
-  const metricsWeb = express();
-  metricsWeb.disable('x-powered-by');
-  metricsWeb.use(metricsRoutes(app));
-  const metricsServer = http.createServer(metricsWeb);
-
   const port = await listen(server, opts.port, opts.host);
-  const metricsPort = await listen(metricsServer, app.config.metrics.port, app.config.metrics.host).catch(
-    async (err) => {
-      await new Promise((resolve) => server.close(resolve));
-      throw err;
-    },
-  );
+  const metrics = await startMetricsServer(app).catch(async (err) => {
+    await new Promise((resolve) => server.close(resolve));
+    throw err;
+  });
   return {
     server,
     port,
     wss: ws.wss,
     url: `http://${loopbackOf(opts.host)}:${port}`,
-    metricsUrl: `http://${loopbackOf(app.config.metrics.host)}:${metricsPort}`,
+    metricsUrl: metrics.url,
     async close() {
-      metricsServer.close();
-      metricsServer.closeAllConnections();
+      metrics.close();
       // Stop accepting, close sockets politely (1001 going away), then let in-flight requests finish.
       for (const client of ws.wss.clients) client.close(1001, 'Server shutting down');
       await ws.dispose();

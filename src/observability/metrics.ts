@@ -5,6 +5,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { Logger } from 'pino';
 import { liveOf, type AppContext } from '../context.js';
 import { QUEUES } from '../jobs/registry.js';
+import { FINISHED_STATES, GAME_STATES } from '../domain/game-states.js';
 import { MESSAGE_STATUSES } from '../domain/messages.js';
 import { deliveryStatus } from '../services/delivery-status.service.js';
 
@@ -42,6 +43,12 @@ const subscriptionsActive = new Gauge({
 const subscriptionExecutions = new Gauge({
   name: 'mlb_subscription_executions',
   help: 'Distinct subscription executions on this process (identical subscriptions share one)',
+  registers: [registry],
+});
+
+const listenerUp = new Gauge({
+  name: 'mlb_live_listener_up',
+  help: "1 while this API process's LISTEN connection (the live updates' feed) is connected",
   registers: [registry],
 });
 
@@ -127,17 +134,34 @@ export function recordProviderCall(provider: string, outcome: 'answered' | 'tran
   providerCalls.inc({ provider, outcome });
 }
 
+const games = new Gauge({
+  name: 'mlb_games',
+  help: 'Unfinished games (all shows) by state: QUEUED is the length of the line',
+  labelNames: ['state'] as const,
+  registers: [registry],
+});
+
+const gameEvents = new Gauge({
+  name: 'mlb_game_events',
+  help: 'Game events recorded so far, by the state entered (RECALLED counts recalls); only grows, so use delta()',
+  labelNames: ['to_state'] as const,
+  registers: [registry],
+});
+
 const JOB_STATES = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'] as const;
 const SMS_STATUSES = MESSAGE_STATUSES;
 
 function refreshSubscriptions(app: AppContext): void {
   let stats;
+  let live;
   try {
+    live = liveOf(app);
     // How many executions serve this process's subscribers (the sharing at work).
-    stats = liveOf(app).fanout.stats();
+    stats = live.fanout.stats();
   } catch {
     return; // a worker-only process: no live updates here
   }
+  listenerUp.set(live.listener.connected ? 1 : 0);
   subscriptionsActive.set(stats.subscribers);
   subscriptionExecutions.set(stats.executions);
 }
@@ -176,6 +200,23 @@ async function refresh(app: AppContext): Promise<void> {
       sms.reset();
       for (const status of SMS_STATUSES) sms.set({ status }, 0);
       for (const r of rows) sms.set({ status: r.status }, r.n);
+    })(),
+    (async () => {
+      const [byState, byEvent] = await Promise.all([
+        database.read.execute(
+          `select state::text as state, count(*)::int as n from games
+            where state not in ('COMPLETED', 'CANCELLED') group by state`,
+        ) as unknown as Promise<Array<{ state: string; n: number }>>,
+        database.read.execute(
+          'select to_state::text as state, count(*)::int as n from game_events group by to_state',
+        ) as unknown as Promise<Array<{ state: string; n: number }>>,
+      ]);
+      games.reset();
+      for (const state of GAME_STATES) if (!FINISHED_STATES.includes(state)) games.set({ state }, 0);
+      for (const r of byState) games.set({ state: r.state }, r.n);
+      gameEvents.reset();
+      for (const state of GAME_STATES) gameEvents.set({ to_state: state }, 0);
+      for (const r of byEvent) gameEvents.set({ to_state: r.state }, r.n);
     })(),
     (async () => {
       const now = app.now();

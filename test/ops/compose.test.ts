@@ -50,11 +50,16 @@ function mergedConfig(files: string[]): string {
   });
 }
 
-/** Services of files merged the way compose merges mappings (enough for the checks below). */
+/** Services that run without a profile (the optional monitoring pair has one). */
+function always(services: Service): Service {
+  return Object.fromEntries(Object.entries(services).filter(([, svc]) => !svc.profiles));
+}
+
+/** Services of files merged the way compose merges mappings (enough for the checks below); no profiles. */
 function merged(...files: string[]): Service {
   const out: Service = {};
   for (const file of files) {
-    for (const [name, svc] of Object.entries(load(file).services)) {
+    for (const [name, svc] of Object.entries(always(load(file).services))) {
       const prev = out[name] ?? {};
       out[name] = {
         ...prev,
@@ -122,7 +127,7 @@ describe('documented compose combinations', () => {
 
 describe('services', () => {
   it('the base runs postgres, the api role and the worker role, with health checks', () => {
-    const s = load('compose.yml').services;
+    const s = always(load('compose.yml').services);
     expect(Object.keys(s).sort()).toEqual(['api', 'postgres', 'worker']);
     expect(s.api.command).toEqual(['api']);
     expect(s.worker.command).toEqual(['worker']);
@@ -210,6 +215,40 @@ describe('services', () => {
     expect(s.api.ports).toEqual(['127.0.0.1:${DEV_PORT:-8000}:8000']);
     expect(s.postgres.ports[0]).toMatch(/^127\.0\.0\.1:/);
     expect(s.api.environment.NODE_ENV).toBe('development');
+  });
+});
+
+describe('monitoring (optional profile)', () => {
+  const all = load('compose.yml').services;
+  const scrape = parse(read('compose/monitoring/prometheus.yml')) as {
+    scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>;
+  };
+
+  it('adds Prometheus and Grafana only with --profile monitoring, published on localhost only', () => {
+    const optional = Object.entries(all).filter(([, svc]) => svc.profiles);
+    expect(optional.map(([name, svc]) => [name, svc.profiles])).toEqual([
+      ['prometheus', ['monitoring']],
+      ['grafana', ['monitoring']],
+    ]);
+    for (const [, svc] of optional) for (const port of svc.ports) expect(port).toMatch(/^127\.0\.0\.1:/);
+  });
+
+  it('scrapes the api and the worker on their metrics port, which both serve inside the network', () => {
+    const targets = scrape.scrape_configs.flatMap((c) => c.static_configs.flatMap((t) => t.targets));
+    expect(targets.sort()).toEqual(['api:9464', 'worker:9464']);
+    for (const role of ['api', 'worker'])
+      expect(all[role].environment).toMatchObject({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' });
+    expect(all.prometheus.volumes).toContain('./monitoring/alerts.yml:/etc/prometheus/alerts.yml:ro');
+  });
+
+  it('provisions the committed dashboard in Grafana', () => {
+    const dashboard = JSON.parse(read('compose/monitoring/grafana/dashboards/mlb-game-server.json')) as {
+      panels: Array<{ title: string }>;
+    };
+    expect(dashboard.panels.map((p) => p.title)).toEqual(
+      expect.arrayContaining(['Waiting in line', 'Texts failed per 15 min', 'Live subscribers', 'Event-loop lag p99']),
+    );
+    expect(all.grafana.volumes).toContain('./monitoring/grafana/dashboards:/var/lib/grafana/dashboards:ro');
   });
 });
 
