@@ -1,6 +1,7 @@
 // The one HTTP server: GraphQL over HTTP and WebSocket, GraphiQL, health, and the routes of src/http.
 import http from 'node:http';
 import type { WebSocketServer } from 'ws';
+import cors from 'cors';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { getSchema } from '../graphql/schema.js';
@@ -33,21 +34,14 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-function cors(origins: string[]): RequestHandler {
-  return (req, res, next) => {
-    const origin = req.headers.origin;
-    if (origin && (origins.includes('*') || origins.includes(origin))) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Vary', 'Origin');
-      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Apollo-Require-Preflight');
-      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, OPTIONS');
-      if (req.method === 'OPTIONS') {
-        res.status(204).end();
-        return;
-      }
-    }
-    next();
-  };
+/** CORS for the listed origins (`*`: any), reflected so credentials-free clients and preflights work. */
+function corsFor(origins: readonly string[]): RequestHandler {
+  return cors({
+    origin: (origin, done) => done(null, origin !== undefined && (origins.includes('*') || origins.includes(origin))),
+    allowedHeaders: ['Authorization', 'Content-Type', 'Apollo-Require-Preflight'],
+    methods: ['GET', 'POST', 'PUT', 'OPTIONS'],
+    maxAge: 600,
+  });
 }
 
 /** Client errors (a bad body) answered as GraphQL-shaped JSON, never an HTML page or a stack trace. */
@@ -91,7 +85,7 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   const graphql = await createGraphqlHttp(app, schema);
 
   web.use(requestLog(app.log));
-  web.use(cors(app.config.corsOrigins));
+  web.use(corsFor(app.config.corsOrigins));
   web.use(healthRoutes(app));
   if (app.config.graphiql) {
     web.get('/graphiql', graphiqlHandler);
