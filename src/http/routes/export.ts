@@ -1,9 +1,10 @@
 // GET /export/games.csv for staff: the `games` query's filters as query parameters, streamed
 // batch by batch along the keyset so memory stays flat however many games there are.
-import { Router, type Request, type Response } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Router, type Request } from 'express';
 import type { Game } from '../../db/schema.js';
 import type { AppContext } from '../../context.js';
-import { csvRow, type CsvValue } from '../../domain/csv.js';
 import { BadInputError } from '../../domain/errors.js';
 import { GAME_STATES } from '../../domain/game-states.js';
 import { createLoaders } from '../../graphql/loaders.js';
@@ -13,6 +14,7 @@ import {
   type GameOrderName,
   type GamesArgs,
 } from '../../services/game-query.service.js';
+import { csvStringifier, type CsvValue } from '../csv.js';
 import { authorize, sendError } from './route-auth.js';
 import { STRICT_ROUTING } from './strict-routing.js';
 
@@ -119,20 +121,6 @@ async function rowsOf(app: AppContext, batch: Game[]): Promise<CsvValue[][]> {
   });
 }
 
-/** Writes with back-pressure; a client that went away also releases the wait. */
-async function write(res: Response, chunk: string): Promise<void> {
-  if (res.write(chunk) || res.destroyed) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
-
 export function exportRoutes(app: AppContext): Router {
   const router = Router(STRICT_ROUTING);
   router.get('/export/games.csv', async (req, res) => {
@@ -146,39 +134,47 @@ export function exportRoutes(app: AppContext): Router {
       return sendError(res, 400, 'BAD_USER_INPUT', err.message, { fields: err.fields });
     }
     const log = app.log.child({ route: 'export', account: viewer.username });
-    let closed = false;
-    res.on('close', () => {
-      closed = true;
-    });
-    let rows = 0;
+    const batches = iterateGames(app.database.read, args, app.config.timeZone, EXPORT_BATCH);
+    let first: IteratorResult<Game[]>;
     try {
-      const batches = iterateGames(app.database.read, args, app.config.timeZone, EXPORT_BATCH);
-      let first = await batches.next();
+      first = await batches.next();
+    } catch (err) {
       // Headers go out only once the first batch has been read, so a bad filter still gets a JSON error.
-      res.status(200);
-      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-      res.setHeader(
-        'Content-Disposition',
-        `attachment; filename="games-${new Date(app.now()).toISOString().slice(0, 10)}.csv"`,
-      );
-      res.setHeader('Cache-Control', 'no-store');
-      await write(res, csvRow(EXPORT_COLUMNS));
-      while (!first.done && !closed) {
-        for (const row of await rowsOf(app, first.value)) await write(res, csvRow(row));
-        rows += first.value.length;
-        first = await batches.next();
+      if (err instanceof BadInputError)
+        return sendError(res, 400, 'BAD_USER_INPUT', err.message, { fields: err.fields });
+      throw err;
+    }
+    res.status(200);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader(
+      'Content-Disposition',
+      `attachment; filename="games-${new Date(app.now()).toISOString().slice(0, 10)}.csv"`,
+    );
+    res.setHeader('Cache-Control', 'no-store');
+    let rows = 0;
+    // Batch by batch along the keyset; pipeline() waits for the client to drain and stops reading
+    // when it goes away.
+    async function* records(): AsyncGenerator<CsvValue[]> {
+      try {
+        for (let batch = first; !batch.done; batch = await batches.next()) {
+          yield* await rowsOf(app, batch.value);
+          rows += batch.value.length;
+        }
+      } finally {
+        await batches.return(undefined);
       }
-      if (!closed) await batches.return(undefined);
-      res.end();
+    }
+    try {
+      await pipeline(Readable.from(records()), csvStringifier(EXPORT_COLUMNS), res);
       log.info({ rows, filter: args.filter }, 'games exported');
     } catch (err) {
-      if (err instanceof BadInputError && !res.headersSent) {
-        return sendError(res, 400, 'BAD_USER_INPUT', err.message, { fields: err.fields });
+      if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+        log.info({ rows }, 'export stopped: the client went away');
+        return;
       }
       log.error({ err, rows }, 'export failed');
       // Mid-stream a status can no longer be sent: cut the download so it is not mistaken for complete.
-      if (res.headersSent) res.destroy(err as Error);
-      else sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      res.destroy(err as Error);
     }
   });
   return router;
