@@ -7,6 +7,7 @@ import { runMigrations } from './db/migrate.js';
 import { seedAccounts, seedDemoData } from './db/seed.js';
 import { createAppContext, type AppContext } from './context.js';
 import { startLiveHub } from './live/hub.js';
+import { lightingEnabled, startLightingController } from './lighting/controller.js';
 import { createStorage } from './storage/storage.js';
 import { dayIn } from './domain/dates.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
@@ -90,6 +91,10 @@ export async function startApp({
     if (api) {
       const live = (context.live = startLiveHub(context));
       cleanups.push(() => live.stop());
+      if (lightingEnabled(config.lighting)) {
+        const lighting = (context.lighting = startLightingController(context, live));
+        cleanups.push(() => lighting.stop());
+      }
       http = await startHttpServer(context, { port: config.port, host: config.host });
       cleanups.push(() => http!.close());
       metricsUrl = http.metricsUrl;

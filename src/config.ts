@@ -55,6 +55,10 @@ export const SETTING_NAMES = [
   'JOB_RETRY_DELAY_MAX_SECONDS',
   'JOB_MONITOR_SECONDS',
   'DELIVERY_MAX_AGE_MINUTES',
+  'DMX_PATH',
+  'ARTNET_HOST',
+  'ARTNET_UNIVERSE',
+  'LIGHTING_DISABLE',
 ] as const;
 type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -113,6 +117,15 @@ const schema = z.object({
   JOB_RETRY_DELAY_MAX_SECONDS: int(0, 3600, 300),
   JOB_MONITOR_SECONDS: int(1, 3600, 60),
   DELIVERY_MAX_AGE_MINUTES: int(1, 7 * 24 * 60, DEFAULT_DELIVERY_MAX_AGE_MINUTES),
+  DMX_PATH: optionalText,
+  ARTNET_HOST: z
+    .string()
+    .trim()
+    .regex(/^[^\s:/]+(:\d{1,5})?$/, 'must be a host name or IPv4 address, optionally with :port')
+    .optional(),
+  // The 15-bit Port-Address (Net, Sub-Net, Universe) of Art-Net 3 and 4.
+  ARTNET_UNIVERSE: int(0, 32767, 0),
+  LIGHTING_DISABLE: bool.default(false),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -122,6 +135,14 @@ function isTimeZone(tz: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Booth lighting outputs: an Enttec DMX USB Pro, Art-Net, both or neither. */
+export interface LightingConfig {
+  readonly disable: boolean;
+  /** The widget's serial port. */
+  readonly dmxPath?: string;
+  readonly artnet?: { readonly host: string; readonly port: number; readonly universe: number };
 }
 
 export interface Config {
@@ -162,6 +183,7 @@ export interface Config {
     monitorSeconds: number;
     deliveryMaxAgeMinutes: number;
   };
+  readonly lighting: LightingConfig;
 }
 
 export interface LoadOptions {
@@ -215,6 +237,8 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       `TRUST_PROXY: ${(err as Error).message} (addresses, CIDR ranges, loopback, linklocal or uniquelocal)`,
     );
   }
+  const artnet = s.ARTNET_HOST ? artnetTarget(s.ARTNET_HOST, s.ARTNET_UNIVERSE) : undefined;
+  if (artnet && (artnet.port < 1 || artnet.port > 65535)) problems.push('ARTNET_HOST: the port must be 1–65535');
   if (problems.length) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -269,7 +293,16 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       monitorSeconds: s.JOB_MONITOR_SECONDS,
       deliveryMaxAgeMinutes: s.DELIVERY_MAX_AGE_MINUTES,
     }),
+    lighting: Object.freeze({ disable: s.LIGHTING_DISABLE, dmxPath: s.DMX_PATH, artnet }),
   });
+}
+
+/** Art-Net's port unless the host names another (a node on a shared address, a test listener). */
+const ARTNET_DEFAULT_PORT = 6454;
+
+function artnetTarget(value: string, universe: number) {
+  const [host, port] = value.split(':');
+  return Object.freeze({ host: host!, port: port ? Number(port) : ARTNET_DEFAULT_PORT, universe });
 }
 
 /** Development only: a generated key kept with the data so tokens survive restarts. */

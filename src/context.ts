@@ -7,6 +7,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Config } from './config.js';
 import type { Database, Db, Executor, Tx } from './db/client.js';
 import { SYSTEM_ACTOR } from './domain/roles.js';
+import type { LightingController } from './lighting/controller.js';
 import type { LiveHub } from './live/hub.js';
 import type { Logger } from './log.js';
 import type { SmsSender } from './sms/sender.js';
@@ -25,6 +26,8 @@ export interface AppContext {
   readonly sms: SmsSender;
   /** The live side (LISTEN, topics, shared subscriptions); only in processes that serve the API. */
   live?: LiveHub;
+  /** The booth's lights (DMX_PATH, ARTNET_HOST), in the API process that owns them; absent when off. */
+  lighting?: LightingController;
 }
 
 export interface CallContext {
@@ -39,7 +42,7 @@ export interface CallContext {
   readonly read: Db;
 }
 
-export function createAppContext(parts: Omit<AppContext, 'live'>): AppContext {
+export function createAppContext(parts: Omit<AppContext, 'live' | 'lighting'>): AppContext {
   return { ...parts };
 }
 

@@ -5,8 +5,10 @@ import {
   date,
   index,
   integer,
+  jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
@@ -15,6 +17,7 @@ import {
 import { GAME_STATES } from '../domain/game-states.js';
 import { DELIVERY_PROVIDERS, UPLOAD_STATUSES } from '../domain/delivery.js';
 import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../domain/messages.js';
+import type { CueChannel } from '../domain/lighting.js';
 import { HANDEDNESS } from '../domain/player-input.js';
 import { ROLES } from '../domain/roles.js';
 
@@ -249,6 +252,31 @@ export const loginFailures = pgTable(
   (t) => [index('login_failures_window_ends_at_idx').on(t.windowEndsAt)],
 );
 
+/** A show's cue table as an admin stored it; a show without rows uses the default table (src/domain/lighting.ts). */
+export const lightingCues = pgTable(
+  'lighting_cues',
+  {
+    showId: integer('show_id')
+      .notNull()
+      .references(() => shows.id),
+    name: text('name').notNull(),
+    /** The table's order, as the admin gave it. */
+    position: integer('position').notNull(),
+    channels: jsonb('channels').$type<CueChannel[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.showId, t.name] })],
+);
+
+/** The cue a show's booth shows, and who set it when: a person, a VR build, or the game ('system'). */
+export const lightingStates = pgTable('lighting_states', {
+  showId: integer('show_id')
+    .primaryKey()
+    .references(() => shows.id),
+  cue: text('cue').notNull(),
+  changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+  changedBy: text('changed_by').notNull(),
+});
+
 export type Account = typeof accounts.$inferSelect;
 export type Show = typeof shows.$inferSelect;
 export type Team = typeof teams.$inferSelect;
@@ -258,3 +286,4 @@ export type GameEvent = typeof gameEvents.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type Upload = typeof uploads.$inferSelect;
 export type DeliveryProviderRow = typeof deliveryProviders.$inferSelect;
+export type LightingState = typeof lightingStates.$inferSelect;

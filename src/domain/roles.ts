@@ -7,6 +7,8 @@ export const MAY = {
   tablet: ['TABLET', 'STAFF'],
   vrGame: ['VR_GAME', 'STAFF'],
   cancel: ['TABLET', 'VR_GAME', 'STAFF'],
+  /** The booth's lights by hand: staff, and the VR game as the original's builds did. */
+  lighting: ['STAFF', 'VR_GAME'],
   staff: ['STAFF'],
   admin: ['ADMIN'],
 } as const satisfies Record<string, readonly Role[]>;

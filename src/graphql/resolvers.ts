@@ -2,6 +2,7 @@ import type { NonEmptyArray } from 'type-graphql';
 import { AccountResolver } from './account/account.resolver.js';
 import { DeliveryResolver } from './delivery/delivery.resolver.js';
 import { GameResolver } from './game/game.resolver.js';
+import { LightingResolver } from './lighting/lighting.resolver.js';
 import { LeaderboardResolver } from './leaderboard/leaderboard.resolver.js';
 import { MessageResolver } from './message/message.resolver.js';
 import { PlayerResolver } from './player/player.resolver.js';
@@ -15,6 +16,7 @@ export const resolvers: NonEmptyArray<Function> = [
   DeliveryResolver,
   GameResolver,
   LeaderboardResolver,
+  LightingResolver,
   MessageResolver,
   PlayerResolver,
   QueueResolver,

@@ -15,6 +15,7 @@ import { requestLog, unexpectedErrors } from './request-log.js';
 import { boardRoutes } from './routes/board.js';
 import { exportRoutes } from './routes/export.js';
 import { healthRoutes } from './routes/health.js';
+import { lightingRoutes } from './routes/lighting.js';
 import { twilioStatusRoutes } from './routes/twilio-status.js';
 import { photoRoutes } from './routes/photo.js';
 import { mediaRoutes } from './routes/media.js';
@@ -99,6 +100,7 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   web.use(souvenirPreviewRoutes(app));
   web.use(boardRoutes(app.config));
   web.use(exportRoutes(app));
+  web.use(lightingRoutes(app));
   web.use(bodyErrors);
   web.use(unexpectedErrors());
 

@@ -12,8 +12,12 @@
 
 export const CHANNEL = 'mlb_changes';
 
-/** The payload, as JSON: `{"showId":1}` or `{"showId":1,"gameId":2}`. */
+/**
+ * The payload, as JSON: `{"showId":1}`, `{"showId":1,"gameId":2}`, or `{"showId":1,"lighting":true}`
+ * when the show's lighting (its current cue or its cue table) changed.
+ */
 export interface Change {
   showId: number;
   gameId?: number;
+  lighting?: true;
 }

@@ -9,6 +9,7 @@ import { games, shows, type Game } from '../db/schema.js';
 import type { AppContext } from '../context.js';
 import { NotFoundError } from '../domain/errors.js';
 import { idOf } from '../domain/ids.js';
+import { loadLighting, type LightingView } from '../services/lighting.service.js';
 import { loadQueue, type QueueSnapshot } from '../services/queue.service.js';
 import type { Change } from './announce.js';
 import { createFanout, type Fanout } from './fanout.js';
@@ -26,6 +27,13 @@ export interface LiveHub {
   queue(showId?: string | number | null): Promise<LatestIterator<QueueSnapshot>>;
   /** The game now, then after every change to it (and to its queue position). NotFoundError for an unknown game. */
   game(gameId: string | number): Promise<LatestIterator<Game>>;
+  /** The show's lighting now (the current show when no id is given), then after every change of its cue or cue table. */
+  lighting(showId?: string | number | null): Promise<LatestIterator<LightingView>>;
+  /**
+   * Hears every change and reconnect of this process's feed (the lighting controller follows the
+   * game with it). Returns the function that stops it.
+   */
+  observe(observer: ChangeObserver): () => void;
   /** Feeds a change as if it came from Postgres (the listener calls this). */
   changed(change: Change): void;
   /** Reloads and resends everything (after the listener reconnects). */
@@ -37,11 +45,18 @@ export interface LiveHub {
   stop(): Promise<void>;
 }
 
+export interface ChangeObserver {
+  changed(change: Change): void;
+  resync(): void;
+}
+
 export function startLiveHub(app: AppContext): LiveHub {
   const log = app.log.child({ component: 'live' });
   const db = app.database.db; // the primary: a NOTIFY may arrive before a replica has the change
   const queues = new Map<number, Topic<QueueSnapshot>>();
   const gameTopics = new Map<number, Topic<Game>>();
+  const lightingTopics = new Map<number, Topic<LightingView>>();
+  const observers = new Set<ChangeObserver>();
   let retiredLoads = 0;
 
   function topicOf<K, T>(map: Map<K, Topic<T>>, key: K, load: () => Promise<T>, what: string): Topic<T> {
@@ -100,7 +115,22 @@ export function startLiveHub(app: AppContext): LiveHub {
       const gameId = idOf('Game', rawId);
       return subscribe(gameTopics, gameId, loadGame(gameId), 'gameId');
     },
+    async lighting(rawId) {
+      const showId = rawId === undefined || rawId === null ? await currentShowId() : idOf('Show', rawId);
+      const [exists] = await db.select({ id: shows.id }).from(shows).where(eq(shows.id, showId));
+      if (!exists) throw new NotFoundError('Show', showId);
+      return subscribe(lightingTopics, showId, () => loadLighting(db, showId), 'showId');
+    },
+    observe(observer) {
+      observers.add(observer);
+      return () => void observers.delete(observer);
+    },
     changed(change) {
+      for (const observer of observers) observer.changed(change);
+      if (change.lighting) {
+        lightingTopics.get(change.showId)?.touch();
+        return;
+      }
       queues.get(change.showId)?.touch();
       if (change.gameId !== undefined) gameTopics.get(change.gameId)?.touch();
       // A queued game's position moves when others join or leave the queue of its show.
@@ -112,11 +142,13 @@ export function startLiveHub(app: AppContext): LiveHub {
     resync() {
       for (const topic of queues.values()) topic.touch();
       for (const topic of gameTopics.values()) topic.touch();
+      for (const topic of lightingTopics.values()) topic.touch();
+      for (const observer of observers) observer.resync();
     },
     listener: undefined as unknown as Listener,
     fanout: createFanout(),
     stats() {
-      const all = [...queues.values(), ...gameTopics.values()];
+      const all = [...queues.values(), ...gameTopics.values(), ...lightingTopics.values()];
       return {
         shows: queues.size,
         games: gameTopics.size,
@@ -125,7 +157,8 @@ export function startLiveHub(app: AppContext): LiveHub {
       };
     },
     async stop() {
-      for (const topic of [...queues.values(), ...gameTopics.values()]) topic.dispose();
+      observers.clear();
+      for (const topic of [...queues.values(), ...gameTopics.values(), ...lightingTopics.values()]) topic.dispose();
       await hub.listener.stop();
     },
   };

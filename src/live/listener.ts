@@ -31,7 +31,11 @@ export function parseChange(payload: string): Change | null {
   try {
     const v = JSON.parse(payload) as Partial<Change>;
     if (!Number.isInteger(v.showId)) return null;
-    return { showId: v.showId!, ...(Number.isInteger(v.gameId) ? { gameId: v.gameId } : {}) };
+    return {
+      showId: v.showId!,
+      ...(Number.isInteger(v.gameId) ? { gameId: v.gameId } : {}),
+      ...(v.lighting === true ? { lighting: true as const } : {}),
+    };
   } catch {
     return null;
   }

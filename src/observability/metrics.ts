@@ -129,6 +129,34 @@ const providerCalls = new Counter({
   registers: [registry],
 });
 
+export const lightingOutputUp = new Gauge({
+  name: 'mlb_lighting_output_up',
+  help: 'Booth lighting outputs of this process (enttec, artnet): 1 while frames go out, 0 during an outage',
+  labelNames: ['output'] as const,
+  registers: [registry],
+});
+
+export const lightingOutputOutage = new Counter({
+  name: 'mlb_lighting_output_outages_total',
+  help: 'Times a lighting output became unavailable (missing or unplugged device, unreachable Art-Net host)',
+  labelNames: ['output'] as const,
+  registers: [registry],
+});
+
+export const lightingFrameSent = new Counter({
+  name: 'mlb_lighting_frames_total',
+  help: 'DMX frames written by a lighting output (the last cue is re-sent every second)',
+  labelNames: ['output'] as const,
+  registers: [registry],
+});
+
+export const lightingCueChanges = new Counter({
+  name: 'mlb_lighting_cue_changes_total',
+  help: "Cues this process's lighting controller put on the outputs, by origin (game: set automatically, or set)",
+  labelNames: ['origin'] as const,
+  registers: [registry],
+});
+
 /** One request to an outside provider, as its breaker saw it. */
 export function recordProviderCall(provider: string, outcome: 'answered' | 'transient'): void {
   providerCalls.inc({ provider, outcome });

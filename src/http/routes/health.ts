@@ -26,7 +26,14 @@ export function healthRoutes(app: AppContext): Router {
         return;
       }
       // Deliveries waiting for the internet do not make the server unready: the venue runs on its own.
-      res.json({ status: 'ready', migrations: applied, deliveries: await deliveryStatus(app.database.db, app.now()) });
+      // Nor do dark lights: the game goes on, and the status says the booth needs a look.
+      const lighting = app.lighting?.status();
+      res.json({
+        status: lighting?.degraded ? 'degraded' : 'ready',
+        migrations: applied,
+        deliveries: await deliveryStatus(app.database.db, app.now()),
+        ...(lighting ? { lighting } : {}),
+      });
     } catch (err) {
       app.log.warn({ err }, 'readiness check failed');
       res.status(503).json({ status: 'database unavailable' });
