@@ -192,6 +192,15 @@ describe('services', () => {
     expect(read('compose/nuc/init-replication.sh')).toMatch(/CREATE ROLE replicator WITH REPLICATION/);
   });
 
+  it('the nuc api drives the booth lights through the USB widget; ec2 and labs run without lights', () => {
+    const api = load('compose.nuc.yml').services.api;
+    expect(api.environment.DMX_PATH).toBe('${DMX_PATH:-/dev/ttyUSB0}');
+    expect(api.devices).toEqual(['${DMX_PATH:-/dev/ttyUSB0}:${DMX_PATH:-/dev/ttyUSB0}']);
+    expect(read('compose/compose.nuc.yml')).toMatch(/udev/);
+    expect(merged('compose.yml', 'compose.prod.yml', 'compose.ec2.yml').api.environment.LIGHTING_DISABLE).toBe('true');
+    expect(merged('compose.yml', 'compose.labs.yml').api.environment.LIGHTING_DISABLE).toBe('true');
+  });
+
   it('the ec2 postgres clones the nuc with pg_basebackup -R and stays a hot standby', () => {
     const pg = load('compose.ec2.yml').services.postgres;
     expect(pg.entrypoint).toEqual(['/usr/local/bin/replica-entrypoint.sh']);
