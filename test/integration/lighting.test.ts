@@ -106,6 +106,29 @@ describe('automatic cues', () => {
   });
 });
 
+describe('after the change feed reconnects', () => {
+  it('a transition whose announcement was missed still sets its cue', async () => {
+    const d = await signUpPlayer(server, { firstName: 'Dee' });
+    const sql = server.app.context.database.primarySql;
+    // As while the listener was away: the transition commits unannounced.
+    await sql`alter table game_events disable trigger game_events_announce`;
+    await sql`alter table players disable trigger players_announce`;
+    try {
+      expect((await act(server, 'confirm', d.gameId)).errors).toBeUndefined();
+    } finally {
+      await sql`alter table game_events enable trigger game_events_announce`;
+      await sql`alter table players enable trigger players_announce`;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await lighting()).cue).toBe('attract');
+    // What the listener reports once it is back.
+    const since = Date.now();
+    server.app.context.live!.resync();
+    await lit(15, since); // Dee joins the Red Sox (a tie with the Blue Jays goes to the lower id)
+    expect(await lighting()).toMatchObject({ cue: 'Red Sox', changedBy: 'system' });
+  });
+});
+
 describe('POST /lighting/ (the original VR builds)', () => {
   const post = (body: unknown, token?: string) =>
     fetch(`${server.url}/lighting/`, {
