@@ -60,6 +60,12 @@ export function boardRoutes(config: Config): Router {
   const files: Record<string, Asset> = {
     'board.js': asset(file('board.js'), 'text/javascript; charset=utf-8'),
     'board.css': asset(file('board.css'), 'text/css; charset=utf-8'),
+    // graphql-ws's own browser build: the board speaks the protocol through the maintained client.
+    'graphql-ws.js': asset(
+      // Not in the package's exports map: found next to its entry point.
+      readFileSync(path.join(path.dirname(require.resolve('graphql-ws')), '..', 'umd', 'graphql-ws.min.js')),
+      'text/javascript; charset=utf-8',
+    ),
     'fonts/oswald-700.woff2': asset(
       readFileSync(require.resolve('@fontsource/oswald/files/oswald-latin-700-normal.woff2')),
       'font/woff2',

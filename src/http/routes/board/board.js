@@ -1,6 +1,7 @@
-// The booth's big-screen queue board: one queueChanged subscription over graphql-transport-ws
-// (a small hand-written client: no bundle, no external assets), team scores over HTTP.
+// The booth's big-screen queue board: one queueChanged subscription through graphql-ws's browser
+// build (served by this server, no external assets), team and top scores over HTTP.
 'use strict';
+/* global graphqlWs */
 
 const params = new URLSearchParams(location.search);
 const showId = params.get('show');
@@ -29,48 +30,40 @@ const SCORES = `query BoardScores($d: Date, $s: ID) {
 const $ = (id) => document.getElementById(id);
 let latest = null;
 
-// ---- graphql-transport-ws, just what the board needs --------------------------------------
+// ---- the live queue through graphql-ws's browser build ---------------------------------------
 function live(onData, onState) {
-  let socket = null;
   let attempt = 0;
-  const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
-
-  function connect() {
-    onState(attempt === 0 ? 'connecting' : 'reconnecting');
-    socket = new WebSocket(wsUrl, 'graphql-transport-ws');
-    socket.onopen = () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
-    socket.onmessage = (event) => {
-      const msg = JSON.parse(event.data);
-      if (msg.type === 'connection_ack') {
-        socket.send(
-          JSON.stringify({
-            id: 'board',
-            type: 'subscribe',
-            payload: { query: QUEUE, variables: showId ? { s: showId } : {} },
-          }),
-        );
-      } else if (msg.type === 'ping') {
-        socket.send(JSON.stringify({ type: 'pong' }));
-      } else if (msg.type === 'next') {
-        attempt = 0;
+  const client = graphqlWs.createClient({
+    url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+    lazy: false,
+    keepAlive: 10_000,
+    // A board never gives up: back off up to ten seconds, with jitter so a restarted server is not
+    // hit by every screen at once.
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    retryWait: async (retries) => {
+      const wait = Math.min(10_000, 300 * 2 ** Math.min(retries, 6)) * (0.7 + Math.random() * 0.6);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    },
+    on: {
+      connecting: () => onState(attempt++ === 0 ? 'connecting' : 'reconnecting'),
+      closed: () => onState('reconnecting'),
+    },
+  });
+  client.subscribe(
+    { query: QUEUE, variables: showId ? { s: showId } : {} },
+    {
+      next: (msg) => {
+        attempt = 1;
         onState('live');
-        if (msg.payload.data) onData(msg.payload.data.queueChanged);
-      } else if (msg.type === 'error') {
-        onState('error', msg.payload.map((e) => e.message).join('; '));
-      } else if (msg.type === 'complete') {
-        socket.close(1000, 'done');
-      }
-    };
-    socket.onclose = () => {
-      socket = null;
-      attempt++;
-      onState('reconnecting');
-      // Back off up to ten seconds, with jitter so a restarted server is not hit all at once.
-      const wait = Math.min(10_000, 300 * 2 ** Math.min(attempt, 6)) * (0.7 + Math.random() * 0.6);
-      setTimeout(connect, wait);
-    };
-  }
-  connect();
+        if (msg.data) onData(msg.data.queueChanged);
+        else if (msg.errors) onState('error', msg.errors.map((e) => e.message).join('; '));
+      },
+      error: (errors) =>
+        onState('error', Array.isArray(errors) ? errors.map((e) => e.message).join('; ') : 'Connection refused'),
+      complete: () => {},
+    },
+  );
 }
 
 // ---- rendering ---------------------------------------------------------------------------------
