@@ -1,8 +1,20 @@
 // Throw-away PostgreSQL 15 clusters from the Debian binaries (the version the compose files run):
 // a primary, a streaming replica cloned from it with pg_basebackup -R, and the client tools.
 // As root, everything runs as the `postgres` OS user (initdb refuses root).
+// Clusters start with fsync and synchronous_commit off, for speed; a test that cuts the power passes
+// `synchronous_commit=on` (later settings win). fsync may stay off there: a killed process loses
+// nothing it wrote, only the kernel's crash would.
 import { execFile, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +51,10 @@ export interface Cluster {
   /** Superuser URL of a database on this cluster. */
   url(database?: string): string;
   stop(): Promise<void>;
+  /** Power loss: SIGKILL to the postmaster and every backend at once; resolves once none runs any more. */
+  kill(): Promise<void>;
+  /** Starts the cluster again with the settings it had (after kill(): crash recovery). */
+  start(): Promise<void>;
 }
 
 const SUPERUSER_PASSWORD = 'cluster-test-password';
@@ -87,7 +103,25 @@ async function startServer(dataDir: string, dir: string, port: number, settings:
   ]);
 }
 
-function cluster(dir: string, dataDir: string, port: number): Cluster {
+/** Processes by /proc: pid, state and parent. */
+function processes(): Array<{ pid: number; state: string; ppid: number }> {
+  const found: Array<{ pid: number; state: string; ppid: number }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid …; comm may hold spaces and parentheses.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    found.push({ pid: Number(entry), state: state!, ppid: Number(ppid) });
+  }
+  return found;
+}
+
+function cluster(dir: string, dataDir: string, port: number, settings: string[]): Cluster {
   return {
     port,
     dir,
@@ -97,11 +131,37 @@ function cluster(dir: string, dataDir: string, port: number): Cluster {
       await pgTool('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']).catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },
+    async kill() {
+      const pidFile = path.join(dataDir, 'postmaster.pid');
+      const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+      // Every backend is a session of its own (PostgreSQL's children call setsid()), so each gets
+      // its own SIGKILL; the postmaster first, so that it cannot react to the others' deaths.
+      const children = processes().filter((p) => p.ppid === postmaster);
+      process.kill(postmaster, 'SIGKILL');
+      for (const child of children) process.kill(child.pid, 'SIGKILL');
+      const victims = new Set([postmaster, ...children.map((p) => p.pid)]);
+      const running = () => processes().filter((p) => victims.has(p.pid) && p.state !== 'Z');
+      for (let i = 0; running().length > 0; i++) {
+        if (i > 200) throw new Error(`PostgreSQL processes ${running().map((p) => p.pid)} survived SIGKILL`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      // The dead postmaster is reparented to init, which may reap it late; until then its pid looks
+      // alive and its lock files would stop the next start. After a real power cut no pid is alive,
+      // which is what removing the files leaves.
+      if (processes().some((p) => p.pid === postmaster)) {
+        rmSync(pidFile, { force: true });
+        rmSync(path.join(dir, `.s.PGSQL.${port}.lock`), { force: true });
+      }
+    },
+    start: () => startServer(dataDir, dir, port, settings),
   };
 }
 
-/** A primary ready to stream (wal_level=replica), with password authentication over TCP as on the nuc. */
-export async function startPrimary(): Promise<Cluster> {
+/**
+ * A primary ready to stream (wal_level=replica), with password authentication over TCP as on the nuc;
+ * `settings` (name=value) come after the defaults and so win over them.
+ */
+export async function startPrimary(settings: string[] = []): Promise<Cluster> {
   const dir = workspace('mlb-pg15-primary-');
   const dataDir = path.join(dir, 'data');
   const pwfile = path.join(dir, 'pw');
@@ -121,13 +181,9 @@ export async function startPrimary(): Promise<Cluster> {
     '--no-sync',
   ]);
   const port = await freePort();
-  await startServer(dataDir, dir, port, [
-    'wal_level=replica',
-    'max_wal_senders=5',
-    'max_replication_slots=5',
-    'max_connections=100',
-  ]);
-  return cluster(dir, dataDir, port);
+  const all = ['wal_level=replica', 'max_wal_senders=5', 'max_replication_slots=5', 'max_connections=100', ...settings];
+  await startServer(dataDir, dir, port, all);
+  return cluster(dir, dataDir, port, all);
 }
 
 /** A hot standby cloned from `primary` by pg_basebackup -R, streaming from then on. */
@@ -159,8 +215,9 @@ export async function startReplica(
     { PGPASSWORD: auth.password },
   );
   const port = await freePort();
-  await startServer(dataDir, dir, port, ['hot_standby=on', 'max_connections=100']);
-  return cluster(dir, dataDir, port);
+  const settings = ['hot_standby=on', 'max_connections=100'];
+  await startServer(dataDir, dir, port, settings);
+  return cluster(dir, dataDir, port, settings);
 }
 
 /** Creates a database on a cluster. */
