@@ -97,11 +97,15 @@ export const souvenirJob = defineJob({
   queueSettings: (s) => ({ retryLimit: 5, retryDelay: 2, ...backoff(s), expireInSeconds: s.expireSeconds * 2 }),
 });
 
-/** Periodic auto-recall; `showId` narrows it to one show. A job sent without data is a pass over every show. */
+/**
+ * Periodic auto-recall; `showId` narrows it to one show. A job sent without data is a pass over every
+ * show. One pass at a time (singleton): a pass cut short by a crash holds the queue until its job
+ * expires, so it expires as soon as an SMS job does (a pass takes milliseconds).
+ */
 export const recallJob = defineJob({
   name: 'recall',
   payload: z.preprocess((data) => data ?? {}, z.object({ showId: id.optional() })),
-  queueSettings: () => ({ retryLimit: 1, expireInSeconds: 60, policy: 'singleton' }),
+  queueSettings: (s) => ({ retryLimit: 1, expireInSeconds: s.expireSeconds, policy: 'singleton' }),
 });
 
 export const JOBS = [smsJob, souvenirJob, recallJob, uploadJob] as const;
