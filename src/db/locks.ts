@@ -11,6 +11,8 @@ export const LOCKS = {
   team: 7302,
   /** Identical sign-ups (second key: a hash of show, names and number), so a double tap makes one player. */
   signUp: 7303,
+  /** Account changes (second key 0), so two admins disabling each other cannot leave no enabled ADMIN. */
+  accounts: 7304,
   /** Migrations, a session lock: any constant, the same in every process that migrates a database. */
   migration: 72_517_001,
 } as const;

@@ -14,11 +14,13 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { AUDIT_ACTIONS } from '../domain/accounts.js';
 import { GAME_STATES } from '../domain/game-states.js';
 import { DELIVERY_PROVIDERS, UPLOAD_STATUSES } from '../domain/delivery.js';
 import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../domain/messages.js';
 import type { CueChannel } from '../domain/lighting.js';
 import { HANDEDNESS } from '../domain/player-input.js';
+import type { GameResult } from '../domain/result.js';
 import { ROLES } from '../domain/roles.js';
 
 /** The unique index on lower(name): its violation is a team-name clash. */
@@ -35,14 +37,37 @@ export const messageKindEnum = pgEnum('message_kind', MESSAGE_KINDS);
 export const messageStatusEnum = pgEnum('message_status', MESSAGE_STATUSES);
 export const uploadStatusEnum = pgEnum('upload_status', UPLOAD_STATUSES);
 export const deliveryProviderEnum = pgEnum('delivery_provider', DELIVERY_PROVIDERS);
+export const auditActionEnum = pgEnum('audit_action', AUDIT_ACTIONS);
 
 export const accounts = pgTable('accounts', {
   id: serial('id').primaryKey(),
   username: text('username').notNull().unique(),
   role: roleEnum('role').notNull(),
   passwordHash: text('password_hash').notNull(),
+  /**
+   * Carried in every token the account signs in for; a token of another version is refused.
+   * Changing the password or disabling the account moves it on, revoking every token at once.
+   */
+  version: integer('version').notNull().default(1),
+  /** Set while the account is disabled: it cannot sign in, and its tokens are refused. */
+  disabledAt: tstz('disabled_at'),
   createdAt: createdAt(),
 });
+
+/** Who changed what, and when: account changes, result corrections, erasures. Append-only. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: serial('id').primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    action: auditActionEnum('action').notNull(),
+    /** What it was done to: `account:<username>`, `game:<id>`, `player:<id>`. */
+    subject: text('subject').notNull(),
+    detail: jsonb('detail').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at, t.id)],
+);
 
 export const shows = pgTable(
   'shows',
@@ -87,6 +112,8 @@ export const players = pgTable(
     /** Storage key of the uploaded photo, already scaled and toned for the souvenir. */
     photoKey: text('photo_key'),
     photoUrl: text('photo_url'),
+    /** Set when the player was erased (erasePlayer, or PLAYER_RETENTION_DAYS): nothing personal is left. */
+    erasedAt: tstz('erased_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -147,6 +174,8 @@ export const gameEvents = pgTable(
     toState: gameStateEnum('to_state').notNull(),
     actor: text('actor'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** A correction of a COMPLETED game's result (from and to COMPLETED): the result before and after. */
+    correction: jsonb('correction').$type<{ before: GameResult; after: GameResult }>(),
   },
   (t) => [index('game_events_game_idx').on(t.gameId, t.id), index('game_events_show_idx').on(t.showId, t.id)],
 );
@@ -202,6 +231,8 @@ export const uploads = pgTable(
       .references(() => games.id),
     /** Text the player the link once uploaded. */
     notify: boolean('notify').notNull(),
+    /** That text's dedupe key when it is not the game's first souvenir text (a resend, a correction). */
+    textKey: text('text_key'),
     status: uploadStatusEnum('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     error: text('error'),
@@ -234,10 +265,25 @@ export const deliveryProviders = pgTable('delivery_providers', {
   lastErrorAt: tstz('last_error_at'),
 });
 
+/** Every souvenir file ever rendered for a game (a correction or a new photo renders another), so erasure finds them all. */
+export const souvenirFiles = pgTable(
+  'souvenir_files',
+  {
+    key: text('key').primaryKey(),
+    gameId: integer('game_id')
+      .notNull()
+      .references(() => games.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('souvenir_files_game_idx').on(t.gameId)],
+);
+
 export const shortLinks = pgTable('short_links', {
   code: text('code').primaryKey(),
   url: text('url').notNull(),
   hits: integer('hits').notNull().default(0),
+  /** Set when what it points to was erased: the link answers 410 Gone. */
+  goneAt: tstz('gone_at'),
   createdAt: createdAt(),
 });
 
@@ -278,6 +324,7 @@ export const lightingStates = pgTable('lighting_states', {
 });
 
 export type Account = typeof accounts.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
 export type Show = typeof shows.$inferSelect;
 export type Team = typeof teams.$inferSelect;
 export type Player = typeof players.$inferSelect;

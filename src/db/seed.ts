@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Db } from './client.js';
@@ -20,7 +20,8 @@ export async function seedAccounts(db: Db, config: Config): Promise<Array<{ user
       if (configured && !(await verifyPassword(configured, existing.passwordHash))) {
         await db
           .update(accounts)
-          .set({ passwordHash: await hashPassword(configured) })
+          // A rotated secret revokes the tokens signed in with the old password, as setPassword does.
+          .set({ passwordHash: await hashPassword(configured), version: sql`${accounts.version} + 1` })
           .where(eq(accounts.id, existing.id));
       }
       continue;

@@ -5,12 +5,12 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
-import { viewerFromAuthorization } from '../services/auth.service.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { toClientError } from '../graphql/errors.js';
 import { checkLimits } from '../graphql/limits.js';
 import { DomainError } from '../domain/errors.js';
 import { metricsPlugin } from '../observability/apollo-metrics.js';
+import { authenticate } from './authenticate.js';
 import { requestLocals } from './request-log.js';
 
 const limitsPlugin: ApolloServerPlugin<Context> = {
@@ -43,7 +43,7 @@ export async function createGraphqlHttp(
     context: async ({ req, res }) => {
       let viewer;
       try {
-        viewer = await viewerFromAuthorization(app.config.secretKey, req.headers.authorization);
+        viewer = await authenticate(app, req.headers.authorization);
       } catch (err) {
         const message = err instanceof DomainError ? err.message : 'Invalid token';
         throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });

@@ -1,7 +1,9 @@
 // graphql-ws on the same port and path as HTTP GraphQL: the protocol only. Auth comes from
 // connectionParams.authorization; a socket is closed when its token expires (4403, which graphql-ws's
-// client retries, so a tablet whose connectionParams fetches a fresh token reconnects by itself) or
-// was never valid (4401, which it does not retry); pings find dead peers. Subscriptions are handed to the live fan-out (src/live/fanout.ts), which runs one execution
+// client retries, so a tablet whose connectionParams fetches a fresh token reconnects by itself), was
+// never valid or is revoked (4401, which it does not retry: the account's password changed, or it
+// was disabled or deleted); pings find dead peers. Subscriptions are handed to the live fan-out
+// (src/live/fanout.ts), which runs one execution
 // per (document, variables, visibility) and writes its results to every socket.
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
@@ -10,11 +12,13 @@ import { CloseCode, makeServer, type Context as WsContext } from 'graphql-ws';
 import { handleProtocols } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { liveOf, type AppContext } from '../context.js';
-import { viewerFromAuthorization, type Viewer } from '../services/auth.service.js';
+import type { Viewer } from '../services/auth.service.js';
 import { createContext } from '../graphql/context.js';
 import { toClientError } from '../graphql/errors.js';
+import { DomainError } from '../domain/errors.js';
 import type { LiveStream } from '../live/fanout.js';
 import type { LiveHub } from '../live/hub.js';
+import { authenticate } from './authenticate.js';
 import { prepareDocument } from './document-cache.js';
 import { clientAddress, compileTrustProxy, type TrustProxy } from './client-address.js';
 
@@ -64,8 +68,8 @@ export function attachGraphqlWs(
     onConnect: async (ctx) => {
       const { socket } = ctx.extra;
       try {
-        ctx.extra.viewer = await viewerFromAuthorization(
-          app.config.secretKey,
+        ctx.extra.viewer = await authenticate(
+          app,
           ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization,
         );
       } catch (err) {
@@ -73,6 +77,7 @@ export function attachGraphqlWs(
         socket.close(expired ? CLOSE_TOKEN_EXPIRED : CLOSE_UNAUTHENTICATED, (err as Error).message.slice(0, 120));
         return false;
       }
+      if (ctx.extra.viewer) signedIn(ctx.extra);
       const exp = ctx.extra.viewer?.exp;
       if (exp) {
         // A signed-in socket outlives no token: the client reconnects with a fresh one (and gets fresh snapshots).
@@ -83,6 +88,8 @@ export function attachGraphqlWs(
     },
     onSubscribe: async (ctx, id, payload) => {
       try {
+        // A revocation may still be on its way to this socket's close: every operation checks again.
+        if (ctx.extra.viewer) await hub.accounts.check(ctx.extra.viewer);
         const prepared = prepareDocument(schema, payload.query, payload.variables, payload.operationName);
         if ('errors' in prepared) return prepared.errors;
         const { document, operation } = prepared;
@@ -115,6 +122,10 @@ export function attachGraphqlWs(
         started.set(execArgs, subscribed as LiveStream);
         return execArgs;
       } catch (err) {
+        if (err instanceof DomainError && err.code === 'UNAUTHENTICATED') {
+          ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, err.message.slice(0, 120));
+          return [asGraphqlError(new GraphQLError(err.message, { originalError: err }))];
+        }
         if (err instanceof GraphQLError) return [err];
         return [asGraphqlError(new GraphQLError((err as Error).message, { originalError: err as Error }))];
       }
@@ -130,6 +141,34 @@ export function attachGraphqlWs(
       if (!result.errors?.length) return result;
       return { ...result, errors: result.errors.map((e) => clientError(e as GraphQLError)) } as never;
     },
+  });
+
+  // Signed-in sockets by account, so a revocation closes exactly that account's sockets.
+  const byAccount = new Map<number, Set<Extra>>();
+  function signedIn(extra: Extra) {
+    // Closed while its token was being checked: its close handler has already run.
+    if (extra.socket.readyState !== extra.socket.OPEN) return;
+    const id = extra.viewer!.id;
+    let set = byAccount.get(id);
+    if (!set) byAccount.set(id, (set = new Set()));
+    set.add(extra);
+  }
+  function signedOut(extra: Extra) {
+    if (!extra.viewer) return;
+    const set = byAccount.get(extra.viewer.id);
+    set?.delete(extra);
+    if (set?.size === 0) byAccount.delete(extra.viewer.id);
+  }
+  const stopWatchingAccounts = hub.accounts.onChange((accountId) => {
+    const affected =
+      accountId === null ? [...byAccount.values()].flatMap((s) => [...s]) : [...(byAccount.get(accountId) ?? [])];
+    for (const extra of affected) {
+      hub.accounts.check(extra.viewer!).catch((err: Error) => {
+        // The database being unreachable is no reason to close anyone: only a refusal is.
+        if (err instanceof DomainError) extra.socket.close(CLOSE_UNAUTHENTICATED, err.message.slice(0, 120));
+        else app.log.warn({ err }, "could not check a socket's account after a change");
+      });
+    }
   });
 
   // Pings find dead peers (a tablet that lost Wi-Fi) so their subscriptions are released; one timer
@@ -180,6 +219,7 @@ export function attachGraphqlWs(
     socket.once('close', (code, reason) => {
       alive.delete(socket);
       if (extra.expiry) clearTimeout(extra.expiry);
+      signedOut(extra);
       void closed(code, String(reason));
     });
   });
@@ -189,6 +229,7 @@ export function attachGraphqlWs(
     hub,
     async dispose() {
       clearInterval(keepalive);
+      stopWatchingAccounts();
       for (const client of wss.clients) client.close(CLOSE_GOING_AWAY, 'Server shutting down');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },

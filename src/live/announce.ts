@@ -14,7 +14,8 @@ export const CHANNEL = 'mlb_changes';
 
 /**
  * The payload, as JSON: `{"showId":1}`, `{"showId":1,"gameId":2}`, or `{"showId":1,"lighting":true}`
- * when the show's lighting (its current cue or its cue table) changed.
+ * when the show's lighting (its current cue or its cue table) changed. Account changes come on the
+ * same channel as `{"accountId":1}` (src/live/account-gate.ts).
  */
 export interface Change {
   showId: number;

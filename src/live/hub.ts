@@ -12,6 +12,7 @@ import { idOf } from '../domain/ids.js';
 import { loadLighting, type LightingView } from '../services/lighting.service.js';
 import { loadQueue, type QueueSnapshot } from '../services/queue.service.js';
 import type { Change } from './announce.js';
+import { createAccountGate, type AccountGate } from './account-gate.js';
 import { createFanout, type Fanout } from './fanout.js';
 import { startListener, type Listener } from './listener.js';
 import { Topic, TopicGoneError, type LatestIterator } from './topic.js';
@@ -39,6 +40,8 @@ export interface LiveHub {
   /** Reloads and resends everything (after the listener reconnects). */
   resync(): void;
   readonly listener: Listener;
+  /** Whether a token's account still stands, kept current by account changes heard on the listener. */
+  readonly accounts: AccountGate;
   /** Subscription executions shared by identical subscribers of this process, written to their sockets. */
   readonly fanout: Fanout;
   stats(): { shows: number; games: number; subscribers: number; loads: number };
@@ -140,12 +143,14 @@ export function startLiveHub(app: AppContext): LiveHub {
       }
     },
     resync() {
+      hub.accounts.resync();
       for (const topic of queues.values()) topic.touch();
       for (const topic of gameTopics.values()) topic.touch();
       for (const topic of lightingTopics.values()) topic.touch();
       for (const observer of observers) observer.resync();
     },
     listener: undefined as unknown as Listener,
+    accounts: createAccountGate(db, () => hub.listener?.connected ?? false),
     fanout: createFanout(),
     stats() {
       const all = [...queues.values(), ...gameTopics.values(), ...lightingTopics.values()];
@@ -164,7 +169,7 @@ export function startLiveHub(app: AppContext): LiveHub {
   };
   (hub as { listener: Listener }).listener = startListener(
     app.database.primaryUrl,
-    { onChange: hub.changed, onResync: hub.resync },
+    { onChange: hub.changed, onResync: hub.resync, onAccountChange: (id) => hub.accounts.changed(id) },
     log,
   );
   return hub;

@@ -11,6 +11,8 @@ export const LISTENER_APPLICATION_NAME = 'mlb-live-listener';
 
 export interface ListenerHandlers {
   onChange(change: Change): void;
+  /** An account changed (its password, disabled, deleted): tokens of it may be revoked. */
+  onAccountChange(accountId: number): void;
   /** The connection came back after a drop: state may have changed unannounced. */
   onResync(): void;
 }
@@ -41,6 +43,16 @@ export function parseChange(payload: string): Change | null {
   }
 }
 
+/** The account id of an account change (`{"accountId":1}`), or null for any other payload. */
+export function parseAccountChange(payload: string): number | null {
+  try {
+    const v = JSON.parse(payload) as { accountId?: unknown };
+    return Number.isInteger(v.accountId) ? (v.accountId as number) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function startListener(url: string, handlers: ListenerHandlers, log: Logger): Listener {
   let stopped = false;
   let connected = false;
@@ -58,6 +70,8 @@ export function startListener(url: string, handlers: ListenerHandlers, log: Logg
     connection: { application_name: LISTENER_APPLICATION_NAME },
     onnotify: (channel: string, payload: string) => {
       if (channel !== CHANNEL) return;
+      const accountId = parseAccountChange(payload);
+      if (accountId !== null) return handlers.onAccountChange(accountId);
       const change = parseChange(payload);
       if (change) handlers.onChange(change);
       else log.warn({ payload }, 'ignored a malformed change notification');

@@ -5,7 +5,8 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { UnauthenticatedError } from '../../domain/errors.js';
 import { toId } from '../../domain/ids.js';
-import { viewerFromAuthorization, type Viewer } from '../../services/auth.service.js';
+import type { Viewer } from '../../services/auth.service.js';
+import { authenticate } from '../authenticate.js';
 import { type Role } from '../../domain/roles.js';
 
 export function sendError(
@@ -27,7 +28,7 @@ export async function authorize(
 ): Promise<Viewer | null> {
   let viewer: Viewer | null;
   try {
-    viewer = await viewerFromAuthorization(app.config.secretKey, req.headers.authorization);
+    viewer = await authenticate(app, req.headers.authorization);
   } catch (err) {
     sendError(res, 401, 'UNAUTHENTICATED', err instanceof UnauthenticatedError ? err.message : 'Invalid token');
     return null;
