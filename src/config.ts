@@ -59,6 +59,7 @@ export const SETTING_NAMES = [
   'ARTNET_HOST',
   'ARTNET_UNIVERSE',
   'LIGHTING_DISABLE',
+  'PLAYER_RETENTION_DAYS',
 ] as const;
 type SettingName = (typeof SETTING_NAMES)[number];
 
@@ -126,6 +127,7 @@ const schema = z.object({
   // The 15-bit Port-Address (Net, Sub-Net, Universe) of Art-Net 3 and 4.
   ARTNET_UNIVERSE: int(0, 32767, 0),
   LIGHTING_DISABLE: bool.default(false),
+  PLAYER_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
 });
 
 function isTimeZone(tz: string): boolean {
@@ -184,6 +186,8 @@ export interface Config {
     deliveryMaxAgeMinutes: number;
   };
   readonly lighting: LightingConfig;
+  /** Players whose last show ended this many days ago are erased by a daily job; undefined: kept. */
+  readonly playerRetentionDays?: number;
 }
 
 export interface LoadOptions {
@@ -294,6 +298,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       deliveryMaxAgeMinutes: s.DELIVERY_MAX_AGE_MINUTES,
     }),
     lighting: Object.freeze({ disable: s.LIGHTING_DISABLE, dmxPath: s.DMX_PATH, artnet }),
+    playerRetentionDays: s.PLAYER_RETENTION_DAYS,
   });
 }
 

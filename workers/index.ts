@@ -2,12 +2,13 @@
 import type { AppContext } from '../src/context.js';
 import type { Worker } from './define-worker.js';
 import { recallWorker } from './recall.worker.js';
+import { retentionWorker } from './retention.worker.js';
 import { smsWorker } from './sms.worker.js';
 import { souvenirWorker } from './souvenir.worker.js';
 import { uploadWorker } from './upload.worker.js';
 
 /** One worker per queue of the job registry (src/jobs/registry.ts). */
-export const WORKERS: readonly Worker[] = [smsWorker, souvenirWorker, recallWorker, uploadWorker];
+export const WORKERS: readonly Worker[] = [smsWorker, souvenirWorker, recallWorker, uploadWorker, retentionWorker];
 
 export interface Workers {
   stop(): Promise<void>;

@@ -5,8 +5,8 @@ import { defineWorker } from './define-worker.js';
 
 export const souvenirWorker = defineWorker(
   souvenirJob,
-  async (call, { gameId, notify }) =>
-    (await produceSouvenir(call, gameId, notify)) === 'skipped' ? 'skipped' : 'completed',
+  async (call, { gameId, notify, rerender, textKey }) =>
+    (await produceSouvenir(call, gameId, notify, { rerender, textKey })) === 'skipped' ? 'skipped' : 'completed',
   // Rendering is CPU-bound: one at a time per process keeps the API responsive beside it.
   { batchSize: 1, localConcurrency: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 2 },
 );

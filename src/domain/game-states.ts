@@ -21,8 +21,9 @@ export const TRANSITIONS: Readonly<Record<GameAction, Transition>> = Object.free
   confirm: { from: ['NEW', 'QUEUED', 'RECALLED'], to: 'CONFIRMED', stamp: 'confirmedAt', freesSlot: false },
   play: { from: ['CONFIRMED'], to: 'PLAYING', stamp: 'playingAt', freesSlot: false },
   complete: { from: ['PLAYING'], to: 'COMPLETED', stamp: 'completedAt', freesSlot: true },
+  // A finished game does not move again: a wrong result is corrected (correctResult), not cancelled.
   cancel: {
-    from: ['NEW', 'QUEUED', 'RECALLED', 'CONFIRMED', 'PLAYING', 'COMPLETED'],
+    from: ['NEW', 'QUEUED', 'RECALLED', 'CONFIRMED', 'PLAYING'],
     to: 'CANCELLED',
     stamp: 'cancelledAt',
     freesSlot: true,

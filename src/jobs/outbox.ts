@@ -37,6 +37,19 @@ export async function queueSms(tx: Executor, boss: PgBoss, req: SmsRequest): Pro
 }
 
 /** Asks the souvenir worker to render (and, with `notify`, text) the souvenir of a completed game. */
-export async function queueSouvenir(tx: Executor, boss: PgBoss, gameId: number, notify: boolean): Promise<void> {
-  await souvenirJob.sendInTransaction(boss, tx, { gameId, notify });
+export async function queueSouvenir(
+  tx: Executor,
+  boss: PgBoss,
+  gameId: number,
+  notify: boolean,
+  options: SouvenirOptions = {},
+): Promise<void> {
+  await souvenirJob.sendInTransaction(boss, tx, { gameId, notify, ...options });
+}
+
+export interface SouvenirOptions {
+  /** Render anew even when the game has a souvenir (its result was corrected). */
+  rerender?: boolean;
+  /** The text's dedupe key, when it is not the game's first souvenir text (`souvenir:<gameId>`). */
+  textKey?: string;
 }

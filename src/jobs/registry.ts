@@ -90,10 +90,19 @@ export const uploadJob = defineJob({
   queueSettings: (s) => ({ ...untilMaxAge(s), expireInSeconds: s.expireSeconds * 2 }),
 });
 
-/** Render, store, shorten and (with `notify`) text the souvenir of a completed game. */
+/**
+ * Render, store, shorten and (with `notify`) text the souvenir of a completed game. `rerender`
+ * renders anew even when a souvenir exists (a corrected result); `textKey` is the text's dedupe
+ * key when it is not the game's first souvenir text (a resend, a correction).
+ */
 export const souvenirJob = defineJob({
   name: 'souvenir',
-  payload: z.object({ gameId: id, notify: z.boolean() }),
+  payload: z.object({
+    gameId: id,
+    notify: z.boolean(),
+    rerender: z.boolean().optional(),
+    textKey: z.string().min(1).max(200).optional(),
+  }),
   queueSettings: (s) => ({ retryLimit: 5, retryDelay: 2, ...backoff(s), expireInSeconds: s.expireSeconds * 2 }),
 });
 
@@ -108,6 +117,13 @@ export const recallJob = defineJob({
   queueSettings: (s) => ({ retryLimit: 1, expireInSeconds: s.expireSeconds, policy: 'singleton' }),
 });
 
-export const JOBS = [smsJob, souvenirJob, recallJob, uploadJob] as const;
+/** The daily retention pass: erases players whose last show ended PLAYER_RETENTION_DAYS ago. */
+export const retentionJob = defineJob({
+  name: 'retention',
+  payload: z.preprocess((data) => data ?? {}, z.object({})),
+  queueSettings: (s) => ({ retryLimit: 3, retryDelay: 60, ...backoff(s), expireInSeconds: 15 * 60 }),
+});
+
+export const JOBS = [smsJob, souvenirJob, recallJob, uploadJob, retentionJob] as const;
 export type JobName = (typeof JOBS)[number]['name'];
 export const QUEUES: readonly JobName[] = JOBS.map((job) => job.name);

@@ -1,15 +1,18 @@
 // Game use cases: each move in its own transaction on the transition core; completions and
 // cancellations refill the recall window.
-import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
 import { inTransaction, type CallContext } from '../context.js';
+import type { Tx } from '../db/client.js';
 import { lock, tryLock } from '../db/locks.js';
-import { games, players, type Game } from '../db/schema.js';
+import { games, messages, players, uploads, type Game } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { idOf } from '../domain/ids.js';
 import { checkResult, type GameResult } from '../domain/result.js';
 import { queueSouvenir } from '../jobs/outbox.js';
 import { autoRecallLocked } from './recall.service.js';
-import { transition } from './transition.js';
+import { recordAudit } from './audit.service.js';
+import { correctCompleted, transition } from './transition.js';
 
 /** queue, recall, confirm, play: a plain transition in its own transaction. */
 export async function moveGame(
@@ -78,4 +81,75 @@ export async function regenerateSouvenir(c: CallContext, rawId: string | number)
     await queueSouvenir(tx, c.app.boss, game.id, false);
     return game;
   });
+}
+
+/**
+ * Corrects the result of a COMPLETED game: scores, leaderboard, board and subscriptions follow
+ * from the game row and its announced correction event; the souvenir is rendered again and, only
+ * with `notify`, texted to the player again (a new text, keyed by the correction).
+ */
+export async function correctResult(
+  c: CallContext,
+  rawId: string | number,
+  result: GameResult,
+  notify: boolean,
+): Promise<Game> {
+  const id = idOf('Game', rawId);
+  const after = checkResult(result);
+  return inTransaction(c, async (tx) => {
+    const { game, before, eventId } = await correctCompleted(tx, c, id, after);
+    await recordAudit(tx, c, 'game.correct', `game:${id}`, { before, after, notify });
+    const mobile = notify && (await mobileOf(tx, game.playerId));
+    await queueSouvenir(tx, c.app.boss, id, Boolean(mobile), {
+      rerender: true,
+      textKey: `souvenir:${id}:correction:${eventId}`,
+    });
+    return game;
+  });
+}
+
+/**
+ * Texts the player their souvenir again, as a new message, for one that never arrived; renders it
+ * first when it was never stored (or never reached S3). Refused while a souvenir text or render
+ * for the game is still on its way: that one will arrive, and the player would be texted twice.
+ */
+export async function resendSouvenir(c: CallContext, rawId: string | number): Promise<Game> {
+  const id = idOf('Game', rawId);
+  return inTransaction(c, async (tx) => {
+    const [game] = await tx.select().from(games).where(eq(games.id, id)).for('update');
+    if (!game) throw new NotFoundError('Game', rawId);
+    if (game.state !== 'COMPLETED') {
+      throw new ConflictError(`Game ${id} is ${game.state}; only a COMPLETED game has a souvenir`, {
+        state: game.state,
+      });
+    }
+    if (!(await mobileOf(tx, game.playerId))) throw new ConflictError(`The player of game ${id} has no mobile number`);
+    const [waiting] = await tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.gameId, id), eq(messages.kind, 'souvenir'), eq(messages.status, 'queued')))
+      .limit(1);
+    if (waiting) {
+      throw new ConflictError(`A souvenir text for game ${id} is still waiting to be sent`, { messageId: waiting.id });
+    }
+    const [uploading] = await tx
+      .select({ id: uploads.id })
+      .from(uploads)
+      .where(and(eq(uploads.gameId, id), eq(uploads.status, 'pending'), eq(uploads.notify, true)))
+      .limit(1);
+    const rendering = await tx.execute(
+      sql`select 1 from pgboss.job where name = 'souvenir' and state in ('created', 'retry', 'active')
+          and data->>'gameId' = ${String(id)} and (data->>'notify')::boolean`,
+    );
+    if (uploading || rendering.length > 0) {
+      throw new ConflictError(`The souvenir of game ${id} is still being produced; its text follows`);
+    }
+    await queueSouvenir(tx, c.app.boss, id, true, { textKey: `souvenir:${id}:resend:${randomUUID()}` });
+    return game;
+  });
+}
+
+async function mobileOf(tx: Tx, playerId: number): Promise<string | null> {
+  const [player] = await tx.select({ mobile: players.mobileNumber }).from(players).where(eq(players.id, playerId));
+  return player?.mobile ?? null;
 }

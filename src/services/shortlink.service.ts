@@ -63,13 +63,14 @@ export async function shorten(c: CallContext, url: string): Promise<{ link: stri
   return { link: await builtInShortLink(c.db, config, url), via: 'builtin' };
 }
 
-/** The target of a built-in code, counting the visit; null when unknown. */
-export async function followShortLink(db: Executor, code: string): Promise<string | null> {
+/** The target of a built-in code, counting the visit; null when unknown, 'gone' when what it pointed to was erased. */
+export async function followShortLink(db: Executor, code: string): Promise<string | 'gone' | null> {
   if (!CODE_PATTERN.test(code)) return null;
   const [row] = await db
     .update(shortLinks)
     .set({ hits: sql`${shortLinks.hits} + 1` })
     .where(eq(shortLinks.code, code))
-    .returning({ url: shortLinks.url });
-  return row?.url ?? null;
+    .returning({ url: shortLinks.url, goneAt: shortLinks.goneAt });
+  if (!row) return null;
+  return row.goneAt ? 'gone' : row.url;
 }

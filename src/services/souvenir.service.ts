@@ -1,14 +1,25 @@
 // Souvenirs: render the card of a completed game, store it, record its URL and (once per game)
 // text the player a short link to it.
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { games, players, shows, teams, uploads, type Game, type Player, type Show, type Team } from '../db/schema.js';
+import { and, eq } from 'drizzle-orm';
+import type { Db, Executor } from '../db/client.js';
+import {
+  games,
+  players,
+  shows,
+  souvenirFiles,
+  teams,
+  uploads,
+  type Game,
+  type Player,
+  type Show,
+  type Team,
+} from '../db/schema.js';
 import type { CallContext } from '../context.js';
 import { renderMessage } from '../domain/messages.js';
 import type { CardData } from '../souvenir/card.js';
 import { renderSouvenir, type RenderResult } from '../souvenir/render.js';
 import { localMedia, randomKey } from '../storage/storage.js';
-import { queueSms } from '../jobs/outbox.js';
+import { queueSms, type SouvenirOptions } from '../jobs/outbox.js';
 import { uploadJob } from '../jobs/registry.js';
 import { shorten } from './shortlink.service.js';
 
@@ -71,8 +82,13 @@ export type SouvenirOutcome = 'rendered' | 'reused' | 'skipped';
  * souvenir is not rendered again (a retried job after the store), and the text is deduplicated by
  * `souvenir:<gameId>`.
  */
-export async function produceSouvenir(call: CallContext, gameId: number, notify: boolean): Promise<SouvenirOutcome> {
-  const log = call.log.child({ gameId, notify });
+export async function produceSouvenir(
+  call: CallContext,
+  gameId: number,
+  notify: boolean,
+  { rerender = false, textKey }: SouvenirOptions = {},
+): Promise<SouvenirOutcome> {
+  const log = call.log.child({ gameId, notify, rerender, textKey });
   const c = { ...call, log };
   const db = c.db;
   const remote = Boolean(c.app.config.s3);
@@ -81,34 +97,75 @@ export async function produceSouvenir(call: CallContext, gameId: number, notify:
     log.warn({ state: subject?.game.state ?? null }, 'souvenir skipped: no completed game');
     return 'skipped';
   }
+  if (subject.player.erasedAt) {
+    log.info('souvenir skipped: the player was erased');
+    return 'skipped';
+  }
   let url = subject.game.souvenirUrl;
-  if (url && notify) {
-    // Rendered by an earlier run of this job; with S3 its upload job sends the text.
-    if (!remote) await queueSouvenirText(c, subject, url);
-    return 'reused';
+  if (url && notify && !rerender) {
+    // Rendered before (by an earlier run of this job, or for a resend): text it as it is, once S3
+    // holds it. With S3 a first souvenir's upload job sends its own text; a resend of one S3 never
+    // got (its upload failed or waits) renders again, so the player gets a link that works.
+    const stored = !remote || (await isUploaded(db, gameId, subject.game.souvenirKey));
+    if (stored) {
+      await queueSouvenirText(c, subject, url, textKey);
+      return 'reused';
+    }
+    if (!textKey) return 'reused';
   }
   const { png, timings } = await renderSubject(c, subject);
   const key = randomKey('souvenirs', 'png');
   url = await localMedia(c.app.config).put(key, png, 'image/png');
   log.info({ key, bytes: png.length, ...timings }, 'souvenir rendered and kept on local disk');
   // The stored souvenir is announced by the games trigger.
-  await db.transaction(async (tx) => {
+  const kept = await db.transaction(async (tx) => {
+    // Erased while this card was being drawn: the card is not kept (erasure holds the player's row).
+    const [owner] = await tx
+      .select({ erasedAt: players.erasedAt })
+      .from(players)
+      .where(eq(players.id, subject.player.id))
+      .for('share');
+    if (owner?.erasedAt) return false;
+    await tx.insert(souvenirFiles).values({ key, gameId });
     await tx.update(games).set({ souvenirKey: key, souvenirUrl: url }).where(eq(games.id, gameId));
     if (remote) {
       const [upload] = await tx
         .insert(uploads)
-        .values({ key, gameId, notify: notify && Boolean(subject.player.mobileNumber) })
+        .values({ key, gameId, notify: notify && Boolean(subject.player.mobileNumber), textKey: textKey ?? null })
         .returning({ id: uploads.id });
       await uploadJob.sendInTransaction(c.app.boss, tx, { uploadId: upload!.id });
     }
+    return true;
   });
+  if (!kept) {
+    await localMedia(c.app.config).delete(key);
+    log.info('souvenir dropped: the player was erased meanwhile');
+    return 'skipped';
+  }
   if (remote) log.info({ key }, 'souvenir upload queued');
-  else if (notify) await queueSouvenirText(c, subject, url);
+  else if (notify) await queueSouvenirText(c, subject, url, textKey);
   return 'rendered';
 }
 
-/** Texts the player a short link to their souvenir, once per game (`souvenir:<gameId>`). */
-export async function queueSouvenirText(c: CallContext, subject: SouvenirSubject, url: string): Promise<void> {
+async function isUploaded(db: Executor, gameId: number, key: string | null): Promise<boolean> {
+  if (!key) return false;
+  const [row] = await db
+    .select({ status: uploads.status })
+    .from(uploads)
+    .where(and(eq(uploads.gameId, gameId), eq(uploads.key, key)));
+  return row?.status === 'uploaded';
+}
+
+/**
+ * Texts the player a short link to their souvenir, once per `textKey`: the game's first souvenir
+ * text is `souvenir:<gameId>`; a resend or a correction brings its own key.
+ */
+export async function queueSouvenirText(
+  c: CallContext,
+  subject: SouvenirSubject,
+  url: string,
+  textKey = `souvenir:${subject.game.id}`,
+): Promise<void> {
   const to = subject.player.mobileNumber;
   if (!to) return;
   const { link, via } = await shorten(c, url);
@@ -120,7 +177,7 @@ export async function queueSouvenirText(c: CallContext, subject: SouvenirSubject
       gameId: subject.game.id,
       to,
       body,
-      dedupeKey: `souvenir:${subject.game.id}`,
+      dedupeKey: textKey,
     }),
   );
   c.log.info({ messageId, via, duplicate: messageId === null }, 'souvenir text queued');

@@ -69,6 +69,7 @@ export async function transition(
     toState: t.to,
     actor: c.actor,
     at: now,
+    correction: null,
   });
   if (action === 'recall') await textRecall(tx, c, game, eventId);
   if (action === 'confirm') await assignTeam(tx, game.playerId);
@@ -117,10 +118,52 @@ async function assignTeam(tx: Tx, playerId: number): Promise<void> {
     .where(and(eq(players.id, playerId), isNull(players.teamId)));
 }
 
+/**
+ * Corrects the result of a COMPLETED game (a VR rig that reported a wrong score). The game stays
+ * COMPLETED; its history gets a COMPLETED → COMPLETED event holding the result before and after,
+ * whose trigger announces the change like any move. Anything else than COMPLETED is
+ * ILLEGAL_TRANSITION: a correction is the only edit of a finished game.
+ */
+export async function correctCompleted(
+  tx: Tx,
+  c: CallContext,
+  gameId: number,
+  after: GameResult,
+): Promise<{ game: Game; before: GameResult; eventId: number }> {
+  const [current] = await tx.select().from(games).where(eq(games.id, gameId)).for('update');
+  if (!current) throw new NotFoundError('Game', gameId);
+  if (current.state !== 'COMPLETED') throw new IllegalTransitionError(current.state, 'COMPLETED');
+  const before: GameResult = { score: current.score, distance: current.distance, homeruns: current.homeruns };
+  const now = c.now();
+  const [game] = await tx
+    .update(games)
+    .set({ ...after, updatedAt: now })
+    .where(eq(games.id, gameId))
+    .returning();
+  const eventId = await recordEvent(tx, {
+    gameId,
+    showId: current.showId,
+    fromState: 'COMPLETED',
+    toState: 'COMPLETED',
+    actor: c.actor,
+    at: now,
+    correction: { before, after },
+  });
+  return { game: game!, before, eventId };
+}
+
 /** A new NEW game; its creation is the first entry of its history. */
 export async function createGame(tx: Tx, c: CallContext, playerId: number, showId: number): Promise<Game> {
   const now = c.now();
   const [game] = await tx.insert(games).values({ playerId, showId, createdAt: now, updatedAt: now }).returning();
-  await recordEvent(tx, { gameId: game!.id, showId, fromState: null, toState: 'NEW', actor: c.actor, at: now });
+  await recordEvent(tx, {
+    gameId: game!.id,
+    showId,
+    fromState: null,
+    toState: 'NEW',
+    actor: c.actor,
+    at: now,
+    correction: null,
+  });
   return game!;
 }

@@ -98,7 +98,7 @@ export async function attemptUpload(c: CallContext, uploadId: number): Promise<U
   log.info({ url }, 'souvenir uploaded');
   if (upload.notify) {
     const subject = await loadSubject(c.db, upload.gameId);
-    if (subject) await queueSouvenirText(c, subject, url);
+    if (subject) await queueSouvenirText(c, subject, url, upload.textKey ?? undefined);
   }
   return { outcome: 'uploaded' };
 }

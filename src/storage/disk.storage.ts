@@ -1,5 +1,5 @@
 // Local files under <dataDir>/media, served by the API at /media/<key>.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { assertKey, type Storage, type StoredObject } from './object-store.js';
@@ -47,6 +47,10 @@ export class DiskStorage implements Storage {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
   }
 
   urlFor(key: string): string {

@@ -11,6 +11,8 @@ export interface Storage {
   put(key: string, bytes: Buffer, contentType: string): Promise<string>;
   /** The stored bytes, or null when there is no such key. */
   get(key: string): Promise<StoredObject | null>;
+  /** Removes the object; a key that does not exist is already removed. */
+  delete(key: string): Promise<void>;
   /** The public URL of a key (whether or not it exists). */
   urlFor(key: string): string;
 }

@@ -1,6 +1,6 @@
 // Amazon S3, or an S3-compatible server when an endpoint is given (path-style addressing). The bucket
 // is private: links point at this server's /media/<key>, which reads the object with our credentials.
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../config.js';
 import { assertKey, type Storage, type StoredObject } from './object-store.js';
 
@@ -58,6 +58,12 @@ export class S3Storage implements Storage {
       if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return null;
       throw err;
     }
+  }
+
+  /** S3 answers a delete of a missing key with success, as the interface asks. */
+  async delete(key: string): Promise<void> {
+    assertKey(key);
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.s3.bucket, Key: key }));
   }
 
   urlFor(key: string): string {

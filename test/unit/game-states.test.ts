@@ -14,7 +14,7 @@ const ALLOWED: Record<GameAction, string[]> = {
   confirm: ['NEW', 'QUEUED', 'RECALLED'],
   play: ['CONFIRMED'],
   complete: ['PLAYING'],
-  cancel: ['NEW', 'QUEUED', 'RECALLED', 'CONFIRMED', 'PLAYING', 'COMPLETED'],
+  cancel: ['NEW', 'QUEUED', 'RECALLED', 'CONFIRMED', 'PLAYING'],
 };
 const TARGET: Record<GameAction, string> = {
   queue: 'QUEUED',
@@ -41,10 +41,10 @@ describe('game state machine', () => {
     }
   });
 
-  it('has no way out of CANCELLED and COMPLETED only to CANCELLED', () => {
+  it('has no way out of CANCELLED or COMPLETED (a result is corrected, not moved)', () => {
     const actions = Object.keys(TRANSITIONS) as GameAction[];
     expect(actions.filter((a) => canTransition('CANCELLED', a))).toEqual([]);
-    expect(actions.filter((a) => canTransition('COMPLETED', a))).toEqual(['cancel']);
+    expect(actions.filter((a) => canTransition('COMPLETED', a))).toEqual([]);
   });
 
   it('frees a recall slot only on complete and cancel', () => {

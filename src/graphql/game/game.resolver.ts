@@ -18,7 +18,14 @@ import type { Game, Message, Player, Show } from '../../db/schema.js';
 import { parseId } from '../../domain/ids.js';
 import { MAY } from '../../domain/roles.js';
 import { findGames } from '../../services/game-query.service.js';
-import { cancelGame, completeGame, moveGame, regenerateSouvenir } from '../../services/game.service.js';
+import {
+  cancelGame,
+  completeGame,
+  correctResult,
+  moveGame,
+  regenerateSouvenir,
+  resendSouvenir,
+} from '../../services/game.service.js';
 import type { Context } from '../context.js';
 import { MessageType } from '../message/message.type.js';
 import { PlayerType } from '../player/player.type.js';
@@ -81,7 +88,9 @@ export class GameResolver {
   }
 
   @Authorized(MAY.cancel)
-  @Mutation(() => GameType, { description: 'Any state but CANCELLED → CANCELLED; recalls the next players.' })
+  @Mutation(() => GameType, {
+    description: 'Any state but COMPLETED or CANCELLED → CANCELLED; recalls the next players.',
+  })
   cancelGame(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Game> {
     return cancelGame(ctx, id);
   }
@@ -92,6 +101,29 @@ export class GameResolver {
   })
   regenerateSouvenir(@Arg('gameId', () => ID) gameId: string, @Ctx() ctx: Context): Promise<Game> {
     return regenerateSouvenir(ctx, gameId);
+  }
+
+  @Authorized(...MAY.staff)
+  @Mutation(() => GameType, {
+    description:
+      'Corrects the result of a COMPLETED game (STAFF, ADMIN): recorded in its history with the result before and after; team scores and leaderboard follow; the souvenir is rendered again and texted again only with notify: true.',
+  })
+  correctResult(
+    @Arg('gameId', () => ID) gameId: string,
+    @Arg('result', () => GameResultInput) result: GameResultInput,
+    @Arg('notify', () => Boolean, { defaultValue: false }) notify: boolean,
+    @Ctx() ctx: Context,
+  ): Promise<Game> {
+    return correctResult(ctx, gameId, result, notify);
+  }
+
+  @Authorized(...MAY.staff)
+  @Mutation(() => GameType, {
+    description:
+      'Texts the player of a COMPLETED game their souvenir again as a new message, rendering it first if it was never stored (STAFF, ADMIN). CONFLICT while a souvenir text for the game is still on its way.',
+  })
+  resendSouvenir(@Arg('gameId', () => ID) gameId: string, @Ctx() ctx: Context): Promise<Game> {
+    return resendSouvenir(ctx, gameId);
   }
 
   // Each event's root is the game the live hub loaded (once per burst, shared by all subscribers).
@@ -130,7 +162,13 @@ export class GameResolver {
   @FieldResolver(() => [GameEventType], { description: 'Every transition, oldest first.' })
   async history(@Root() game: Game, @Ctx() ctx: Context): Promise<GameEventType[]> {
     const events = await ctx.loaders.history.load(game.id);
-    return events.map((e) => ({ from: e.fromState, to: e.toState, at: e.at, actor: e.actor }));
+    return events.map((e) => ({
+      from: e.fromState,
+      to: e.toState,
+      at: e.at,
+      actor: e.actor,
+      correction: e.correction ?? null,
+    }));
   }
 
   @Authorized(...MAY.staff)

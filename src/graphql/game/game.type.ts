@@ -6,12 +6,30 @@ import { DateTimeScalar } from '../common/scalars.js';
 
 export const GameStateEnum = domainEnum('GameState', GAME_STATES);
 
+@ObjectType('GameResult')
+export class GameResultType {
+  @Field(() => Int) score!: number;
+  @Field(() => Int) distance!: number;
+  @Field(() => Int) homeruns!: number;
+}
+
+@ObjectType('ResultCorrection')
+export class ResultCorrectionType {
+  @Field(() => GameResultType) before!: GameResultType;
+  @Field(() => GameResultType) after!: GameResultType;
+}
+
 @ObjectType('GameEvent')
 export class GameEventType {
   @Field(() => GameStateEnum, { nullable: true }) from!: GameState | null;
   @Field(() => GameStateEnum) to!: GameState;
   @Field(() => DateTimeScalar) at!: Date;
   @Field(() => String, { nullable: true }) actor!: string | null;
+  @Field(() => ResultCorrectionType, {
+    nullable: true,
+    description: 'On a correction of the result (COMPLETED → COMPLETED): the result before and after.',
+  })
+  correction!: ResultCorrectionType | null;
 }
 
 @ObjectType('Game')

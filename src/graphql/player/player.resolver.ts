@@ -5,6 +5,7 @@ import { parseId } from '../../domain/ids.js';
 import { lastNameInitial } from '../../domain/public-view.js';
 import { MAY } from '../../domain/roles.js';
 import { findPlayers } from '../../services/player-query.service.js';
+import { erasePlayer } from '../../services/erasure.service.js';
 import { signUp, startGame, updatePlayer } from '../../services/player.service.js';
 import type { Context } from '../context.js';
 import { GameType } from '../game/game.type.js';
@@ -25,6 +26,15 @@ export class PlayerResolver {
   })
   players(@Args(() => PlayersArgs) args: PlayersArgs, @Ctx() ctx: Context): Promise<Page<Player>> {
     return findPlayers(ctx, args);
+  }
+
+  @Authorized(...MAY.admin)
+  @Mutation(() => PlayerType, {
+    description:
+      'Erases a player at their request (ADMIN): names become "Erased"; mobile number, e-mail, photo and profile id are removed; the photo and every souvenir file are deleted from storage and their short links answer 410 Gone; texts to the player are redacted. Games stay, anonymised, so scores and counts remain true.',
+  })
+  erasePlayer(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Player> {
+    return erasePlayer(ctx, id);
   }
 
   @Authorized(MAY.tablet)

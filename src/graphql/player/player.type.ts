@@ -16,6 +16,8 @@ export class PlayerType {
   @Field(() => Boolean) signedWaiver!: boolean;
   @Field(() => Boolean) isFinalist!: boolean;
   @Field(() => DateTimeScalar) createdAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the player was erased; null otherwise.' })
+  erasedAt!: Date | null;
 }
 
 export const PlayerConnection = Connection('Player', PlayerType);

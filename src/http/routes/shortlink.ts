@@ -10,6 +10,8 @@ export function shortLinkRoutes(app: AppContext): Router {
   router.get('/s/:code', async (req, res) => {
     const url = await followShortLink(app.database.db, req.params.code);
     if (!url) return sendError(res, 404, 'NOT_FOUND', 'This link does not exist');
+    if (url === 'gone')
+      return sendError(res, 410, 'GONE', "What this link pointed to was deleted at the player's request");
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(302, url);
   });
