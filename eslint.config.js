@@ -16,6 +16,7 @@ export default tseslint.config(
       'test/artifacts',
       'drizzle/meta',
       'src/http/routes/board/*.js',
+      'src/http/routes/report/*.js',
     ],
   },
   js.configs.recommended,

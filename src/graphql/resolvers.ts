@@ -7,6 +7,7 @@ import { LeaderboardResolver } from './leaderboard/leaderboard.resolver.js';
 import { MessageResolver } from './message/message.resolver.js';
 import { PlayerResolver } from './player/player.resolver.js';
 import { QueueResolver } from './queue/queue.resolver.js';
+import { ReportResolver } from './report/report.resolver.js';
 import { ShowResolver } from './show/show.resolver.js';
 import { TeamResolver } from './team/team.resolver.js';
 
@@ -20,6 +21,7 @@ export const resolvers: NonEmptyArray<Function> = [
   MessageResolver,
   PlayerResolver,
   QueueResolver,
+  ReportResolver,
   ShowResolver,
   TeamResolver,
 ];

@@ -14,6 +14,7 @@ import { startMetricsServer } from './metrics-server.js';
 import { requestLog, unexpectedErrors } from './request-log.js';
 import { boardRoutes } from './routes/board.js';
 import { exportRoutes } from './routes/export.js';
+import { reportRoutes } from './routes/report.js';
 import { healthRoutes } from './routes/health.js';
 import { lightingRoutes } from './routes/lighting.js';
 import { twilioStatusRoutes } from './routes/twilio-status.js';
@@ -101,6 +102,7 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   web.use(boardRoutes(app.config));
   web.use(exportRoutes(app));
   web.use(lightingRoutes(app));
+  web.use(reportRoutes(app));
   web.use(bodyErrors);
   web.use(unexpectedErrors());
 
