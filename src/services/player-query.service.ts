@@ -29,6 +29,8 @@ export type PlayerOrderName = (typeof PLAYER_ORDERS)[number];
 export const DEFAULT_PLAYER_ORDER: PlayerOrderName = 'CREATED_DESC';
 
 export interface PlayerFilterInput {
+  /** Part of the first or last name, any letter case (a player at the desk asking for their game). */
+  name?: string | null;
   state?: GameState | null;
   team?: string | null;
   handedness?: Handedness | null;
@@ -84,10 +86,18 @@ function playerWhere(
   active: Active,
   filter: PlayerFilterInput | null | undefined,
   timeZone: string,
+  signedIn: boolean,
 ): SQL | undefined {
   if (!filter) return undefined;
   const given = <T>(v: T | null | undefined): v is T => v !== undefined && v !== null;
+  const name = filter.name?.trim();
+  const pattern = name ? `%${name.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
   return and(
+    // Anonymous callers see only a last initial, so they may not search by last name either.
+    pattern && signedIn
+      ? sql`(${players.firstName} ilike ${pattern} or ${players.lastName} ilike ${pattern} or (${players.firstName} || ' ' || coalesce(${players.lastName}, '')) ilike ${pattern})`
+      : undefined,
+    pattern && !signedIn ? sql`${players.firstName} ilike ${pattern}` : undefined,
     filter.state ? eq(active.state, filter.state) : undefined,
     filter.team
       ? inArray(
@@ -112,7 +122,7 @@ export async function findPlayers(c: CallContext, args: PlayersArgs): Promise<Pa
   const active = activeGameOf(db);
   const order = orders(active)[args.orderBy ?? DEFAULT_PLAYER_ORDER];
   const size = pageSize(args.first);
-  const where = playerWhere(db, active, args.filter, timeZone);
+  const where = playerWhere(db, active, args.filter, timeZone, c.actor !== 'anonymous');
   const after = afterCursor(order, args.after);
   const [rows, [total]] = await Promise.all([
     db

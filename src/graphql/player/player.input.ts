@@ -41,6 +41,8 @@ export class UpdatePlayerInput {
 
 @InputType('PlayerFilter')
 export class PlayerFilter {
+  @Field(() => String, { nullable: true, description: 'Part of the first or last name (or "First Last"), any case.' })
+  name?: string | null;
   @Field(() => GameStateEnum, { nullable: true }) state?: GameState | null;
   @Field(() => String, { nullable: true }) team?: string | null;
   @Field(() => HandednessEnum, { nullable: true }) handedness?: Handedness | null;

@@ -2,34 +2,27 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
-
-const DEFAULT_QUERY = `# Sign in first: run the login mutation, then put the token in the Headers tab as
-# { "Authorization": "Bearer <token>" }
-mutation Login {
-  login(username: "user", password: "") { token expiresAt account { username role } }
-}
-
-query Queue {
-  queue { show { name date } version waiting { position game { id player { firstName } } } }
-}
-`;
+import { BOOTH_OPERATIONS, SESSION_TOKEN_SCRIPT } from './graphiql-operations.js';
 
 let page: Promise<{ html: Buffer; gzip: Buffer; etag: string }> | undefined;
 
 // The page inlines all of GraphiQL (≈9 MB): loaded on the first visit, not by every process at start.
 async function build() {
   const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
-  const html = Buffer.from(
-    renderGraphiQL({
-      endpoint: '/graphql',
-      subscriptionsProtocol: 'WS',
-      title: 'MLB Game Server — GraphiQL',
-      defaultQuery: DEFAULT_QUERY,
-      headers: JSON.stringify({ Authorization: 'Bearer ' }),
-      isHeadersEditorEnabled: true,
-      shouldPersistHeaders: true,
-    }),
-  );
+  const rendered = renderGraphiQL({
+    endpoint: '/graphql',
+    subscriptionsProtocol: 'WS',
+    title: 'MLB Game Server — GraphiQL',
+    defaultQuery: BOOTH_OPERATIONS[0]!.query,
+    defaultTabs: [...BOOTH_OPERATIONS],
+    headers: JSON.stringify({ Authorization: 'Bearer ' }),
+    isHeadersEditorEnabled: true,
+    // The token lives in sessionStorage (SESSION_TOKEN_SCRIPT), not in GraphiQL's localStorage.
+    shouldPersistHeaders: false,
+  });
+  const marker = '<div id="root"></div>';
+  if (!rendered.includes(marker)) throw new Error('GraphiQL page without its root element');
+  const html = Buffer.from(rendered.replace(marker, `${marker}\n<script>${SESSION_TOKEN_SCRIPT}</script>`));
   return { html, gzip: gzipSync(html, { level: 9 }), etag: `"${createHash('sha1').update(html).digest('base64url')}"` };
 }
 
