@@ -1,14 +1,16 @@
 // /staff/report?show=<id>: the printable report of a show for staff (page, script and styles from
 // here, no CDN; it signs in with the same token as GraphiQL), and /staff/report.csv?show=<id>, the
 // same figures as CSV for a STAFF or ADMIN bearer token.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import { callContext, type AppContext } from '../../context.js';
-import { csvRow } from '../../domain/csv.js';
 import { DomainError } from '../../domain/errors.js';
 import { reportCsvRows } from '../../domain/report.js';
+import { csvStringifier } from '../csv.js';
 import { showReport } from '../../services/report.service.js';
 import { authorize, sendError } from './route-auth.js';
 import { STRICT_ROUTING } from './strict-routing.js';
@@ -53,12 +55,7 @@ export function reportRoutes(app: AppContext): Router {
         `attachment; filename="report-${report.show.date}-show-${report.show.id}.csv"`,
       );
       res.setHeader('Cache-Control', 'no-store');
-      res.end(
-        csvRow(['figure', 'value']) +
-          reportCsvRows(report)
-            .map((r) => csvRow(r))
-            .join(''),
-      );
+      await pipeline(Readable.from(reportCsvRows(report)), csvStringifier(['figure', 'value']), res);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       sendError(res, STATUS[err.code] ?? 400, err.code, err.message);
