@@ -87,11 +87,14 @@ describe('automatic cues', () => {
     expect((await act(server, 'play', a.gameId)).errors).toBeUndefined();
     await lit(8, since);
     expect((await lighting()).cue).toBe('in-game');
+    // Subscribers get the latest cue: wait for this one before the next change can supersede it.
+    await sub.until((m) => m.lightingChanged.cue === 'in-game');
 
     since = Date.now();
     expect((await act(server, 'confirm', b.gameId)).errors).toBeUndefined();
     await lit(11, since); // Blue Jays
     expect((await lighting()).cue).toBe('Blue Jays');
+    await sub.until((m) => m.lightingChanged.cue === 'Blue Jays');
     expect((await act(server, 'cancel', b.gameId)).errors).toBeUndefined();
     await new Promise((r) => setTimeout(r, 500));
     expect((await lighting()).cue).toBe('Blue Jays'); // Ava is still playing
