@@ -5,6 +5,14 @@ import path from 'node:path';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { DEFAULT_DELIVERY_MAX_AGE_MINUTES } from './domain/delivery.js';
+import {
+  DEFAULT_ANONYMOUS_COST_BURST,
+  DEFAULT_ANONYMOUS_COST_PER_SECOND,
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  DEFAULT_SOCKETS_PER_ADDRESS,
+  DEFAULT_SUBSCRIPTIONS_PER_SOCKET,
+  MAX_COMPLEXITY,
+} from './domain/operation-limits.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -48,6 +56,11 @@ export const SETTING_NAMES = [
   'CORS_ORIGINS',
   'GRAPHIQL',
   'TRUST_PROXY',
+  'MAX_DOCUMENT_BYTES',
+  'ANONYMOUS_COST_PER_SECOND',
+  'ANONYMOUS_COST_BURST',
+  'MAX_SUBSCRIPTIONS_PER_SOCKET',
+  'MAX_SOCKETS_PER_ADDRESS',
   'DATA_DIR',
   'PHONE_REGION',
   'GIT_SHA',
@@ -108,6 +121,11 @@ const schema = z.object({
   CORS_ORIGINS: z.string().default(''),
   GRAPHIQL: bool.default(true),
   TRUST_PROXY: z.string().default(''),
+  MAX_DOCUMENT_BYTES: int(1024, 1024 * 1024, DEFAULT_MAX_DOCUMENT_BYTES),
+  ANONYMOUS_COST_PER_SECOND: int(0, 1_000_000, DEFAULT_ANONYMOUS_COST_PER_SECOND),
+  ANONYMOUS_COST_BURST: int(1, 100_000_000, DEFAULT_ANONYMOUS_COST_BURST),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: int(1, 100_000, DEFAULT_SUBSCRIPTIONS_PER_SOCKET),
+  MAX_SOCKETS_PER_ADDRESS: int(0, 1_000_000, DEFAULT_SOCKETS_PER_ADDRESS),
   DATA_DIR: z.string().default('.data'),
   PHONE_REGION: z
     .string()
@@ -172,6 +190,18 @@ export interface Config {
   readonly graphiql: boolean;
   /** Proxies whose X-Forwarded-For is believed (addresses, CIDR ranges or loopback/linklocal/uniquelocal); empty: none. */
   readonly trustProxy: readonly string[];
+  /**
+   * What one caller may cost: the size of one GraphQL document (bytes, both transports); the
+   * complexity points an anonymous address may spend per second and at most at once (0 per
+   * second: unlimited); subscriptions per WebSocket; sockets per address (0: unlimited).
+   */
+  readonly limits: {
+    maxDocumentBytes: number;
+    anonymousCostPerSecond: number;
+    anonymousCostBurst: number;
+    subscriptionsPerSocket: number;
+    socketsPerAddress: number;
+  };
   readonly dataDir: string;
   readonly phoneRegion: string;
   readonly release?: string;
@@ -243,6 +273,11 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   }
   const artnet = s.ARTNET_HOST ? artnetTarget(s.ARTNET_HOST, s.ARTNET_UNIVERSE) : undefined;
   if (artnet && (artnet.port < 1 || artnet.port > 65535)) problems.push('ARTNET_HOST: the port must be 1–65535');
+  if (s.ANONYMOUS_COST_PER_SECOND > 0 && s.ANONYMOUS_COST_BURST < MAX_COMPLEXITY) {
+    problems.push(
+      `ANONYMOUS_COST_BURST: must be at least ${MAX_COMPLEXITY} (the complexity limit), or no anonymous operation of that size could ever run`,
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -287,6 +322,13 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       .map((o) => o.trim())
       .filter(Boolean),
     trustProxy: Object.freeze(trustProxy),
+    limits: Object.freeze({
+      maxDocumentBytes: s.MAX_DOCUMENT_BYTES,
+      anonymousCostPerSecond: s.ANONYMOUS_COST_PER_SECOND,
+      anonymousCostBurst: s.ANONYMOUS_COST_BURST,
+      subscriptionsPerSocket: s.MAX_SUBSCRIPTIONS_PER_SOCKET,
+      socketsPerAddress: s.MAX_SOCKETS_PER_ADDRESS,
+    }),
     graphiql: s.GRAPHIQL,
     dataDir: path.resolve(s.DATA_DIR),
     phoneRegion: s.PHONE_REGION,

@@ -57,7 +57,8 @@ export function toClientError(formatted: GraphQLFormattedError, error: unknown, 
     };
   // Errors GraphQL itself raised (parse, validation, variable coercion) are safe and useful as they are.
   if (original instanceof GraphQLError && !original.originalError) {
-    const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+    // `http` tells Apollo the status of a refusal; over WebSocket it would reach the client as is.
+    const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
   }
   log.error({ err: original, path: formatted.path }, 'unexpected error');

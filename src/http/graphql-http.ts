@@ -1,45 +1,110 @@
 // Apollo Server on /graphql over HTTP: context from the bearer token, limits, error mapping.
+// Before Apollo reads anything, the request passes two gates: an anonymous one whose address has
+// spent its budget is refused before its body is read, and a document too large, too nested, of
+// too many tokens or fields is refused before it is validated (src/graphql/limits.ts).
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import type { RequestHandler } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import type { AppContext } from '../context.js';
+import { documentCost, MAX_TOKENS, messageLimitOf } from '../domain/operation-limits.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { toClientError } from '../graphql/errors.js';
-import { checkLimits } from '../graphql/limits.js';
+import { checkLimits, parseOperation } from '../graphql/limits.js';
 import { DomainError } from '../domain/errors.js';
 import { metricsPlugin } from '../observability/apollo-metrics.js';
 import { authenticate } from './authenticate.js';
+import { graphqlErrors, graphqlRequests } from '../observability/metrics.js';
+import { rateLimited, type AddressBudget } from './address-budget.js';
 import { requestLocals } from './request-log.js';
 
-const limitsPlugin: ApolloServerPlugin<Context> = {
-  async requestDidStart() {
-    return {
-      async didResolveOperation({ document, request, schema, operation, contextValue }) {
-        contextValue.isMutation = operation?.operation === 'mutation';
-        const error = checkLimits(schema, document, request.variables ?? {}, request.operationName);
-        if (error) throw error;
-      },
-    };
-  },
-};
+function limitsPlugin(app: AppContext, budget: AddressBudget): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request, response, schema, operation, contextValue }) {
+          contextValue.isMutation = operation?.operation === 'mutation';
+          const { complexity, error } = checkLimits(
+            schema,
+            document,
+            request.variables ?? {},
+            request.operationName,
+            (err) => app.log.warn({ err }, 'complexity estimate failed; operation refused'),
+          );
+          if (error) throw error;
+          if (!contextValue.viewer) {
+            const wait = budget.take(contextValue.ip, complexity);
+            if (wait > 0) {
+              const error = rateLimited(wait);
+              response.http.headers.set('retry-after', String(error.extensions.retryAfterSeconds));
+              throw error;
+            }
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Answers a refusal the way Apollo answers errors, and counts it as Apollo's plugin would. */
+function refuse(res: Response, error: GraphQLError, headers: Record<string, string> = {}): void {
+  const { http, ...extensions } = error.extensions as { http?: { status?: number } } & Record<string, unknown>;
+  graphqlErrors.inc({ code: String(extensions.code) });
+  graphqlRequests.inc({ operation: 'invalid', type: 'unknown', outcome: 'error' });
+  res
+    .status(http?.status ?? 400)
+    .set(headers)
+    .json({ errors: [{ ...error.toJSON(), extensions }] });
+}
+
+const retryAfter = (error: GraphQLError): Record<string, string> => ({
+  'retry-after': String(error.extensions.retryAfterSeconds ?? 1),
+});
 
 export async function createGraphqlHttp(
   app: AppContext,
   schema: GraphQLSchema,
+  budget: AddressBudget,
   plugins: ApolloServerPlugin<Context>[] = [],
 ) {
+  const { maxDocumentBytes } = app.config.limits;
   const apollo = new ApolloServer<Context>({
     schema,
     csrfPrevention: true,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), limitsPlugin, metricsPlugin<Context>(), ...plugins],
+    parseOptions: { maxTokens: MAX_TOKENS },
+    plugins: [ApolloServerPluginLandingPageDisabled(), limitsPlugin(app, budget), metricsPlugin<Context>(), ...plugins],
     formatError: (formatted, error) => toClientError(formatted, error, app.log),
   });
   await apollo.start();
-  const handler: RequestHandler = expressMiddleware(apollo, {
+
+  // No Authorization header: anonymous for sure (a bad token is refused before anything is parsed).
+  // Reading and parsing its body is paid for by the KiB; an address refused an operation is turned
+  // away here, before its body is read, until it could pay for it, so a flood costs little more
+  // than this check.
+  const anonymousGate: RequestHandler = (req, res, next) => {
+    if (req.headers.authorization) return next();
+    const bytes = Number(req.headers['content-length']) || req.url.length;
+    const wait = budget.admit(req.ip ?? 'unknown', documentCost(bytes));
+    if (wait > 0) {
+      const error = rateLimited(wait);
+      return refuse(res, error, retryAfter(error));
+    }
+    next();
+  };
+
+  // Bounds the work before validation; syntax errors go on to Apollo, which reports them the same way.
+  const documentGate: RequestHandler = (req, res, next) => {
+    const query = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
+    if (typeof query !== 'string') return next();
+    const { error } = parseOperation(query, maxDocumentBytes);
+    if (error && error.extensions.code !== 'GRAPHQL_PARSE_FAILED') return refuse(res, error);
+    next();
+  };
+
+  const apolloHandler: RequestHandler = expressMiddleware(apollo, {
     context: async ({ req, res }) => {
       let viewer;
       try {
@@ -56,5 +121,11 @@ export async function createGraphqlHttp(
       return createContext(app, viewer, { ip: req.ip ?? 'unknown', log });
     },
   });
-  return { apollo, handler };
+  const handlers: RequestHandler[] = [
+    anonymousGate,
+    express.json({ limit: messageLimitOf(maxDocumentBytes) }),
+    documentGate,
+    apolloHandler,
+  ];
+  return { apollo, handlers };
 }

@@ -5,9 +5,15 @@
 // was disabled or deleted); pings find dead peers. Subscriptions are handed to the live fan-out
 // (src/live/fanout.ts), which runs one execution
 // per (document, variables, visibility) and writes its results to every socket.
+// Limits: an address may hold MAX_SOCKETS_PER_ADDRESS sockets that are not signed in (more are
+// refused at the upgrade with 429), a socket MAX_SUBSCRIPTIONS_PER_SOCKET subscriptions, and each
+// operation passes the document limits and, when anonymous, the address budget; a refused
+// operation gets an error of its own and the socket stays open.
 import type { IncomingMessage, Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import { UnauthenticatedError } from '../domain/errors.js';
+import { documentCost, messageLimitOf } from '../domain/operation-limits.js';
+import { limitError } from '../graphql/limits.js';
 import { CloseCode, makeServer, type Context as WsContext } from 'graphql-ws';
 import { handleProtocols } from 'graphql-ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -19,8 +25,9 @@ import { DomainError } from '../domain/errors.js';
 import type { LiveStream } from '../live/fanout.js';
 import type { LiveHub } from '../live/hub.js';
 import { authenticate } from './authenticate.js';
-import { prepareDocument } from './document-cache.js';
-import { clientAddress, compileTrustProxy, type TrustProxy } from './client-address.js';
+import { createDocumentCache } from './document-cache.js';
+import { addressKey, clientAddress, type TrustProxy } from './client-address.js';
+import { rateLimited, type AddressBudget } from './address-budget.js';
 
 export const CLOSE_UNAUTHENTICATED = 4401;
 /** graphql-ws's Forbidden: its client retries it, calling connectionParams again. */
@@ -35,8 +42,14 @@ interface Extra {
   request: IncomingMessage;
   /** The caller's address, computed as HTTP computes req.ip. */
   ip: string;
+  /** The key its per-address limits count under (see addressKey). */
+  address: string;
   viewer: Viewer | null;
   expiry?: NodeJS.Timeout;
+  /** Whether the socket counts against its address's MAX_SOCKETS_PER_ADDRESS (until it signs in). */
+  counted: boolean;
+  /** Ids of its running subscriptions. */
+  subscriptions: Set<string>;
 }
 
 export interface GraphqlWs {
@@ -49,9 +62,42 @@ export function attachGraphqlWs(
   app: AppContext,
   schema: GraphQLSchema,
   server: Server,
-  trust: TrustProxy = compileTrustProxy(app.config.trustProxy),
+  trust: TrustProxy,
+  /** The anonymous budget, shared with HTTP. */
+  budget: AddressBudget,
 ): GraphqlWs {
-  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: 1024 * 1024, handleProtocols });
+  const { maxDocumentBytes, subscriptionsPerSocket, socketsPerAddress } = app.config.limits;
+  const sockets = new Map<string, number>();
+  const release = (extra: Extra) => {
+    if (!extra.counted) return;
+    extra.counted = false;
+    const left = (sockets.get(extra.address) ?? 1) - 1;
+    if (left > 0) sockets.set(extra.address, left);
+    else sockets.delete(extra.address);
+  };
+  const wss = new WebSocketServer({
+    server,
+    path: '/graphql',
+    // A message larger than a whole operation may be closes the socket (1009); smaller ones that
+    // hold too large a document are refused per operation.
+    maxPayload: messageLimitOf(maxDocumentBytes),
+    handleProtocols,
+    // Checked and counted in the same tick: ws completes the upgrade synchronously after a yes.
+    verifyClient: ({ req }, answer) => {
+      const key = addressKey(clientAddress(req, trust));
+      if (socketsPerAddress > 0 && (sockets.get(key) ?? 0) >= socketsPerAddress) {
+        answer(false, 429, `Too many WebSocket connections from this address (limit ${socketsPerAddress})`, {
+          'Retry-After': '10',
+        });
+        return;
+      }
+      answer(true);
+    },
+  });
+  const documents = createDocumentCache(schema, {
+    maxDocumentBytes,
+    onEstimatorError: (err) => app.log.warn({ err }, 'complexity estimate failed; operation refused'),
+  });
   const hub = liveOf(app);
   // onSubscribe starts a subscription on the fan-out; graphql-ws then asks subscribe() for its stream.
   const started = new WeakMap<ExecutionArgs, LiveStream>();
@@ -77,7 +123,11 @@ export function attachGraphqlWs(
         socket.close(expired ? CLOSE_TOKEN_EXPIRED : CLOSE_UNAUTHENTICATED, (err as Error).message.slice(0, 120));
         return false;
       }
-      if (ctx.extra.viewer) signedIn(ctx.extra);
+      // A signed-in device never counts against its address (booth devices may share one with the public).
+      if (ctx.extra.viewer) {
+        signedIn(ctx.extra);
+        release(ctx.extra);
+      }
       const exp = ctx.extra.viewer?.exp;
       if (exp) {
         // A signed-in socket outlives no token: the client reconnects with a fresh one (and gets fresh snapshots).
@@ -87,12 +137,30 @@ export function attachGraphqlWs(
       return true;
     },
     onSubscribe: async (ctx, id, payload) => {
+      const { extra } = ctx;
+      const anonymous = !extra.viewer;
       try {
         // A revocation may still be on its way to this socket's close: every operation checks again.
         if (ctx.extra.viewer) await hub.accounts.check(ctx.extra.viewer);
-        const prepared = prepareDocument(schema, payload.query, payload.variables, payload.operationName);
+        if (anonymous) {
+          const wait = budget.admit(extra.ip, documentCost(Buffer.byteLength(payload.query)));
+          if (wait > 0) return [rateLimited(wait)];
+        }
+        const prepared = documents.prepare(payload.query, payload.variables, payload.operationName);
         if ('errors' in prepared) return prepared.errors;
-        const { document, operation } = prepared;
+        const { document, operation, complexity } = prepared;
+        if (operation === 'subscription' && extra.subscriptions.size >= subscriptionsPerSocket) {
+          return [
+            limitError(
+              'TOO_MANY_SUBSCRIPTIONS',
+              `This socket already runs ${extra.subscriptions.size} subscriptions (the limit is ${subscriptionsPerSocket}); stop one first`,
+            ),
+          ];
+        }
+        if (anonymous) {
+          const wait = budget.take(extra.ip, complexity);
+          if (wait > 0) return [rateLimited(wait)];
+        }
         const args: ExecutionArgs = {
           schema,
           document,
@@ -104,6 +172,8 @@ export function attachGraphqlWs(
           contextValue.isMutation = operation === 'mutation';
           return { ...args, contextValue };
         }
+        // Counted before the first await, so a burst of subscribe messages cannot overshoot the limit.
+        extra.subscriptions.add(id);
         const subscribed = await hub.fanout.subscribe(
           {
             schema,
@@ -117,11 +187,15 @@ export function attachGraphqlWs(
           },
           { socket: ctx.extra.socket, id },
         );
-        if (Array.isArray(subscribed)) return subscribed.map(asGraphqlError);
+        if (Array.isArray(subscribed)) {
+          extra.subscriptions.delete(id);
+          return subscribed.map(asGraphqlError);
+        }
         const execArgs = { ...args, contextValue: null };
         started.set(execArgs, subscribed as LiveStream);
         return execArgs;
       } catch (err) {
+        extra.subscriptions.delete(id);
         if (err instanceof DomainError && err.code === 'UNAUTHENTICATED') {
           ctx.extra.socket.close(CLOSE_UNAUTHENTICATED, err.message.slice(0, 120));
           return [asGraphqlError(new GraphQLError(err.message, { originalError: err }))];
@@ -136,6 +210,8 @@ export function attachGraphqlWs(
       (() => {
         throw new Error('subscription was not prepared');
       })(),
+    // Every operation that got past onSubscribe ends here: stopped by the client, completed, or failed.
+    onComplete: (ctx, id) => void ctx.extra.subscriptions.delete(id),
     onError: (_ctx, _id, _payload, errors) => errors.map((e) => asGraphqlError(e)),
     onNext: (_ctx, _id, _payload, _args, result) => {
       if (!result.errors?.length) return result;
@@ -193,7 +269,17 @@ export function attachGraphqlWs(
     });
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
-    const extra: Extra = { socket, request, ip: clientAddress(request, trust), viewer: null };
+    const ip = clientAddress(request, trust);
+    const extra: Extra = {
+      socket,
+      request,
+      ip,
+      address: addressKey(ip),
+      viewer: null,
+      counted: true,
+      subscriptions: new Set(),
+    };
+    sockets.set(extra.address, (sockets.get(extra.address) ?? 0) + 1);
     const closed = gql.opened(
       {
         protocol: socket.protocol,
@@ -218,6 +304,7 @@ export function attachGraphqlWs(
     );
     socket.once('close', (code, reason) => {
       alive.delete(socket);
+      release(extra);
       if (extra.expiry) clearTimeout(extra.expiry);
       signedOut(extra);
       void closed(code, String(reason));

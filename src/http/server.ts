@@ -9,6 +9,7 @@ import { graphiqlHandler } from './routes/graphiql.js';
 import { createGraphqlHttp } from './graphql-http.js';
 import { attachGraphqlWs } from './graphql-ws.js';
 import { compileTrustProxy } from './client-address.js';
+import { createAddressBudget } from './address-budget.js';
 import { listen, loopbackOf } from './listen.js';
 import { startMetricsServer } from './metrics-server.js';
 import { requestLog, unexpectedErrors } from './request-log.js';
@@ -22,8 +23,6 @@ import { photoRoutes } from './routes/photo.js';
 import { mediaRoutes } from './routes/media.js';
 import { shortLinkRoutes } from './routes/shortlink.js';
 import { souvenirPreviewRoutes } from './routes/souvenir-preview.js';
-
-export const BODY_LIMIT = '1mb';
 
 export interface HttpServer {
   readonly server: http.Server;
@@ -60,7 +59,8 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
     res.status(413).json({
       errors: [
         {
-          message: `Request body is larger than the limit of ${BODY_LIMIT}`,
+          // body-parser says which limit: the route's own (GraphQL's follows MAX_DOCUMENT_BYTES).
+          message: `Request body is larger than the limit of ${(err as { limit?: number }).limit} bytes`,
           extensions: { code: 'PAYLOAD_TOO_LARGE' },
         },
       ],
@@ -83,8 +83,13 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   const trust = compileTrustProxy(app.config.trustProxy);
   web.set('trust proxy', trust);
   const server = http.createServer(web);
-  const ws = attachGraphqlWs(app, schema, server, trust);
-  const graphql = await createGraphqlHttp(app, schema);
+  // One budget per address for anonymous callers, whichever transport they use.
+  const budget = createAddressBudget({
+    perSecond: app.config.limits.anonymousCostPerSecond,
+    burst: app.config.limits.anonymousCostBurst,
+  });
+  const ws = attachGraphqlWs(app, schema, server, trust, budget);
+  const graphql = await createGraphqlHttp(app, schema, budget);
 
   web.use(requestLog(app.log));
   web.use(corsFor(app.config.corsOrigins));
@@ -93,7 +98,7 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
     web.get('/graphiql', graphiqlHandler);
     web.get('/', (_req, res) => res.redirect('/graphiql'));
   }
-  web.use('/graphql', express.json({ limit: BODY_LIMIT }), graphql.handler);
+  web.use('/graphql', ...graphql.handlers);
   web.use(twilioStatusRoutes(app));
   web.use(photoRoutes(app));
   web.use(mediaRoutes(app));

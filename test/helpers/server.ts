@@ -37,6 +37,9 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RECALL_DISABLE: 'false',
     DATA_DIR: '.data/test',
+    // Every test calls from 127.0.0.1, most of them anonymously and as fast as it can: the anonymous
+    // budget per address would refuse them. test/integration/operation-limits.test.ts turns it on.
+    ANONYMOUS_COST_PER_SECOND: '0',
     ...extra,
   };
 }

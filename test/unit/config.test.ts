@@ -117,4 +117,30 @@ describe('settings', () => {
       expect(configWarnings(set)).toEqual([]);
     });
   });
+
+  it('limits what one caller may cost, with defaults and a burst no smaller than the complexity limit', () => {
+    const defaults = loadConfig({ env: { DATA_DIR: tmp() }, secretsDir: NO_SECRETS });
+    expect(defaults.limits).toEqual({
+      maxDocumentBytes: 65536,
+      anonymousCostPerSecond: 1000,
+      anonymousCostBurst: 10000,
+      subscriptionsPerSocket: 50,
+      socketsPerAddress: 200,
+    });
+    const off = loadConfig({
+      env: {
+        DATA_DIR: tmp(),
+        ANONYMOUS_COST_PER_SECOND: '0',
+        MAX_SOCKETS_PER_ADDRESS: '0',
+        MAX_DOCUMENT_BYTES: '8192',
+      },
+      secretsDir: NO_SECRETS,
+    });
+    expect(off.limits).toMatchObject({ anonymousCostPerSecond: 0, socketsPerAddress: 0, maxDocumentBytes: 8192 });
+    const list = problems({ DATA_DIR: tmp(), ANONYMOUS_COST_BURST: '100', MAX_SUBSCRIPTIONS_PER_SOCKET: '0' });
+    expect(list.map((p) => p.split(':')[0])).toEqual(['MAX_SUBSCRIPTIONS_PER_SOCKET']);
+    expect(problems({ DATA_DIR: tmp(), ANONYMOUS_COST_BURST: '100' })).toEqual([
+      'ANONYMOUS_COST_BURST: must be at least 5000 (the complexity limit), or no anonymous operation of that size could ever run',
+    ]);
+  });
 });
