@@ -50,20 +50,33 @@ function live(onData, onState) {
       closed: () => onState('reconnecting'),
     },
   });
-  client.subscribe(
-    { query: QUEUE, variables: showId ? { s: showId } : {} },
-    {
-      next: (msg) => {
-        attempt = 1;
-        onState('live');
-        if (msg.data) onData(msg.data.queueChanged);
-        else if (msg.errors) onState('error', msg.errors.map((e) => e.message).join('; '));
+  const follow = () =>
+    client.subscribe(
+      { query: QUEUE, variables: showId ? { s: showId } : {} },
+      {
+        next: (msg) => {
+          attempt = 1;
+          onState('live');
+          if (msg.data) onData(msg.data.queueChanged);
+          else if (msg.errors) onState('error', msg.errors.map((e) => e.message).join('; '));
+        },
+        error: (errors) => {
+          // Refused for now (its address spent its budget, e.g. many screens behind one router after
+          // a restart): subscribe again once the server says it may, rather than stay blank.
+          const limited =
+            Array.isArray(errors) && errors.find((e) => e.extensions && e.extensions.code === 'RATE_LIMITED');
+          if (limited) {
+            onState('reconnecting');
+            const seconds = Number(limited.extensions.retryAfterSeconds) || 5;
+            setTimeout(follow, seconds * 1000 * (1 + Math.random() * 0.5));
+            return;
+          }
+          onState('error', Array.isArray(errors) ? errors.map((e) => e.message).join('; ') : 'Connection refused');
+        },
+        complete: () => {},
       },
-      error: (errors) =>
-        onState('error', Array.isArray(errors) ? errors.map((e) => e.message).join('; ') : 'Connection refused'),
-      complete: () => {},
-    },
-  );
+    );
+  follow();
 }
 
 // ---- rendering ---------------------------------------------------------------------------------
