@@ -103,6 +103,7 @@ describe('automatic cues', () => {
     expect((await act(server, 'complete', a.gameId)).errors).toBeUndefined();
     await lit(2, since);
     expect(await lighting()).toMatchObject({ cue: 'attract', changedBy: 'system' });
+    await sub.until((m) => m.lightingChanged.cue === 'attract' && m.lightingChanged.changedBy === 'system');
     const seen = sub.messages.map((m) => m.lightingChanged.cue);
     expect(seen).toEqual(expect.arrayContaining(['Red Sox', 'in-game', 'Blue Jays', 'attract']));
     sub.stop();
