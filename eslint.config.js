@@ -17,6 +17,7 @@ export default tseslint.config(
       'drizzle/meta',
       'src/http/routes/board/*.js',
       'src/http/routes/report/*.js',
+      'src/http/routes/status/*.js',
     ],
   },
   js.configs.recommended,

@@ -13,6 +13,7 @@ import {
   DEFAULT_SUBSCRIPTIONS_PER_SOCKET,
   MAX_COMPLEXITY,
 } from './domain/operation-limits.js';
+import { DEFAULT_NO_SHOW_MINUTES } from './domain/no-show.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -49,6 +50,7 @@ export const SETTING_NAMES = [
   'RECALL_WINDOW_MINUTES',
   'RECALL_INTERVAL_SECONDS',
   'RECALL_DISABLE',
+  'NO_SHOW_MINUTES',
   'ADMIN_PASSWORD',
   'TABLET_PASSWORD',
   'VR_GAME_PASSWORD',
@@ -114,6 +116,7 @@ const schema = z.object({
   RECALL_WINDOW_MINUTES: int(1, 24 * 60, 20),
   RECALL_INTERVAL_SECONDS: int(1, 3600, 30),
   RECALL_DISABLE: bool.default(false),
+  NO_SHOW_MINUTES: int(1, 24 * 60, DEFAULT_NO_SHOW_MINUTES),
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   TABLET_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   VR_GAME_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
@@ -182,7 +185,14 @@ export interface Config {
   /** Where /metrics is served: a port of its own that the public proxy does not forward. */
   readonly metrics: { port: number; host: string };
   readonly timeZone: string;
-  readonly recall: { windowSize: number; windowMinutes: number; intervalSeconds: number; disable: boolean };
+  /** `noShowMinutes`: a recall not confirmed this long after it is cancelled (a show may override it). */
+  readonly recall: {
+    windowSize: number;
+    windowMinutes: number;
+    intervalSeconds: number;
+    disable: boolean;
+    noShowMinutes: number;
+  };
   readonly passwords: { admin?: string; tablet?: string; vrGame?: string };
   readonly logLevel: string;
   readonly corsOrigins: string[];
@@ -315,6 +325,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       windowMinutes: s.RECALL_WINDOW_MINUTES,
       intervalSeconds: s.RECALL_INTERVAL_SECONDS,
       disable: s.RECALL_DISABLE,
+      noShowMinutes: s.NO_SHOW_MINUTES,
     }),
     passwords: Object.freeze({ admin: s.ADMIN_PASSWORD, tablet: s.TABLET_PASSWORD, vrGame: s.VR_GAME_PASSWORD }),
     logLevel: s.LOG_LEVEL,

@@ -273,7 +273,8 @@ WHERE show_id = :show_id AND state = 'RECALLED' AND recalled_at > now() - interv
 SELECT coalesce(c[1], 0) AS cand1, coalesce(c[2], 0) AS cand2 FROM (
   SELECT array_agg(id) AS c FROM (
     SELECT games.id FROM games JOIN players ON players.id = games.player_id
-    WHERE games.show_id = :show_id AND games.state = 'QUEUED' AND players.mobile_number IS NOT NULL AND games.id NOT IN (0)
+    WHERE games.show_id = :show_id AND games.state = 'QUEUED' AND players.mobile_number IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM opt_outs WHERE opt_outs.mobile_number = players.mobile_number) AND games.id NOT IN (0)
     ORDER BY games.queued_at, games.id LIMIT :wanted) q) a \gset
 \if :cand1 > 0
 WITH moved AS (

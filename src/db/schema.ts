@@ -17,8 +17,10 @@ import {
 import { AUDIT_ACTIONS } from '../domain/accounts.js';
 import { GAME_STATES } from '../domain/game-states.js';
 import { DELIVERY_PROVIDERS, UPLOAD_STATUSES } from '../domain/delivery.js';
-import { MESSAGE_KINDS, MESSAGE_STATUSES } from '../domain/messages.js';
+import { MESSAGE_DIRECTIONS, MESSAGE_KINDS, MESSAGE_STATUSES } from '../domain/messages.js';
 import type { CueChannel } from '../domain/lighting.js';
+import { CANCEL_REASONS } from '../domain/no-show.js';
+import { DEFAULT_TYPICAL_GAME_MINUTES } from '../domain/show-input.js';
 import { HANDEDNESS } from '../domain/player-input.js';
 import type { GameResult } from '../domain/result.js';
 import { ROLES } from '../domain/roles.js';
@@ -38,6 +40,14 @@ export const messageStatusEnum = pgEnum('message_status', MESSAGE_STATUSES);
 export const uploadStatusEnum = pgEnum('upload_status', UPLOAD_STATUSES);
 export const deliveryProviderEnum = pgEnum('delivery_provider', DELIVERY_PROVIDERS);
 export const auditActionEnum = pgEnum('audit_action', AUDIT_ACTIONS);
+export const messageDirectionEnum = pgEnum('message_direction', MESSAGE_DIRECTIONS);
+export const cancelReasonEnum = pgEnum('cancel_reason', CANCEL_REASONS);
+
+/**
+ * A game's status-page token: 160 bits from two v4 UUIDs' random bits (built into PostgreSQL 13+),
+ * base64url, 27 characters. Random per row, also for rows that exist when the column is added.
+ */
+const RANDOM_TOKEN = sql`translate(rtrim(encode(decode(replace(gen_random_uuid()::text, '-', '') || left(replace(gen_random_uuid()::text, '-', ''), 8), 'hex'), 'base64'), '='), '+/', '-_')`;
 
 export const accounts = pgTable('accounts', {
   id: serial('id').primaryKey(),
@@ -78,6 +88,15 @@ export const shows = pgTable(
     welcomeMessage: text('welcome_message').notNull(),
     recallMessage: text('recall_message').notNull(),
     souvenirMessage: text('souvenir_message').notNull(),
+    /** Replies to HELP, LEAVE and LATE and the no-show text; null: the default (DEFAULT_TEXTS). */
+    helpMessage: text('help_message'),
+    leaveMessage: text('leave_message'),
+    lateMessage: text('late_message'),
+    noShowMessage: text('no_show_message'),
+    /** Wait estimates use this until the show has enough completed games of its own. */
+    typicalGameMinutes: integer('typical_game_minutes').notNull().default(DEFAULT_TYPICAL_GAME_MINUTES),
+    /** Overrides NO_SHOW_MINUTES; null: the setting. */
+    noShowMinutes: integer('no_show_minutes'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -143,6 +162,10 @@ export const games = pgTable(
     playingAt: tstz('playing_at'),
     completedAt: tstz('completed_at'),
     cancelledAt: tstz('cancelled_at'),
+    /** Why the server cancelled it (a no-show, the player left); null for a cancel by staff or a device. */
+    cancelReason: cancelReasonEnum('cancel_reason'),
+    /** The unguessable key of the player's status page /p/<token>; never derived from the id. */
+    token: text('token').notNull().default(RANDOM_TOKEN),
     souvenirKey: text('souvenir_key'),
     souvenirUrl: text('souvenir_url'),
   },
@@ -152,6 +175,7 @@ export const games = pgTable(
     index('games_created_idx').on(t.createdAt, t.id),
     index('games_updated_idx').on(t.updatedAt, t.id),
     index('games_score_idx').on(t.score, t.id),
+    uniqueIndex('games_token_idx').on(t.token),
     // The queue's wait estimate reads a show's latest completed games; without this it sorts the whole history.
     index('games_show_completed_idx')
       .on(t.showId, t.completedAt, t.id)
@@ -180,17 +204,22 @@ export const gameEvents = pgTable(
   (t) => [index('game_events_game_idx').on(t.gameId, t.id), index('game_events_show_idx').on(t.showId, t.id)],
 );
 
-/** One row per SMS the system decided to send; `dedupeKey` makes a retried job harmless. */
+/**
+ * One row per SMS the system decided to send, and per SMS it received (`inbound`, with the reply it
+ * gave as a `reply` row); `dedupeKey` makes a retried job, or Twilio posting a text again, harmless.
+ */
 export const messages = pgTable(
   'messages',
   {
     id: serial('id').primaryKey(),
     dedupeKey: text('dedupe_key').notNull(),
     kind: messageKindEnum('kind').notNull(),
-    playerId: integer('player_id')
-      .notNull()
-      .references(() => players.id),
+    direction: messageDirectionEnum('direction').notNull().default('outbound'),
+    /** Null only for a text received from a number no player in line has. */
+    playerId: integer('player_id').references(() => players.id),
     gameId: integer('game_id').references(() => games.id),
+    /** The sender of an inbound text; null for the texts we send (they come from TWILIO_FROM). */
+    from: text('from'),
     to: text('to').notNull(),
     body: text('body').notNull(),
     status: messageStatusEnum('status').notNull().default('queued'),
@@ -210,6 +239,7 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex('messages_dedupe_idx').on(t.dedupeKey),
     index('messages_game_idx').on(t.gameId),
+    index('messages_player_idx').on(t.playerId, t.id),
     uniqueIndex('messages_provider_idx')
       .on(t.providerId)
       .where(sql`${t.providerId} is not null`),
@@ -277,6 +307,13 @@ export const souvenirFiles = pgTable(
   },
   (t) => [index('souvenir_files_game_idx').on(t.gameId)],
 );
+/** Numbers that replied STOP (or that Twilio reports unsubscribed): never texted until they reply START. */
+export const optOuts = pgTable('opt_outs', {
+  mobileNumber: text('mobile_number').primaryKey(),
+  /** What recorded it: the keyword received, or `twilio 21610`. */
+  source: text('source').notNull(),
+  optedOutAt: timestamp('opted_out_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 export const shortLinks = pgTable('short_links', {
   code: text('code').primaryKey(),
@@ -332,5 +369,6 @@ export type Game = typeof games.$inferSelect;
 export type GameEvent = typeof gameEvents.$inferSelect;
 export type Message = typeof messages.$inferSelect;
 export type Upload = typeof uploads.$inferSelect;
+export type OptOut = typeof optOuts.$inferSelect;
 export type DeliveryProviderRow = typeof deliveryProviders.$inferSelect;
 export type LightingState = typeof lightingStates.$inferSelect;

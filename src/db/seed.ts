@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Db } from './client.js';
 import { hashPassword, verifyPassword } from '../domain/passwords.js';
+import { DEFAULT_TEXTS } from '../domain/messages.js';
 import { DEVICE_ACCOUNTS } from '../domain/roles.js';
 import { accounts, shows, teams } from './schema.js';
 
@@ -44,8 +45,7 @@ export async function seedDemoData(db: Db, log: Logger, today: string): Promise<
   await db.insert(shows).values({
     name: 'Home Run Derby VR',
     date: today,
-    welcomeMessage:
-      'Hi {firstName}, you are in the queue for Home Run Derby VR. We will text you when it is nearly your turn.',
+    welcomeMessage: DEFAULT_TEXTS.welcome,
     recallMessage: 'Hi {firstName}, it is nearly your turn! Please come to the batting cage now.',
     souvenirMessage: 'Great swings, {firstName}! Your souvenir: {url}',
   });

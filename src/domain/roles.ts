@@ -22,3 +22,6 @@ export const DEVICE_ACCOUNTS = [
 
 /** The actor recorded for automatic work such as auto-recall. */
 export const SYSTEM_ACTOR = 'system';
+
+/** The actor recorded when a player acts themselves (a text, their status page). */
+export const playerActor = (playerId: number) => `player:${playerId}`;

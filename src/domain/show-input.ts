@@ -1,11 +1,18 @@
 // Rules for a show and for a team, checked together so every bad field is reported at once.
 import { BadInputError } from './errors.js';
+import { unknownPlaceholders } from './messages.js';
 
 export const SMS_MAX = 160;
 /** Leaves room for a short link of up to 30 characters in one 160-character SMS. */
 export const SOUVENIR_MAX = 130;
+/** A game takes this long until the show has completed games of its own to estimate from. */
+export const DEFAULT_TYPICAL_GAME_MINUTES = 4;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const HEX_COLOR = /^#[0-9a-fA-F]{6}$/;
+
+/** The texts a show may set besides the three it must; absent, the defaults in messages.ts are used. */
+export const OPTIONAL_TEXTS = ['helpMessage', 'leaveMessage', 'lateMessage', 'noShowMessage'] as const;
+export type OptionalText = (typeof OPTIONAL_TEXTS)[number];
 
 export interface ShowFields {
   name: string;
@@ -13,9 +20,37 @@ export interface ShowFields {
   welcomeMessage: string;
   recallMessage: string;
   souvenirMessage: string;
+  helpMessage?: string | null;
+  leaveMessage?: string | null;
+  lateMessage?: string | null;
+  noShowMessage?: string | null;
+  /** Minutes a game typically takes, for wait estimates before the show has history. */
+  typicalGameMinutes?: number | null;
+  /** Overrides NO_SHOW_MINUTES for this show; null: the setting. */
+  noShowMinutes?: number | null;
 }
 
-export function normalizeShowInput(input: ShowFields): ShowFields {
+/** The checked fields; optional ones only when given (absent: unchanged on update, the default on create). */
+export type NormalizedShow = Pick<
+  ShowFields,
+  'name' | 'date' | 'welcomeMessage' | 'recallMessage' | 'souvenirMessage'
+> &
+  Partial<Record<OptionalText, string | null>> & { typicalGameMinutes?: number; noShowMinutes?: number | null };
+
+function checkText(errors: Record<string, string>, field: string, text: string, max: number, required: boolean) {
+  if (!text) {
+    if (required) errors[field] = 'is required';
+  } else if (text.length > max) errors[field] = `must be at most ${max} characters`;
+  else {
+    const unknown = unknownPlaceholders(text);
+    if (unknown.length)
+      errors[field] =
+        `uses unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; ` +
+        'use {firstName}, {position}, {eta}, {link} or {url}';
+  }
+}
+
+export function normalizeShowInput(input: ShowFields): NormalizedShow {
   const errors: Record<string, string> = {};
   const name = input.name.trim();
   if (!name) errors.name = 'is required';
@@ -25,14 +60,33 @@ export function normalizeShowInput(input: ShowFields): ShowFields {
   const welcomeMessage = input.welcomeMessage.trim();
   const recallMessage = input.recallMessage.trim();
   const souvenirMessage = input.souvenirMessage.trim();
-  if (!welcomeMessage) errors.welcomeMessage = 'is required';
-  else if (welcomeMessage.length > SMS_MAX) errors.welcomeMessage = `must be at most ${SMS_MAX} characters`;
-  if (!recallMessage) errors.recallMessage = 'is required';
-  else if (recallMessage.length > SMS_MAX) errors.recallMessage = `must be at most ${SMS_MAX} characters`;
-  if (souvenirMessage.length > SOUVENIR_MAX) errors.souvenirMessage = `must be at most ${SOUVENIR_MAX} characters`;
-  else if (!souvenirMessage.includes('{url}')) errors.souvenirMessage = 'must contain {url} (the souvenir link)';
+  checkText(errors, 'welcomeMessage', welcomeMessage, SMS_MAX, true);
+  checkText(errors, 'recallMessage', recallMessage, SMS_MAX, true);
+  checkText(errors, 'souvenirMessage', souvenirMessage, SOUVENIR_MAX, false);
+  if (!errors.souvenirMessage && !souvenirMessage.includes('{url}'))
+    errors.souvenirMessage = 'must contain {url} (the souvenir link)';
+  const out: NormalizedShow = { name, date: input.date, welcomeMessage, recallMessage, souvenirMessage };
+  for (const field of OPTIONAL_TEXTS) {
+    const raw = input[field];
+    if (raw === undefined) continue;
+    // Blank or null: back to the default text.
+    const text = raw?.trim() || null;
+    if (text) checkText(errors, field, text, SMS_MAX, false);
+    out[field] = text;
+  }
+  if (input.typicalGameMinutes !== undefined && input.typicalGameMinutes !== null) {
+    const m = input.typicalGameMinutes;
+    if (!Number.isInteger(m) || m < 1 || m > 120) errors.typicalGameMinutes = 'must be a whole number from 1 to 120';
+    else out.typicalGameMinutes = m;
+  }
+  if (input.noShowMinutes !== undefined) {
+    const m = input.noShowMinutes;
+    if (m !== null && (!Number.isInteger(m) || m < 1 || m > 24 * 60))
+      errors.noShowMinutes = 'must be a whole number from 1 to 1440, or null for the NO_SHOW_MINUTES setting';
+    else out.noShowMinutes = m;
+  }
   if (Object.keys(errors).length) throw new BadInputError(errors);
-  return { name, date: input.date, welcomeMessage, recallMessage, souvenirMessage };
+  return out;
 }
 
 export function normalizeTeamInput(input: { name: string; color: string }): { name: string; color: string } {

@@ -3,6 +3,8 @@
 
 /** How many of the show's latest completed games the average is taken over. */
 export const ESTIMATE_SAMPLE_SIZE = 10;
+/** Below this many completed games the show's typical game length is used instead of its history. */
+export const ESTIMATE_MIN_HISTORY = 3;
 
 export interface WaitEstimateInput {
   /** playingAt→completedAt of recent completed games, in seconds (any order). */
@@ -13,6 +15,11 @@ export interface WaitEstimateInput {
   aheadOfQueue: number;
   /** Number of QUEUED games. */
   waiting: number;
+  /**
+   * The show's typical game length in seconds, used until ESTIMATE_MIN_HISTORY games have
+   * completed; without it too little history gives no estimate (null).
+   */
+  typicalSeconds?: number;
 }
 
 /** Mean of the valid (finite, non-negative) durations; null when there is none. */
@@ -28,7 +35,11 @@ export function averageDuration(durations: readonly number[]): number | null {
  * Several games playing at once means several rigs: the work ahead is shared among them.
  */
 export function estimateWaits(input: WaitEstimateInput): Array<number | null> {
-  const avg = averageDuration(input.recentDurationsSeconds);
+  const history = input.recentDurationsSeconds.filter((d) => Number.isFinite(d) && d >= 0);
+  const avg =
+    history.length >= ESTIMATE_MIN_HISTORY || input.typicalSeconds === undefined
+      ? averageDuration(history)
+      : input.typicalSeconds;
   if (avg === null) return Array.from({ length: input.waiting }, () => null);
   const rigs = Math.max(1, input.playingElapsedSeconds.length);
   const leftOfPlaying = input.playingElapsedSeconds.reduce(

@@ -9,6 +9,7 @@ import { PlayerResolver } from './player/player.resolver.js';
 import { QueueResolver } from './queue/queue.resolver.js';
 import { ReportResolver } from './report/report.resolver.js';
 import { ShowResolver } from './show/show.resolver.js';
+import { PlayerStatusResolver } from './status/status.resolver.js';
 import { TeamResolver } from './team/team.resolver.js';
 
 // One resolver per entity folder; a new entity adds its own here.
@@ -20,6 +21,7 @@ export const resolvers: NonEmptyArray<Function> = [
   LightingResolver,
   MessageResolver,
   PlayerResolver,
+  PlayerStatusResolver,
   QueueResolver,
   ReportResolver,
   ShowResolver,

@@ -19,10 +19,12 @@ import { reportRoutes } from './routes/report.js';
 import { healthRoutes } from './routes/health.js';
 import { lightingRoutes } from './routes/lighting.js';
 import { twilioStatusRoutes } from './routes/twilio-status.js';
+import { twilioInboundRoutes } from './routes/twilio-inbound.js';
 import { photoRoutes } from './routes/photo.js';
 import { mediaRoutes } from './routes/media.js';
 import { shortLinkRoutes } from './routes/shortlink.js';
 import { souvenirPreviewRoutes } from './routes/souvenir-preview.js';
+import { statusPageRoutes } from './routes/status-page.js';
 
 export interface HttpServer {
   readonly server: http.Server;
@@ -100,11 +102,13 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   }
   web.use('/graphql', ...graphql.handlers);
   web.use(twilioStatusRoutes(app));
+  web.use(twilioInboundRoutes(app));
   web.use(photoRoutes(app));
   web.use(mediaRoutes(app));
   web.use(shortLinkRoutes(app));
   web.use(souvenirPreviewRoutes(app));
   web.use(boardRoutes(app.config));
+  web.use(statusPageRoutes(app));
   web.use(exportRoutes(app));
   web.use(lightingRoutes(app));
   web.use(reportRoutes(app));

@@ -5,7 +5,7 @@ import { messages } from '../db/schema.js';
 import { smsJob, souvenirJob } from './registry.js';
 
 export interface SmsRequest {
-  kind: 'welcome' | 'recall' | 'souvenir';
+  kind: 'welcome' | 'recall' | 'souvenir' | 'no_show' | 'reply';
   playerId: number;
   gameId?: number | null;
   to: string;

@@ -136,10 +136,11 @@ export function startLiveHub(app: AppContext): LiveHub {
       }
       queues.get(change.showId)?.touch();
       if (change.gameId !== undefined) gameTopics.get(change.gameId)?.touch();
-      // A queued game's position moves when others join or leave the queue of its show.
+      // A waiting game's place (and a NEW one's place-to-be) moves when others join or leave its show's queue.
       for (const [id, topic] of gameTopics) {
         const g = topic.latest;
-        if (id !== change.gameId && g && g.showId === change.showId && g.state === 'QUEUED') topic.touch();
+        if (id !== change.gameId && g && g.showId === change.showId && (g.state === 'QUEUED' || g.state === 'NEW'))
+          topic.touch();
       }
     },
     resync() {

@@ -8,6 +8,7 @@ import { lock, tryLock } from '../db/locks.js';
 import { games, messages, players, uploads, type Game } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { idOf } from '../domain/ids.js';
+import type { CancelReason } from '../domain/no-show.js';
 import { checkResult, type GameResult } from '../domain/result.js';
 import { queueSouvenir } from '../jobs/outbox.js';
 import { autoRecallLocked } from './recall.service.js';
@@ -36,6 +37,7 @@ async function finishGame(
   rawId: string | number,
   action: 'complete' | 'cancel',
   result?: GameResult,
+  cancelReason?: CancelReason,
 ): Promise<Game> {
   const id = idOf('Game', rawId);
   return inTransaction(c, async (tx) => {
@@ -44,7 +46,7 @@ async function finishGame(
       if (!found) throw new NotFoundError('Game', rawId);
       await lock(tx, 'recall', found.showId);
     }
-    const { game, repeated } = await transition(tx, c, id, action, result);
+    const { game, repeated } = await transition(tx, c, id, action, result, cancelReason);
     if (repeated) return game;
     if (action === 'complete') {
       const [player] = await tx
@@ -63,8 +65,9 @@ export function completeGame(c: CallContext, rawId: string | number, result: Gam
   return finishGame(c, rawId, 'complete', checked);
 }
 
-export function cancelGame(c: CallContext, rawId: string | number): Promise<Game> {
-  return finishGame(c, rawId, 'cancel');
+/** `reason` when the server knows why (the player left the line, a no-show); null for staff and devices. */
+export function cancelGame(c: CallContext, rawId: string | number, reason?: CancelReason): Promise<Game> {
+  return finishGame(c, rawId, 'cancel', undefined, reason);
 }
 
 /** Renders the souvenir again (e.g. after a new photo) without texting the player a second time. */

@@ -5,7 +5,7 @@ import { inIds, type Executor } from '../db/client.js';
 import { messages, players, type Message } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { idOf } from '../domain/ids.js';
-import { queueSms } from '../jobs/outbox.js';
+import { queueSms, type SmsRequest } from '../jobs/outbox.js';
 import { inTransaction, type CallContext } from '../context.js';
 
 /** Messages of each game, oldest first, in the order of `gameIds`. */
@@ -28,6 +28,8 @@ export async function resendMessage(c: CallContext, rawId: string | number): Pro
   return inTransaction(c, async (tx) => {
     const [original] = await tx.select().from(messages).where(eq(messages.id, id)).for('update');
     if (!original) throw new NotFoundError('Message', rawId);
+    if (original.direction === 'inbound' || original.playerId === null)
+      throw new ConflictError(`Message ${id} was received, not sent; only a sent text can be resent`);
     if (original.status === 'queued')
       throw new ConflictError(`Message ${id} has not been sent yet; it will not be sent twice`, {
         status: original.status,
@@ -38,7 +40,7 @@ export async function resendMessage(c: CallContext, rawId: string | number): Pro
       .where(eq(players.id, original.playerId));
     if (!player?.mobile) throw new ConflictError(`The player of message ${id} has no mobile number`);
     const newId = await queueSms(tx, c.app.boss, {
-      kind: original.kind,
+      kind: original.kind as SmsRequest['kind'],
       playerId: original.playerId,
       gameId: original.gameId,
       to: player.mobile,

@@ -7,7 +7,6 @@ import { games, players, teams, type Game, type Player } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { idOf } from '../domain/ids.js';
 import { FINISHED_STATES } from '../domain/game-states.js';
-import { renderMessage } from '../domain/messages.js';
 import {
   assertNoFieldErrors,
   checkPlayerInput,
@@ -19,6 +18,7 @@ import {
 import { createGame } from './transition.js';
 import { queueSms } from '../jobs/outbox.js';
 import { resolveShow } from './show.service.js';
+import { renderForGame } from './texts.service.js';
 import { inTransaction, type CallContext } from '../context.js';
 
 export interface SignUpRequest extends RawPlayerInput {
@@ -70,13 +70,13 @@ export async function signUp(c: CallContext, input: SignUpRequest): Promise<Play
         updatedAt: now,
       })
       .returning();
-    await createGame(tx, c, player!.id, show.id);
+    const game = await createGame(tx, c, player!.id, show.id);
     if (player!.mobileNumber) {
       await queueSms(tx, c.app.boss, {
         kind: 'welcome',
         playerId: player!.id,
         to: player!.mobileNumber,
-        body: renderMessage(show.welcomeMessage, { firstName: player!.firstName }),
+        body: await renderForGame(tx, c, show.welcomeMessage, { game, firstName: player!.firstName }),
         dedupeKey: `welcome:${player!.id}`,
       });
     }

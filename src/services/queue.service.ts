@@ -4,7 +4,7 @@
 import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { CallContext } from '../context.js';
-import { inIds, type Db } from '../db/client.js';
+import { inIds, type Db, type Executor } from '../db/client.js';
 import { gameEvents, games, shows, type Game, type Show } from '../db/schema.js';
 import { NotFoundError } from '../domain/errors.js';
 import { ESTIMATE_SAMPLE_SIZE, estimateWaits } from '../domain/wait-estimate.js';
@@ -88,6 +88,7 @@ export async function loadQueue(
     playingElapsedSeconds: playing.map((g) => (g.playingAt ? (nowMs - g.playingAt.getTime()) / 1000 : 0)),
     aheadOfQueue: confirmed.length + recalled.length,
     waiting: queued.length,
+    typicalSeconds: head.show.typicalGameMinutes * 60,
   });
 
   return {
@@ -100,6 +101,53 @@ export async function loadQueue(
     activeRecalls,
     recallWindowSize: opts.recall.windowSize,
   };
+}
+
+/** Where one game stands: its place among the waiting and its estimated wait (both null once called). */
+export interface Place {
+  /** 1-based among the show's QUEUED games; for a NEW game, the place it would take if queued now. */
+  position: number | null;
+  estimatedWaitSeconds: number | null;
+}
+
+/**
+ * The place of one game, read on `db` (a transaction sees its own writes: texts rendered in the
+ * change that causes them give the place after the change). The same rules as the queue snapshot.
+ */
+export async function placeOf(db: Executor, game: Pick<Game, 'id' | 'showId' | 'state'>, now: Date): Promise<Place> {
+  if (game.state !== 'QUEUED' && game.state !== 'NEW') return { position: null, estimatedWaitSeconds: null };
+  const rows = await db
+    .select({ id: games.id, state: games.state, playingAt: games.playingAt })
+    .from(games)
+    .where(and(eq(games.showId, game.showId), inArray(games.state, [...QUEUE_STATES])))
+    .orderBy(games.queuedAt, games.id);
+  const [show] = await db.select({ typical: shows.typicalGameMinutes }).from(shows).where(eq(shows.id, game.showId));
+  const durations = await db
+    .select({ seconds: sql<number>`extract(epoch from ${games.completedAt} - ${games.playingAt})::float8` })
+    .from(games)
+    .where(
+      and(
+        eq(games.showId, game.showId),
+        eq(games.state, 'COMPLETED'),
+        isNotNull(games.playingAt),
+        isNotNull(games.completedAt),
+      ),
+    )
+    .orderBy(desc(games.completedAt), desc(games.id))
+    .limit(ESTIMATE_SAMPLE_SIZE);
+  const queued = rows.filter((r) => r.state === 'QUEUED');
+  const index = game.state === 'QUEUED' ? queued.findIndex((r) => r.id === game.id) : queued.length;
+  if (index < 0) return { position: null, estimatedWaitSeconds: null };
+  const waits = estimateWaits({
+    recentDurationsSeconds: durations.map((d) => Number(d.seconds)),
+    playingElapsedSeconds: rows
+      .filter((r) => r.state === 'PLAYING')
+      .map((r) => (r.playingAt ? (now.getTime() - r.playingAt.getTime()) / 1000 : 0)),
+    aheadOfQueue: rows.filter((r) => r.state === 'CONFIRMED' || r.state === 'RECALLED').length,
+    waiting: index + 1,
+    typicalSeconds: (show?.typical ?? 0) * 60,
+  });
+  return { position: index + 1, estimatedWaitSeconds: waits[index] ?? null };
 }
 
 /** Position (1-based) of the given games among the QUEUED games of their shows; absent when not QUEUED. */

@@ -1,9 +1,13 @@
 // Auto-recall: keep up to RECALL_WINDOW_SIZE queued players "recalled" (texted to come back) per show.
 // Serialized per show with a transaction-scoped advisory lock, so concurrent completes never overfill it.
-import { and, asc, count, eq, gt, isNotNull, notInArray } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNotNull, lte, notExists, notInArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { lock } from '../db/locks.js';
-import { games, players, type Game } from '../db/schema.js';
+import { games, optOuts, players, shows, type Game } from '../db/schema.js';
+import { DEFAULT_TEXTS } from '../domain/messages.js';
+import { noShowMinutes } from '../domain/no-show.js';
+import { queueSms } from '../jobs/outbox.js';
+import { renderForGame } from './texts.service.js';
 import { IllegalTransitionError } from '../domain/errors.js';
 import { SYSTEM_ACTOR } from '../domain/roles.js';
 import { recallCutoff, recallsToMake } from '../domain/recall.js';
@@ -34,7 +38,7 @@ export async function autoRecallLocked(tx: Tx, c: CallContext, showId: number): 
   const recalled: Game[] = [];
   const tried: number[] = [0];
   while (wanted > 0) {
-    // Queue order; players we cannot text are left for the tablet to call by name.
+    // Queue order; players we cannot text (no number, or it opted out) are left for the tablet to call by name.
     const candidates = await tx
       .select({ id: games.id })
       .from(games)
@@ -44,6 +48,7 @@ export async function autoRecallLocked(tx: Tx, c: CallContext, showId: number): 
           eq(games.showId, showId),
           eq(games.state, 'QUEUED'),
           isNotNull(players.mobileNumber),
+          notExists(tx.select().from(optOuts).where(eq(optOuts.mobileNumber, players.mobileNumber))),
           notInArray(games.id, tried),
         ),
       )
@@ -64,19 +69,84 @@ export async function autoRecallLocked(tx: Tx, c: CallContext, showId: number): 
   return recalled;
 }
 
-/** One auto-recall pass for one show in its own transaction. */
+/**
+ * Cancels the show's no-shows: RECALLED games not confirmed within the show's no-show minutes
+ * (else NO_SHOW_MINUTES) of their latest recall, with reason NO_SHOW and actor system, and texts
+ * each player the show's no-show text. The caller holds the show's recall lock.
+ */
+export async function cancelNoShowsLocked(tx: Tx, c: CallContext, showId: number): Promise<Game[]> {
+  const now = c.now();
+  const [show] = await tx.select().from(shows).where(eq(shows.id, showId));
+  if (!show) return [];
+  const minutes = noShowMinutes(show.noShowMinutes, c.app.config.recall.noShowMinutes);
+  const due = await tx
+    .select({ id: games.id })
+    .from(games)
+    .where(
+      and(
+        eq(games.showId, showId),
+        eq(games.state, 'RECALLED'),
+        lte(games.recalledAt, new Date(now.getTime() - minutes * 60_000)),
+      ),
+    )
+    .orderBy(asc(games.recalledAt), asc(games.id));
+  const system: CallContext = { ...c, actor: SYSTEM_ACTOR };
+  const cancelled: Game[] = [];
+  for (const { id } of due) {
+    let game: Game;
+    try {
+      const moved = await transition(tx, system, id, 'cancel', undefined, 'NO_SHOW');
+      if (moved.repeated) continue; // cancelled by someone else since we looked
+      game = moved.game;
+    } catch (err) {
+      if (!(err instanceof IllegalTransitionError)) throw err;
+      continue; // confirmed since we looked
+    }
+    cancelled.push(game);
+    const [player] = await tx
+      .select({ firstName: players.firstName, mobile: players.mobileNumber })
+      .from(players)
+      .where(eq(players.id, game.playerId));
+    if (!player?.mobile) continue;
+    await queueSms(tx, c.app.boss, {
+      kind: 'no_show',
+      playerId: game.playerId,
+      gameId: game.id,
+      to: player.mobile,
+      body: await renderForGame(tx, c, show.noShowMessage ?? DEFAULT_TEXTS.noShow, {
+        game,
+        firstName: player.firstName,
+      }),
+      dedupeKey: `no_show:${game.id}`,
+    });
+  }
+  if (cancelled.length) c.log.info({ showId, games: cancelled.map((g) => g.id), minutes }, 'no-shows cancelled');
+  return cancelled;
+}
+
+/** One pass for one show in its own transaction: no-shows cancelled, then the window refilled. */
 export function autoRecall(c: CallContext, showId: number): Promise<Game[]> {
   if (c.app.config.recall.disable) return Promise.resolve([]);
   return inTransaction(c, async (tx) => {
     await lock(tx, 'recall', showId);
+    await cancelNoShowsLocked(tx, c, showId);
     return autoRecallLocked(tx, c, showId);
   });
 }
 
-/** The periodic pass: every show with queued games (expired recalls free slots without any mutation). */
+/**
+ * The periodic pass: every show with queued games (expired recalls free slots without any
+ * mutation) or with recalls old enough to be no-shows.
+ */
 export async function autoRecallAll(c: CallContext): Promise<number> {
   if (c.app.config.recall.disable) return 0;
-  const rows = await c.db.selectDistinct({ showId: games.showId }).from(games).where(eq(games.state, 'QUEUED'));
+  const soonestNoShow = new Date(c.now().getTime() - 60_000);
+  const rows = await c.db
+    .selectDistinct({ showId: games.showId })
+    .from(games)
+    .where(
+      sql`${games.state} = 'QUEUED' or (${games.state} = 'RECALLED' and ${games.recalledAt} <= ${soonestNoShow.toISOString()}::timestamptz)`,
+    );
   let total = 0;
   for (const { showId } of rows) total += (await autoRecall(c, showId)).length;
   return total;

@@ -11,6 +11,8 @@ import type { GameState } from '../domain/game-states.js';
 import { smsJob } from '../jobs/registry.js';
 import { recordProviderCall } from '../observability/metrics.js';
 import { classifySendError, describeSendError, type SmsSendError } from '../sms/sender.js';
+import { optedOutReason, UNSUBSCRIBED_ERROR_CODE } from '../domain/sms-keywords.js';
+import { optOutOf, recordOptOut } from './opt-out.service.js';
 import { permitCall, recordProviderAnswer, recordProviderFailure } from './provider-breaker.service.js';
 
 /** How one attempt ended; `deferred` asks for another attempt later (the job is retried). */
@@ -133,11 +135,16 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
   const { config } = c.app;
   const finish = async (outcome: 'sent' | 'failed' | 'skipped', set: Partial<typeof messages.$inferInsert>) => {
     await release(c, messageId, { status: outcome, unconfirmedSince: null, ...set });
-    await nudgeNext(c, msg.playerId);
+    if (msg.playerId !== null) await nudgeNext(c, msg.playerId);
     return { outcome };
   };
 
   const now = c.now();
+  const optOut = await optOutOf(c.db, msg.to);
+  if (optOut) {
+    log.info({ since: optOut.optedOutAt }, 'sms skipped: the number opted out');
+    return finish('skipped', { error: optedOutReason(optOut.optedOutAt) });
+  }
   if (isTooOld(msg.createdAt, now, config.jobs.deliveryMaxAgeMinutes)) {
     // An unanswered attempt may still have gone out; without a provider to ask, it is recorded as failed.
     const error = `expired: not sent within DELIVERY_MAX_AGE_MINUTES (${config.jobs.deliveryMaxAgeMinutes})${msg.error ? `; last error: ${msg.error}` : ''}`;
@@ -176,6 +183,9 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
 
   const fail = async (failure: SmsSendError): Promise<AttemptOutcome> => {
     const error = describeSendError(failure);
+    // Twilio knows the number replied STOP (perhaps before we saw it): no show texts it again.
+    if (Number(failure.code) === UNSUBSCRIBED_ERROR_CODE)
+      await recordOptOut(c.db, msg.to, `twilio ${failure.code}`, now);
     if (failure.permanent) await answered();
     else await unreachable(failure);
     if (failure.permanent || lastAttempt) {

@@ -15,13 +15,13 @@ import {
   type Team,
 } from '../db/schema.js';
 import type { CallContext } from '../context.js';
-import { renderMessage } from '../domain/messages.js';
 import type { CardData } from '../souvenir/card.js';
 import { renderSouvenir, type RenderResult } from '../souvenir/render.js';
 import { localMedia, randomKey } from '../storage/storage.js';
 import { queueSms, type SouvenirOptions } from '../jobs/outbox.js';
 import { uploadJob } from '../jobs/registry.js';
 import { shorten } from './shortlink.service.js';
+import { renderForGame } from './texts.service.js';
 
 export interface SouvenirSubject {
   game: Game;
@@ -169,7 +169,13 @@ export async function queueSouvenirText(
   const to = subject.player.mobileNumber;
   if (!to) return;
   const { link, via } = await shorten(c, url);
-  const body = renderMessage(subject.show.souvenirMessage, { url: link, firstName: subject.player.firstName });
+  const body = await renderForGame(
+    c.db,
+    c,
+    subject.show.souvenirMessage,
+    { game: subject.game, firstName: subject.player.firstName },
+    { url: link },
+  );
   const messageId = await c.db.transaction((tx) =>
     queueSms(tx, c.app.boss, {
       kind: 'souvenir',

@@ -8,10 +8,11 @@ import { lock } from '../db/locks.js';
 import { gameEvents, games, players, shows, teams, type Game, type GameEvent } from '../db/schema.js';
 import { IllegalTransitionError, NotFoundError } from '../domain/errors.js';
 import { isRepeat, TRANSITIONS, type GameAction } from '../domain/game-states.js';
-import { renderMessage } from '../domain/messages.js';
+import type { CancelReason } from '../domain/no-show.js';
 import { sameResult, type GameResult } from '../domain/result.js';
 import { smallestTeam } from '../domain/team-assignment.js';
 import { queueSms } from '../jobs/outbox.js';
+import { renderForGame } from './texts.service.js';
 
 export interface TransitionOutcome {
   game: Game;
@@ -30,11 +31,13 @@ export async function transition(
   gameId: number,
   action: GameAction,
   result?: GameResult,
+  cancelReason?: CancelReason,
 ): Promise<TransitionOutcome> {
   const t = TRANSITIONS[action];
   const now = c.now();
   const at = sql`${now.toISOString()}::timestamptz`;
   const set: Record<string, unknown> = { state: t.to, updatedAt: now, ...(result ?? {}) };
+  if (action === 'cancel' && cancelReason) set.cancelReason = cancelReason;
   if (action === 'recall') {
     // The latest recall counts for the window, so it always moves; the count keeps the history.
     set.recalledAt = now;
@@ -94,7 +97,7 @@ async function textRecall(tx: Tx, c: CallContext, game: Game, eventId: number): 
     playerId: game.playerId,
     gameId: game.id,
     to: row.mobile,
-    body: renderMessage(row.template, { firstName: row.firstName }),
+    body: await renderForGame(tx, c, row.template, { game, firstName: row.firstName }),
     // Each recall is its own event: a second recall texts again, a retried job never does.
     dedupeKey: `recall:${eventId}`,
   });

@@ -50,7 +50,7 @@ describe('queue query', () => {
       waiting: [
         {
           position: 1,
-          estimatedWaitSeconds: null,
+          estimatedWaitSeconds: 0,
           game: { id: String(g.id), state: 'QUEUED', queuePosition: 1, player: { firstName: 'Zoe' } },
         },
       ],
@@ -102,7 +102,8 @@ describe('loadQueue', () => {
     expect(snap.activeRecalls).toBe(1); // the 30-minute-old recall is outside the 20-minute window
     expect(snap.recallWindowSize).toBe(3);
     expect(snap.version).toBe(0);
-    expect(snap.waiting.every((w) => w.estimatedWaitSeconds === null)).toBe(true); // no history yet
+    // No history yet: the show's typical 4-minute game. 3 min left of the one playing, 4 games ahead.
+    expect(snap.waiting.map((w) => w.estimatedWaitSeconds)).toEqual([1140, 1380, 1620]);
   });
 
   it('uses the latest event id of the show as version and estimates waits from recent games', async () => {

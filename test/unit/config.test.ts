@@ -27,7 +27,13 @@ describe('settings', () => {
     expect(b.secretKey).toBe(a.secretKey);
     expect(readFileSync(path.join(dataDir, 'secret_key'), 'utf8')).toBe(a.secretKey);
     expect(a.databaseUrl).toBeUndefined();
-    expect(a.recall).toEqual({ windowSize: 2, windowMinutes: 20, intervalSeconds: 30, disable: false });
+    expect(a.recall).toEqual({
+      windowSize: 2,
+      windowMinutes: 20,
+      intervalSeconds: 30,
+      disable: false,
+      noShowMinutes: 30,
+    });
     expect(a.port).toBe(8000);
     expect(Object.isFrozen(a)).toBe(true);
   });

@@ -1,10 +1,16 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { GAME_STATES, type GameState } from '../../domain/game-states.js';
+import { CANCEL_REASONS, type CancelReason } from '../../domain/no-show.js';
 import { Connection } from '../common/connection.js';
 import { domainEnum } from '../common/enums.js';
 import { DateTimeScalar } from '../common/scalars.js';
 
 export const GameStateEnum = domainEnum('GameState', GAME_STATES);
+export const CancelReasonEnum = domainEnum(
+  'CancelReason',
+  CANCEL_REASONS,
+  'Why the server cancelled a game: NO_SHOW (recalled, not confirmed in time) or PLAYER_LEFT (by text or status page).',
+);
 
 @ObjectType('GameResult')
 export class GameResultType {
@@ -49,6 +55,11 @@ export class GameType {
   @Field(() => DateTimeScalar, { nullable: true }) playingAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) completedAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) cancelledAt!: Date | null;
+  @Field(() => CancelReasonEnum, {
+    nullable: true,
+    description: 'Why the server cancelled it; null when staff or a device did, or when not cancelled.',
+  })
+  cancelReason!: CancelReason | null;
 }
 
 export const GameConnection = Connection('Game', GameType);

@@ -1,5 +1,6 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Show } from '../../db/schema.js';
+import { DEFAULT_TEXTS } from '../../domain/messages.js';
 import { MAY } from '../../domain/roles.js';
 import { listShows } from '../../services/show-query.service.js';
 import { createShow, currentShow, updateShow } from '../../services/show.service.js';
@@ -36,5 +37,25 @@ export class ShowResolver {
     @Ctx() ctx: Context,
   ): Promise<Show> {
     return updateShow(ctx, id, input);
+  }
+
+  @FieldResolver(() => String, { description: 'The reply to HELP or INFO.' })
+  helpMessage(@Root() show: Show): string {
+    return show.helpMessage ?? DEFAULT_TEXTS.help;
+  }
+
+  @FieldResolver(() => String, { description: 'The reply to LEAVE.' })
+  leaveMessage(@Root() show: Show): string {
+    return show.leaveMessage ?? DEFAULT_TEXTS.leave;
+  }
+
+  @FieldResolver(() => String, { description: 'The reply to LATE from a recalled player.' })
+  lateMessage(@Root() show: Show): string {
+    return show.lateMessage ?? DEFAULT_TEXTS.late;
+  }
+
+  @FieldResolver(() => String, { description: 'Texted to a player cancelled as a no-show.' })
+  noShowMessage(@Root() show: Show): string {
+    return show.noShowMessage ?? DEFAULT_TEXTS.noShow;
   }
 }

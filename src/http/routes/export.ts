@@ -46,6 +46,7 @@ export const EXPORT_COLUMNS = [
   'playing_at',
   'completed_at',
   'cancelled_at',
+  'cancel_reason',
   'souvenir_url',
 ] as const;
 
@@ -116,6 +117,7 @@ async function rowsOf(app: AppContext, batch: Game[]): Promise<CsvValue[][]> {
       g.playingAt,
       g.completedAt,
       g.cancelledAt,
+      g.cancelReason,
       g.souvenirUrl,
     ];
   });
