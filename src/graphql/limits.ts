@@ -227,6 +227,8 @@ export const FIELD_PRICES: Readonly<Record<string, Price>> = {
   'Query.auditLog': { cost: STATEMENT, items: page('limit', 50) },
   // The day's history read in a few statements.
   'Query.showReport': { cost: TRANSACTION * 4 },
+  // A game by its status link, with its place and wait: the queue snapshot's work.
+  'Query.playerStatus': { cost: TRANSACTION },
   'Mutation.login': { cost: LOGIN },
   'Mutation.signUp': { cost: WRITE },
   'Mutation.startGame': { cost: WRITE },
@@ -251,11 +253,13 @@ export const FIELD_PRICES: Readonly<Record<string, Price>> = {
   'Mutation.correctResult': { cost: WRITE },
   'Mutation.resendSouvenir': { cost: WRITE },
   'Mutation.erasePlayer': { cost: WRITE },
+  'Mutation.leaveQueue': { cost: WRITE },
   'Mutation.setLightingCues': { cost: WRITE, items: 10 },
   // A subscription loads its first result (later ones are shared by every subscriber).
   'Subscription.queueChanged': { cost: TRANSACTION },
   'Subscription.gameChanged': { cost: STATEMENT },
   'Subscription.lightingChanged': { cost: STATEMENT },
+  'Subscription.playerStatusChanged': { cost: TRANSACTION },
   // The queue's lists come with its snapshot.
   'Queue.playing': { cost: 0, items: 4 },
   'Queue.confirmed': { cost: 0, items: 4 },
