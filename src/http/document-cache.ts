@@ -99,7 +99,16 @@ export function createDocumentCache(
         const result = parseOperation(query, opts.maxDocumentBytes);
         // Refusals before validation are not cached: they are cheap to find again and come in endless variety.
         if (result.error) return { errors: [result.error] };
-        const errors = validate(schema, result.document);
+        // The code Apollo gives the same errors over HTTP, so clients handle both transports alike.
+        const errors = validate(schema, result.document).map(
+          (e) =>
+            new GraphQLError(e.message, {
+              nodes: e.nodes,
+              source: e.source,
+              positions: e.positions,
+              extensions: { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+            }),
+        );
         p = parsed.set(query, errors.length ? { document: null, errors } : { document: result.document, errors: null });
       }
       if (p.errors) return { errors: p.errors };

@@ -198,6 +198,20 @@ describe('errors', () => {
     expect((await ok.nth(0)).queueChanged.show.id).toBe(showId);
   });
 
+  it('gives parse and validation errors the same codes as HTTP', async () => {
+    const ws = connect();
+    for (const [query, code] of [
+      ['subscription { queueChanged(', 'GRAPHQL_PARSE_FAILED'],
+      ['subscription { queueChanged { nope } }', 'GRAPHQL_VALIDATION_FAILED'],
+    ] as const) {
+      const overWs = ((await subscribe(ws, query).error()) as any[])[0];
+      const overHttp = (await server.gql(query)).errors?.[0];
+      expect(overWs.extensions?.code, query).toBe(code);
+      expect(overHttp?.extensions?.code, query).toBe(code);
+      expect(overWs.message).toBe(overHttp?.message);
+    }
+  });
+
   it('closes the socket with 4400 on a malformed message instead of hanging', async () => {
     const socket = new WebSocket(wsUrl(server.url), 'graphql-transport-ws');
     await new Promise((r) => socket.once('open', r));
