@@ -130,6 +130,8 @@ describe.skipIf(!hasPg15)('power loss: the server and PostgreSQL killed at once'
       RECALL_WINDOW_SIZE: String(RECALL_WINDOW_SIZE),
       RECALL_WINDOW_MINUTES: '20',
       RECALL_INTERVAL_SECONDS: String(RECALL_INTERVAL_SECONDS),
+      // The backdated recalls stand for a long outage, not for players who never came: no no-shows.
+      NO_SHOW_MINUTES: '1440',
     });
     server = await startServerProcess(env);
     sql = postgres(cluster.url('mlb'), { max: 2, onnotice: () => {} });
