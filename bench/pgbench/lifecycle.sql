@@ -26,7 +26,7 @@ INSERT INTO players (first_name, last_name, mobile_number, handedness, signed_wa
 VALUES ('Bench', 'Player', '+1415555' || :suffix::text, 'RIGHT', true, false, NULL, now(), now())
 RETURNING id AS player_id, mobile_number \gset
 INSERT INTO games (player_id, show_id, created_at, updated_at) VALUES (:player_id, :show_id, now(), now()) RETURNING *, id AS game_id \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at) VALUES (:game_id, :show_id, NULL, 'NEW', 'mlbtablet', now()) RETURNING id;
+INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction) VALUES (:game_id, :show_id, NULL, 'NEW', 'mlbtablet', now(), NULL) RETURNING id;
 INSERT INTO messages (dedupe_key, kind, player_id, game_id, "to", body)
 VALUES ('welcome:' || :player_id::text, 'welcome', :player_id, NULL, :mobile_number, replace(:welcome_message, '{firstName}', 'Bench'))
 ON CONFLICT (dedupe_key) DO NOTHING RETURNING id AS message_id \gset
@@ -133,8 +133,8 @@ UPDATE games SET state = 'QUEUED', updated_at = now(), queued_at = coalesce(game
 FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
 WHERE games.id = prev.id AND prev.state IN ('NEW', 'RECALLED')
 RETURNING games.*, prev.state AS from_state \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
-VALUES (:game_id, :show_id, :from_state, 'QUEUED', 'mlbtablet', now()) RETURNING id AS event_id \gset
+INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+VALUES (:game_id, :show_id, :from_state, 'QUEUED', 'mlbtablet', now(), NULL) RETURNING id AS event_id \gset
 COMMIT;
 
 -- confirmGame: plus the team of a player without one (the smallest team, under a lock).
@@ -143,8 +143,8 @@ UPDATE games SET state = 'CONFIRMED', updated_at = now(), confirmed_at = coalesc
 FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
 WHERE games.id = prev.id AND prev.state IN ('NEW', 'QUEUED', 'RECALLED')
 RETURNING games.*, prev.state AS from_state \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
-VALUES (:game_id, :show_id, :from_state, 'CONFIRMED', 'mlbtablet', now()) RETURNING id AS event_id \gset
+INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+VALUES (:game_id, :show_id, :from_state, 'CONFIRMED', 'mlbtablet', now(), NULL) RETURNING id AS event_id \gset
 SELECT team_id FROM players WHERE id = :player_id;
 SELECT pg_advisory_xact_lock(7302, 0);
 SELECT teams.id AS team_id, count(players.id) AS members FROM teams LEFT JOIN players ON players.team_id = teams.id
@@ -158,8 +158,8 @@ UPDATE games SET state = 'PLAYING', updated_at = now(), playing_at = coalesce(ga
 FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
 WHERE games.id = prev.id AND prev.state IN ('CONFIRMED')
 RETURNING games.*, prev.state AS from_state \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
-VALUES (:game_id, :show_id, :from_state, 'PLAYING', 'mlbvrgame', now()) RETURNING id AS event_id \gset
+INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+VALUES (:game_id, :show_id, :from_state, 'PLAYING', 'mlbvrgame', now(), NULL) RETURNING id AS event_id \gset
 COMMIT;
 
 -- completeGame: result, souvenir job, then — if the show's recall lock is free — auto-recall up to the window (2).
@@ -168,8 +168,8 @@ UPDATE games SET state = 'COMPLETED', updated_at = now(), score = :r_score, dist
 FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
 WHERE games.id = prev.id AND prev.state IN ('PLAYING')
 RETURNING games.*, prev.state AS from_state \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
-VALUES (:game_id, :show_id, :from_state, 'COMPLETED', 'mlbvrgame', now()) RETURNING id AS event_id \gset
+INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+VALUES (:game_id, :show_id, :from_state, 'COMPLETED', 'mlbvrgame', now(), NULL) RETURNING id AS event_id \gset
 SELECT (mobile_number IS NOT NULL) AS has_mobile FROM players WHERE id = :player_id \gset
 WITH ins AS (
 INSERT INTO pgboss.job_common (
@@ -284,8 +284,8 @@ WITH moved AS (
   RETURNING games.*, prev.state AS from_state)
 SELECT count(*) AS recalled, max(player_id) AS rplayer_id, max(from_state::text) AS rfrom_state FROM moved \gset
 \if :recalled > 0
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
-VALUES (:cand1, :show_id, :rfrom_state::game_state, 'RECALLED', 'system', now()) RETURNING id AS revent_id \gset
+INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+VALUES (:cand1, :show_id, :rfrom_state::game_state, 'RECALLED', 'system', now(), NULL) RETURNING id AS revent_id \gset
 SELECT p.first_name AS rfirst, p.mobile_number AS rmobile, s.recall_message AS rtemplate
 FROM players p JOIN shows s ON s.id = :show_id WHERE p.id = :rplayer_id \gset
 INSERT INTO messages (dedupe_key, kind, player_id, game_id, "to", body)
@@ -396,8 +396,8 @@ WITH moved AS (
   RETURNING games.*, prev.state AS from_state)
 SELECT count(*) AS recalled, max(player_id) AS rplayer_id, max(from_state::text) AS rfrom_state FROM moved \gset
 \if :recalled > 0
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at)
-VALUES (:cand2, :show_id, :rfrom_state::game_state, 'RECALLED', 'system', now()) RETURNING id AS revent_id \gset
+INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+VALUES (:cand2, :show_id, :rfrom_state::game_state, 'RECALLED', 'system', now(), NULL) RETURNING id AS revent_id \gset
 SELECT p.first_name AS rfirst, p.mobile_number AS rmobile, s.recall_message AS rtemplate
 FROM players p JOIN shows s ON s.id = :show_id WHERE p.id = :rplayer_id \gset
 INSERT INTO messages (dedupe_key, kind, player_id, game_id, "to", body)
