@@ -112,3 +112,23 @@ export async function loginAs(url: string, username: keyof typeof PASSWORDS): Pr
   if (!r.data?.login) throw new Error(`login as ${username} failed: ${JSON.stringify(r.errors)}`);
   return r.data.login.token;
 }
+
+/** Creates a show (as the ADMIN whose `token` is given) on the server at `url`; returns its id. */
+export async function createShowAt(url: string, token: string, name: string, date = '2031-06-01'): Promise<string> {
+  const r = await postGql<{ createShow: { id: string } }>(
+    url,
+    `mutation($i: ShowInput!) { createShow(input: $i) { id } }`,
+    {
+      i: {
+        name,
+        date,
+        welcomeMessage: 'Welcome {firstName}!',
+        recallMessage: 'Come back now, {firstName}',
+        souvenirMessage: 'Your souvenir: {url}',
+      },
+    },
+    token,
+  );
+  if (!r.data?.createShow) throw new Error(`createShow failed: ${JSON.stringify(r.errors)}`);
+  return r.data.createShow.id;
+}

@@ -31,6 +31,7 @@ import {
 } from '../helpers/pg-cluster.js';
 import { testEnv } from '../helpers/server.js';
 import {
+  createShowAt,
   loginAs,
   postGql,
   startServerProcess,
@@ -173,21 +174,7 @@ describe.skipIf(!hasPg15)('failover: the nuc dies, the ec2 standby is promoted a
     const admin = await loginAs(onTheNuc.url, 'user');
     const tablet = await loginAs(onTheNuc.url, 'mlbtablet');
     const vrGame = await loginAs(onTheNuc.url, 'mlbvrgame');
-    const created = await postGql<{ createShow: { id: string } }>(
-      onTheNuc.url,
-      `mutation($i: ShowInput!) { createShow(input: $i) { id } }`,
-      {
-        i: {
-          name: 'Failover Night',
-          date: '2031-06-01',
-          welcomeMessage: 'Welcome {firstName}!',
-          recallMessage: 'Come back now, {firstName}',
-          souvenirMessage: 'Your souvenir: {url}',
-        },
-      },
-      admin,
-    );
-    const showId = created.data!.createShow.id;
+    const showId = await createShowAt(onTheNuc.url, admin, 'Failover Night');
     let numbers = 0;
     const traffic = startTraffic({
       url: () => onTheNuc.url,

@@ -9,6 +9,7 @@ import { freePort } from '../../src/db/embedded.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { testEnv } from '../helpers/server.js';
 import {
+  createShowAt,
   loginAs,
   postGql,
   startServerProcess,
@@ -154,21 +155,7 @@ describe("an anonymous flood from one address and the tablet's signUp", () => {
     async () => {
       const admin = await loginAs(server.url, 'user');
       const tablet = await loginAs(server.url, 'mlbtablet');
-      const show = await postGql<{ createShow: { id: string } }>(
-        server.url,
-        `mutation($i: ShowInput!) { createShow(input: $i) { id } }`,
-        {
-          i: {
-            name: 'Flood Show',
-            date: '2031-07-01',
-            welcomeMessage: 'Welcome!',
-            recallMessage: 'Come back',
-            souvenirMessage: 'Souvenir: {url}',
-          },
-        },
-        admin,
-      );
-      const showId = show.data!.createShow.id;
+      const showId = await createShowAt(server.url, admin, 'Flood Show', '2031-07-01');
       let n = 0;
       const signUps = async (count: number) => {
         const ms: number[] = [];

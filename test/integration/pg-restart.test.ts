@@ -13,6 +13,7 @@ import { LISTENER_APPLICATION_NAME } from '../../src/live/listener.js';
 import { createDatabase, hasPg15, pgTool, startPrimary, type Cluster } from '../helpers/pg-cluster.js';
 import { testEnv } from '../helpers/server.js';
 import {
+  createShowAt,
   loginAs,
   postGql,
   startServerProcess,
@@ -81,21 +82,7 @@ describe.skipIf(!hasPg15)('PostgreSQL fast restarts under load', () => {
     server = await startServerProcess(env);
     const admin = await loginAs(server.url, 'user');
     const tablet = await loginAs(server.url, 'mlbtablet');
-    const show = await postGql<{ createShow: { id: string } }>(
-      server.url,
-      `mutation($i: ShowInput!) { createShow(input: $i) { id } }`,
-      {
-        i: {
-          name: 'Restart Night',
-          date: '2031-06-01',
-          welcomeMessage: 'Welcome!',
-          recallMessage: 'Come back now',
-          souvenirMessage: 'Your souvenir: {url}',
-        },
-      },
-      admin,
-    );
-    const showId = show.data!.createShow.id;
+    const showId = await createShowAt(server.url, admin, 'Restart Night');
 
     // A subscriber from before the restarts: it must still hear changes afterwards.
     const ws: WsClient = connectWs(server.url);

@@ -22,8 +22,8 @@ import { startTwilioFake, twilioEnv, type TwilioFake } from '../fakes/twilio.fak
 import { createDatabase, hasPg15, startPrimary, type Cluster } from '../helpers/pg-cluster.js';
 import { testEnv } from '../helpers/server.js';
 import {
+  createShowAt,
   loginAs,
-  postGql,
   startServerProcess,
   stopServerProcess,
   type ServerProcess,
@@ -136,21 +136,7 @@ describe.skipIf(!hasPg15)('power loss: the server and PostgreSQL killed at once'
     server = await startServerProcess(env);
     sql = postgres(cluster.url('mlb'), { max: 2, onnotice: () => {} });
     const admin = await loginAs(server.url, 'user');
-    const show = await postGql<{ createShow: { id: string } }>(
-      server.url,
-      `mutation($i: ShowInput!) { createShow(input: $i) { id } }`,
-      {
-        i: {
-          name: 'Blackout Night',
-          date: '2031-06-01',
-          welcomeMessage: 'Welcome {firstName}!',
-          recallMessage: 'Come back now, {firstName}',
-          souvenirMessage: 'Your souvenir: {url}',
-        },
-      },
-      admin,
-    );
-    const showId = show.data!.createShow.id;
+    const showId = await createShowAt(server.url, admin, 'Blackout Night');
     let numbers = 0;
     const report: Array<Record<string, unknown>> = [];
 
