@@ -70,17 +70,23 @@ export function cancelGame(c: CallContext, rawId: string | number, reason?: Canc
   return finishGame(c, rawId, 'cancel', undefined, reason);
 }
 
+/** The game, locked for this transaction; only a COMPLETED game has a souvenir. */
+async function lockCompletedGame(tx: Tx, id: number, rawId: string | number): Promise<Game> {
+  const [game] = await tx.select().from(games).where(eq(games.id, id)).for('update');
+  if (!game) throw new NotFoundError('Game', rawId);
+  if (game.state !== 'COMPLETED') {
+    throw new ConflictError(`Game ${id} is ${game.state}; only a COMPLETED game has a souvenir`, {
+      state: game.state,
+    });
+  }
+  return game;
+}
+
 /** Renders the souvenir again (e.g. after a new photo) without texting the player a second time. */
 export async function regenerateSouvenir(c: CallContext, rawId: string | number): Promise<Game> {
   const id = idOf('Game', rawId);
   return inTransaction(c, async (tx) => {
-    const [game] = await tx.select().from(games).where(eq(games.id, id)).for('update');
-    if (!game) throw new NotFoundError('Game', rawId);
-    if (game.state !== 'COMPLETED') {
-      throw new ConflictError(`Game ${id} is ${game.state}; only a COMPLETED game has a souvenir`, {
-        state: game.state,
-      });
-    }
+    const game = await lockCompletedGame(tx, id, rawId);
     await queueSouvenir(tx, c.app.boss, game.id, false);
     return game;
   });
@@ -119,13 +125,7 @@ export async function correctResult(
 export async function resendSouvenir(c: CallContext, rawId: string | number): Promise<Game> {
   const id = idOf('Game', rawId);
   return inTransaction(c, async (tx) => {
-    const [game] = await tx.select().from(games).where(eq(games.id, id)).for('update');
-    if (!game) throw new NotFoundError('Game', rawId);
-    if (game.state !== 'COMPLETED') {
-      throw new ConflictError(`Game ${id} is ${game.state}; only a COMPLETED game has a souvenir`, {
-        state: game.state,
-      });
-    }
+    const game = await lockCompletedGame(tx, id, rawId);
     if (!(await mobileOf(tx, game.playerId))) throw new ConflictError(`The player of game ${id} has no mobile number`);
     const [waiting] = await tx
       .select({ id: messages.id })
