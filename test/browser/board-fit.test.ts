@@ -89,14 +89,14 @@ describe.skipIf(!hasChromium)('/board fits the screen', async () => {
     await page.goto(`${server.url}/board?show=${showId}`);
     await page.waitForSelector('#waiting li .eta');
     await page.waitForSelector('#top li');
+    // Read in one go in the page: a re-render between finding an element and reading it would
+    // leave a detached node with no computed style.
     const style = (sel: string) =>
-      page
-        .locator(sel)
-        .first()
-        .evaluate((e) => {
-          const s = getComputedStyle(e);
-          return { size: parseFloat(s.fontSize), color: s.color };
-        });
+      page.evaluate((s) => {
+        const e = document.querySelector(s);
+        const computed = e ? getComputedStyle(e) : null;
+        return { size: computed ? parseFloat(computed.fontSize) : NaN, color: computed?.color ?? '' };
+      }, sel);
     const name = await style('#waiting li .name');
     const eta = await style('#waiting li .eta');
     const playing = await style('#playing li .name');
