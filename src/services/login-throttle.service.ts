@@ -19,8 +19,14 @@ export async function countAttempt(db: Executor, keys: readonly string[], now: D
   const windowEndsAt = new Date(now.getTime() + LOGIN_LIMITS.windowSeconds * 1000).toISOString();
   const rows = await db.execute<{ key: string; count: number; window_ends_at: Date | string }>(sql`
     with expired as (
+      -- Tidying others' lapsed counters never waits for a row another attempt holds: waiting there,
+      -- in whatever order the rows come, let parallel attempts deadlock.
       delete from login_failures
-      where window_ends_at < ${now.toISOString()}::timestamptz and key <> all(${textArray(sorted)})
+      where key in (
+        select key from login_failures
+        where window_ends_at < ${now.toISOString()}::timestamptz and key <> all(${textArray(sorted)})
+        for update skip locked
+      )
     )
     insert into login_failures as f (key, count, window_ends_at)
     select k, 1, ${windowEndsAt}::timestamptz from unnest(${textArray(sorted)}) as k
