@@ -140,17 +140,59 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
   };
 
   const now = c.now();
+  const tooOld = isTooOld(msg.createdAt, now, config.jobs.deliveryMaxAgeMinutes);
+  const answered = async () => {
+    recordProviderCall('twilio', 'answered');
+    if (await recordProviderAnswer(c.db, 'twilio')) await drainBacklog(c);
+  };
+  const unreachable = async (failure: SmsSendError, probe: boolean) => {
+    recordProviderCall('twilio', 'transient');
+    await recordProviderFailure(c.db, 'twilio', describeSendError(failure), probe, config.jobs.retryDelayMaxSeconds);
+  };
+  const markSent = (providerId: string) => finish('sent', { providerId, error: null });
+  const expire = () => {
+    // An unanswered attempt may still have gone out; without a provider to ask, it is recorded as failed.
+    const error = `expired: not sent within DELIVERY_MAX_AGE_MINUTES (${config.jobs.deliveryMaxAgeMinutes})${msg.error ? `; last error: ${msg.error}` : ''}`;
+    log.warn({ error }, 'sms expired unsent');
+    return finish('failed', { error: error.slice(0, 500) });
+  };
+
+  // An earlier attempt whose answer never came back is settled first: had it gone out, the text was
+  // sent, whatever has happened since (opt-out, a played game, a lapsed recall).
+  if (msg.unconfirmedSince) {
+    const permit = await permitCall(c.db, 'twilio', leaseSeconds(config.jobs.expireSeconds));
+    if (!permit.call) {
+      if (tooOld) return expire();
+      await release(c, messageId, {});
+      return { outcome: 'deferred', reason: `sms provider down; next probe at ${permit.nextProbeAt?.toISOString()}` };
+    }
+    let earlier: string | null;
+    try {
+      earlier = await findEarlierSend(c, msg, msg.unconfirmedSince);
+      await answered();
+    } catch (err) {
+      const failure = classifySendError(err);
+      // Nothing is known yet about the earlier attempt: it stays unconfirmed, never a second send.
+      if (failure.permanent) await answered();
+      else await unreachable(failure, permit.probe);
+      if (tooOld) return expire();
+      await release(c, messageId, { error: describeSendError(failure) });
+      log.warn({ err: failure.message }, 'could not ask the provider about an unanswered attempt; will retry');
+      return { outcome: 'deferred', reason: failure.message, failure };
+    }
+    if (earlier) {
+      await markSent(earlier);
+      log.info({ providerId: earlier }, 'an unanswered attempt had been sent; recorded, not sent again');
+      return { outcome: 'sent' };
+    }
+  }
+
   const optOut = await optOutOf(c.db, msg.to);
   if (optOut) {
     log.info({ since: optOut.optedOutAt }, 'sms skipped: the number opted out');
     return finish('skipped', { error: optedOutReason(optOut.optedOutAt) });
   }
-  if (isTooOld(msg.createdAt, now, config.jobs.deliveryMaxAgeMinutes)) {
-    // An unanswered attempt may still have gone out; without a provider to ask, it is recorded as failed.
-    const error = `expired: not sent within DELIVERY_MAX_AGE_MINUTES (${config.jobs.deliveryMaxAgeMinutes})${msg.error ? `; last error: ${msg.error}` : ''}`;
-    log.warn({ error }, 'sms expired unsent');
-    return finish('failed', { error: error.slice(0, 500) });
-  }
+  if (tooOld) return expire();
   const situation = await situationOf(c, msg);
   const stale = staleReason(situation, now, config.recall.windowMinutes);
   if (stale) {
@@ -166,20 +208,6 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
     await release(c, messageId, {});
     return { outcome: 'deferred', reason: `sms provider down; next probe at ${permit.nextProbeAt?.toISOString()}` };
   }
-  const answered = async () => {
-    recordProviderCall('twilio', 'answered');
-    if (await recordProviderAnswer(c.db, 'twilio')) await drainBacklog(c);
-  };
-  const unreachable = async (failure: SmsSendError) => {
-    recordProviderCall('twilio', 'transient');
-    await recordProviderFailure(
-      c.db,
-      'twilio',
-      describeSendError(failure),
-      permit.probe,
-      config.jobs.retryDelayMaxSeconds,
-    );
-  };
 
   const fail = async (failure: SmsSendError): Promise<AttemptOutcome> => {
     const error = describeSendError(failure);
@@ -187,7 +215,7 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
     if (Number(failure.code) === UNSUBSCRIBED_ERROR_CODE)
       await recordOptOut(c.db, msg.to, `twilio ${failure.code}`, now);
     if (failure.permanent) await answered();
-    else await unreachable(failure);
+    else await unreachable(failure, permit.probe);
     if (failure.permanent || lastAttempt) {
       log.warn({ error, permanent: failure.permanent }, 'sms failed; not retrying');
       return finish('failed', { error });
@@ -202,29 +230,6 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
     log.warn({ error, outcomeUnknown: failure.outcomeUnknown }, 'sms send failed; will retry');
     return { outcome: 'deferred', reason: failure.message, failure };
   };
-
-  const markSent = (providerId: string) => finish('sent', { providerId, error: null });
-
-  if (msg.unconfirmedSince) {
-    let earlier: string | null;
-    try {
-      earlier = await findEarlierSend(c, msg, msg.unconfirmedSince);
-      await answered();
-    } catch (err) {
-      const failure = classifySendError(err);
-      // Nothing is known yet about the earlier attempt: it stays unconfirmed, never a second send.
-      if (failure.permanent) await answered();
-      else await unreachable(failure);
-      await release(c, messageId, { error: describeSendError(failure) });
-      log.warn({ err: failure.message }, 'could not ask the provider about an unanswered attempt; will retry');
-      return { outcome: 'deferred', reason: failure.message, failure };
-    }
-    if (earlier) {
-      await markSent(earlier);
-      log.info({ providerId: earlier }, 'an unanswered attempt had been sent; recorded, not sent again');
-      return { outcome: 'sent' };
-    }
-  }
 
   const [attempt] = await c.db
     .update(messages)

@@ -62,3 +62,34 @@ it('texts once when Twilio accepts every request only after the client gave up',
   const [after] = await db.select().from(messages).where(eq(messages.id, id));
   expect(after).toMatchObject({ status: 'sent', leaseUntil: null, unconfirmedSince: null });
 }, 60_000);
+
+it('records an unanswered welcome that went out as sent, even though the player has played since', async () => {
+  const to = '+15559870102';
+  // The first request is accepted only after the client gave up; the lookup then answers at once.
+  fake.script({ kind: 'slow', ms: 6000 });
+  const player = await fixtures(db).player({ mobileNumber: to });
+  const id = (await db.transaction((tx) =>
+    queueSms(tx, server.app.context.boss, {
+      kind: 'welcome',
+      playerId: player.id,
+      to,
+      body: 'Welcome, fast player!',
+      dedupeKey: `welcome:${player.id}`,
+    }),
+  ))!;
+  await waitFor(async () => (fake.requests.some((r) => r.to === to) ? true : undefined), 10_000, 'first request');
+  // While the answer is lost the player plays: a welcome not yet sent would now be stale.
+  const show = await fixtures(db).show();
+  await fixtures(db).completedGame(player.id, show.id);
+  const settled = await waitFor(
+    async () => {
+      const [m] = await db.select().from(messages).where(eq(messages.id, id));
+      return m!.status === 'queued' ? undefined : m;
+    },
+    30_000,
+    'message settled',
+  );
+  const accepted = fake.accepted(to);
+  expect(accepted).toHaveLength(1);
+  expect(settled).toMatchObject({ status: 'sent', providerId: accepted[0]!.sid, error: null });
+}, 60_000);
