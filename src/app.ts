@@ -9,6 +9,7 @@ import { createAppContext, type AppContext } from './context.js';
 import { startLiveHub } from './live/hub.js';
 import { lightingEnabled, startLightingController } from './lighting/controller.js';
 import { createStorage } from './storage/storage.js';
+import { createRenderPool } from './souvenir/render-pool.js';
 import { dayIn } from './domain/dates.js';
 import { startHttpServer, type HttpServer } from './http/server.js';
 import { startMetricsServer } from './http/metrics-server.js';
@@ -76,7 +77,11 @@ export async function startApp({
       now,
       storage: createStorage(config),
       sms: createSmsSender(config, log),
+      renders: createRenderPool(config.jobs.renderThreads, (err) =>
+        log.error({ err }, 'souvenir render thread failed'),
+      ),
     });
+    cleanups.push(() => context.renders.close());
 
     const generatedPasswords = await seedAccounts(database.db, config);
     if (config.env === 'development') await seedDemoData(database.db, log, dayIn(now(), config.timeZone));

@@ -1,6 +1,7 @@
 // The one place that reads settings. Everything else receives the frozen Config.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
@@ -70,6 +71,7 @@ export const SETTING_NAMES = [
   'JOB_RETRY_DELAY_MAX_SECONDS',
   'JOB_MONITOR_SECONDS',
   'DELIVERY_MAX_AGE_MINUTES',
+  'RENDER_THREADS',
   'DMX_PATH',
   'ARTNET_HOST',
   'ARTNET_UNIVERSE',
@@ -139,6 +141,8 @@ const schema = z.object({
   JOB_RETRY_DELAY_MAX_SECONDS: int(0, 3600, 300),
   JOB_MONITOR_SECONDS: int(1, 3600, 60),
   DELIVERY_MAX_AGE_MINUTES: int(1, 7 * 24 * 60, DEFAULT_DELIVERY_MAX_AGE_MINUTES),
+  // One thread per core beyond the one serving requests, at least one, at most four.
+  RENDER_THREADS: int(1, 16, Math.max(1, Math.min(4, availableParallelism() - 1))),
   DMX_PATH: optionalText,
   ARTNET_HOST: z
     .string()
@@ -224,6 +228,8 @@ export interface Config {
     retryDelayMaxSeconds: number;
     monitorSeconds: number;
     deliveryMaxAgeMinutes: number;
+    /** Worker threads that render souvenirs, off the event loop that serves requests. */
+    renderThreads: number;
   };
   readonly lighting: LightingConfig;
   /** Players whose last show ended this many days ago are erased by a daily job; undefined: kept. */
@@ -349,6 +355,7 @@ export function loadConfig(opts: LoadOptions = {}): Config {
       retryDelayMaxSeconds: s.JOB_RETRY_DELAY_MAX_SECONDS,
       monitorSeconds: s.JOB_MONITOR_SECONDS,
       deliveryMaxAgeMinutes: s.DELIVERY_MAX_AGE_MINUTES,
+      renderThreads: s.RENDER_THREADS,
     }),
     lighting: Object.freeze({ disable: s.LIGHTING_DISABLE, dmxPath: s.DMX_PATH, artnet }),
     playerRetentionDays: s.PLAYER_RETENTION_DAYS,

@@ -11,6 +11,7 @@ import type { LightingController } from './lighting/controller.js';
 import type { LiveHub } from './live/hub.js';
 import type { Logger } from './log.js';
 import type { SmsSender } from './sms/sender.js';
+import type { RenderPool } from './souvenir/render-pool.js';
 import type { Storage } from './storage/storage.js';
 
 export interface AppContext {
@@ -24,6 +25,8 @@ export interface AppContext {
   readonly storage: Storage;
   /** The SMS provider the sms worker hands messages to (Twilio, or the log in development). */
   readonly sms: SmsSender;
+  /** Threads that render souvenirs (RENDER_THREADS), started on first use. */
+  readonly renders: RenderPool;
   /** The live side (LISTEN, topics, shared subscriptions); only in processes that serve the API. */
   live?: LiveHub;
   /** The booth's lights (DMX_PATH, ARTNET_HOST), in the API process that owns them; absent when off. */

@@ -7,6 +7,12 @@ export const souvenirWorker = defineWorker(
   souvenirJob,
   async (call, { gameId, notify, rerender, textKey }) =>
     (await produceSouvenir(call, gameId, notify, { rerender, textKey })) === 'skipped' ? 'skipped' : 'completed',
-  // Rendering is CPU-bound: one at a time per process keeps the API responsive beside it.
-  { batchSize: 1, localConcurrency: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 2 },
+  // Rendering runs on the render threads: as many jobs at once as there are threads keeps each busy
+  // while the next job reads its photo.
+  (app) => ({
+    batchSize: 1,
+    localConcurrency: app.config.jobs.renderThreads,
+    pollingIntervalSeconds: 1,
+    notifyPollingIntervalSeconds: 2,
+  }),
 );

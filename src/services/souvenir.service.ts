@@ -16,7 +16,7 @@ import {
 } from '../db/schema.js';
 import type { CallContext } from '../context.js';
 import type { CardData } from '../souvenir/card.js';
-import { renderSouvenir, type RenderResult } from '../souvenir/render.js';
+import type { RenderResult } from '../souvenir/render.js';
 import { localMedia, randomKey } from '../storage/storage.js';
 import { queueSms, type SouvenirOptions } from '../jobs/outbox.js';
 import { uploadJob } from '../jobs/registry.js';
@@ -69,7 +69,7 @@ export async function renderSubject(c: CallContext, subject: SouvenirSubject): P
       c.log.warn({ err, playerId: subject.player.id }, 'player photo unreadable; using the placeholder');
     }
   }
-  return renderSouvenir(cardData(subject), photo);
+  return c.app.renders.render(cardData(subject), photo);
 }
 
 export type SouvenirOutcome = 'rendered' | 'reused' | 'skipped';

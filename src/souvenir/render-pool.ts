@@ -1,0 +1,112 @@
+// A few threads that render souvenirs, so a burst of completed games never stalls the API.
+// Requests queue in order; a thread that dies is replaced and only its own render fails.
+import { Worker } from 'node:worker_threads';
+import type { renderSouvenir } from './render.js';
+
+type RenderArgs = Parameters<typeof renderSouvenir>;
+type Rendered = Awaited<ReturnType<typeof renderSouvenir>>;
+
+export interface RenderRequest {
+  id: number;
+  args: RenderArgs;
+}
+export type RenderReply = { id: number; result: Rendered } | { id: number; error: string };
+
+export interface RenderPool {
+  render(...args: RenderArgs): Promise<Rendered>;
+  /** Threads started so far (they start on first use, so an API-only process has none). */
+  readonly threads: number;
+  close(): Promise<void>;
+}
+
+/**
+ * A Buffer crosses a thread as a plain Uint8Array; this makes them Buffers again, in place,
+ * wherever they sit in plain objects and arrays, without copying the bytes.
+ */
+export function asBuffers<T>(value: T): T {
+  if (value instanceof Uint8Array)
+    return (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => asBuffers(v)) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = asBuffers(v);
+    return out as T;
+  }
+  return value;
+}
+
+interface Pending {
+  request: RenderRequest;
+  resolve: (r: Rendered) => void;
+  reject: (e: Error) => void;
+}
+
+export function createRenderPool(size: number, onError: (err: Error) => void = () => {}): RenderPool {
+  const entry = new URL('./render-thread.ts', import.meta.url);
+  // The thread loads TypeScript as the server does; the process's own flags (V8 heap sizes, a test
+  // runner's) are not valid for a thread.
+  const execArgv = ['--import', 'tsx'];
+  const idle: Worker[] = [];
+  const busy = new Map<Worker, Pending>();
+  const queue: Pending[] = [];
+  let started = 0;
+  let nextId = 0;
+  let closed = false;
+
+  const dispatch = () => {
+    while (queue.length && !closed) {
+      const worker = idle.pop() ?? (started < size ? spawn() : undefined);
+      if (!worker) return;
+      const job = queue.shift()!;
+      busy.set(worker, job);
+      worker.postMessage(job.request);
+    }
+  };
+
+  const spawn = (): Worker => {
+    started++;
+    const worker = new Worker(entry, { execArgv });
+    worker.on('message', (reply: RenderReply) => {
+      const job = busy.get(worker);
+      busy.delete(worker);
+      idle.push(worker);
+      if (job) {
+        if ('error' in reply) job.reject(new Error(reply.error));
+        else job.resolve(asBuffers(reply.result));
+      }
+      dispatch();
+    });
+    worker.on('error', (err) => {
+      onError(err);
+      busy.get(worker)?.reject(err);
+    });
+    worker.on('exit', () => {
+      const job = busy.get(worker);
+      busy.delete(worker);
+      const at = idle.indexOf(worker);
+      if (at >= 0) idle.splice(at, 1);
+      started--;
+      job?.reject(new Error('the render thread stopped'));
+      dispatch();
+    });
+    return worker;
+  };
+
+  return {
+    render(...args) {
+      if (closed) return Promise.reject(new Error('the render pool is closed'));
+      return new Promise<Rendered>((resolve, reject) => {
+        queue.push({ request: { id: ++nextId, args }, resolve, reject });
+        dispatch();
+      });
+    },
+    get threads() {
+      return started;
+    },
+    async close() {
+      closed = true;
+      for (const job of queue.splice(0)) job.reject(new Error('the render pool is closed'));
+      await Promise.all([...idle, ...busy.keys()].map((w) => w.terminate()));
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// Souvenirs render on worker threads: the same card as in the process, in order, and a render that
+// fails (or a closed pool) rejects its own request only.
+import sharp from 'sharp';
+import { afterAll, expect, it } from 'vitest';
+import type { CardData } from '../../src/souvenir/card.js';
+import { preparePhoto } from '../../src/souvenir/photo.js';
+import { renderSouvenir } from '../../src/souvenir/render.js';
+import { asBuffers, createRenderPool } from '../../src/souvenir/render-pool.js';
+
+const CARD: CardData = {
+  firstName: 'Ada',
+  lastName: 'Threadgill',
+  score: 4321,
+  homeruns: 3,
+  distance: 388,
+  teamName: 'Red Sox',
+  teamColor: '#BD3039',
+  showName: 'Derby',
+};
+const errors: Error[] = [];
+const pool = createRenderPool(2, (err) => errors.push(err));
+afterAll(() => pool.close());
+
+const photo = async () =>
+  preparePhoto(
+    await sharp({ create: { width: 800, height: 600, channels: 3, background: '#c96' } })
+      .jpeg()
+      .toBuffer(),
+  );
+
+it('renders on threads the same PNG the process renders, Buffers and all', async () => {
+  expect(pool.threads).toBe(0);
+  const grey = await photo();
+  const [onThread, inProcess] = await Promise.all([pool.render(CARD, grey), renderSouvenir(CARD, grey)]);
+  expect(pool.threads).toBe(1);
+  expect(Buffer.isBuffer(onThread.png)).toBe(true);
+  expect(onThread.png.equals(inProcess.png)).toBe(true);
+  expect(onThread.timings.totalMs).toBeGreaterThan(0);
+});
+
+it('answers queued renders each with its own card, on at most the pool size of threads', async () => {
+  const scores = [1, 22, 333, 4444, 55555];
+  const rendered = await Promise.all(scores.map((score) => pool.render({ ...CARD, score }, null)));
+  expect(pool.threads).toBe(2);
+  for (const [i, score] of scores.entries()) {
+    const expected = await renderSouvenir({ ...CARD, score }, null);
+    expect(rendered[i]!.png.equals(expected.png), `card of score ${score}`).toBe(true);
+  }
+});
+
+it('fails only the render whose input is bad, and keeps serving', async () => {
+  await expect(pool.render(CARD, Buffer.from('not an image'))).rejects.toThrow(
+    /unsupported image format|Input buffer/i,
+  );
+  const next = await pool.render(CARD, null);
+  expect((await sharp(next.png).metadata()).width).toBe(1080);
+  expect(errors).toEqual([]);
+});
+
+it('turns Uint8Arrays back into Buffers wherever they sit, sharing the bytes', () => {
+  const bytes = new Uint8Array([1, 2, 3, 4]);
+  const view = new Uint8Array(bytes.buffer, 1, 2);
+  const out = asBuffers({ a: view, list: [bytes], n: 3, s: 'x', nil: null });
+  expect(Buffer.isBuffer(out.a)).toBe(true);
+  expect([...out.a]).toEqual([2, 3]);
+  out.a[0] = 9;
+  expect(bytes[1]).toBe(9);
+  expect(Buffer.isBuffer(out.list[0])).toBe(true);
+  expect(out).toMatchObject({ n: 3, s: 'x', nil: null });
+});
+
+it('refuses renders once closed', async () => {
+  const closing = createRenderPool(1);
+  await closing.render(CARD, null);
+  await closing.close();
+  await expect(closing.render(CARD, null)).rejects.toThrow(/closed/);
+});
