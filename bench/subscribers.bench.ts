@@ -5,6 +5,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import postgres from 'postgres';
 import { percentile, type BenchModule, type BenchRow } from './section.js';
 import { processCpuSeconds, ROOT, startBenchServer, type BenchServer } from './server.js';
 
@@ -13,6 +14,8 @@ const MUTATIONS = Number(process.env.BENCH_SUBSCRIBER_MUTATIONS ?? 15);
 const GAP_MS = 100;
 /** Sockets per subscriber process: enough processes that none of them is the bottleneck. */
 const PER_PROCESS = Number(process.env.BENCH_SOCKETS_PER_PROCESS ?? 2500);
+/** Games played to the end per second on another show while the boards are measured again. */
+const BUSY_GAMES_PER_SECOND = Number(process.env.BENCH_BUSY_GAMES_PER_SECOND ?? 4);
 const now = () => performance.timeOrigin + performance.now();
 const log = (msg: string) => console.error(`[subscribers] ${msg}`);
 const r1 = (n: number) => (Number.isFinite(n) ? Number(n.toFixed(1)) : null);
@@ -140,12 +143,100 @@ async function measure(clients: Client[], trigger: (k: number) => Promise<void>)
   return all;
 }
 
+/**
+ * Plays games from sign-up to completion on a show of their own at `perSecond`, each with a mobile
+ * number, so every completion renders a souvenir and texts it. `stop` waits for the souvenirs.
+ */
+async function playGamesInBackground(server: BenchServer, perSecond: number) {
+  const [admin, tablet, vr] = await Promise.all([
+    server.token('ADMIN'),
+    server.token('TABLET'),
+    server.token('VR_GAME'),
+  ]);
+  const ask = async (query: string, variables: Record<string, unknown>, token: string) => {
+    const r = await server.gql(query, variables, token);
+    if (!r.data) throw new Error(JSON.stringify(r.errors));
+    return r.data;
+  };
+  const show = await ask(
+    `mutation($i: ShowInput!) { createShow(input: $i) { id } }`,
+    {
+      i: {
+        name: 'Busy Night',
+        date: new Date().toISOString().slice(0, 10),
+        welcomeMessage: 'Welcome {firstName}!',
+        recallMessage: 'Your turn, {firstName}',
+        souvenirMessage: 'Your souvenir: {url}',
+      },
+    },
+    admin,
+  );
+  const showId = show.createShow.id as string;
+  let stopped = false;
+  let games = 0;
+  let errors = 0;
+  const inFlight = new Set<Promise<void>>();
+  const playOne = async (i: number) => {
+    try {
+      const signed = await ask(
+        `mutation($i: SignUpInput!) { signUp(input: $i) { activeGame { id } } }`,
+        {
+          i: {
+            firstName: `Busy${i}`,
+            lastName: 'Fan',
+            handedness: 'RIGHT',
+            showId,
+            mobileNumber: `+1 415 555 ${1000 + i}`,
+          },
+        },
+        tablet,
+      );
+      const id = signed.signUp.activeGame.id as string;
+      for (const [op, token] of [
+        ['queueGame', tablet],
+        ['confirmGame', tablet],
+        ['playGame', vr],
+      ] as const)
+        await ask(`mutation($id: ID!) { ${op}(id: $id) { id } }`, { id }, token);
+      await ask(
+        `mutation($id: ID!, $r: GameResultInput!) { completeGame(id: $id, result: $r) { id } }`,
+        { id, r: { score: 1000 + i, distance: 300 + (i % 150), homeruns: i % 12 } },
+        vr,
+      );
+      games++;
+    } catch (err) {
+      errors++;
+      log(`background game ${i}: ${String(err).slice(0, 200)}`);
+    }
+  };
+  const pacing = (async () => {
+    for (let i = 0; !stopped; i++) {
+      const p = playOne(i).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      await new Promise((r) => setTimeout(r, 1000 / perSecond));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await pacing;
+      await Promise.all(inFlight);
+      const sql = postgres(server.database.url, { max: 1, onnotice: () => {} });
+      const [row] = await sql<{ n: number }[]>`select count(*)::int as n from games
+        where show_id = ${showId} and souvenir_key is not null`;
+      await sql.end();
+      return { games, errors, souvenirs: row!.n };
+    },
+  };
+}
+
 const subscribersBench: BenchModule = async () => {
   // Every simulated board connects anonymously from 127.0.0.1: lift the per-address limits, which
   // would otherwise (rightly) refuse the 201st socket and most of 10,000 subscriptions a second.
   const server = await startBenchServer({
     label: 'subscribers',
-    role: 'api',
+    // API and workers in one process, as `npm start` runs them: completed games render souvenirs here.
+    role: 'all',
     env: { RECALL_DISABLE: 'true', MAX_SOCKETS_PER_ADDRESS: '0', ANONYMOUS_COST_PER_SECOND: '0' },
   });
   const rows: BenchRow[] = [];
@@ -173,8 +264,9 @@ const subscribersBench: BenchModule = async () => {
       if (!r.data) throw new Error(`${name} failed: ${JSON.stringify(r.errors)}`);
     };
 
-    for (const n of LEVELS) {
-      log(`${n} GraphQL subscribers: connecting`);
+    /** `n` boards on the show while the driver queues its games one at a time: the row and its figures. */
+    const measureBoards = async (n: number, name: string) => {
+      log(`${name}: connecting`);
       const before = memory(server.pid);
       const t0 = Date.now();
       const clients = await connectClients(n, {
@@ -201,7 +293,7 @@ const subscribersBench: BenchModule = async () => {
       const mem = memory(server.pid);
       const s = summarize(lat);
       rows.push({
-        name: `graphql-ws, ${n} subscribers`,
+        name,
         'p50 ms': r1(s.p50),
         'p95 ms': r1(s.p95),
         'p99 ms': r1(s.p99),
@@ -216,6 +308,15 @@ const subscribersBench: BenchModule = async () => {
         'loop max ms': r1(loop.max),
         'connect s': r1(connectS),
       });
+      closeClients(clients);
+      for (const id of gameIds) await mutate('cancelGame', id).catch(() => {});
+      return { s, mem, idle, clients: clients.length, subscriberCpu };
+    };
+    const idleP99 = new Map<number, number>();
+
+    for (const n of LEVELS) {
+      const { s, mem, idle, clients, subscriberCpu } = await measureBoards(n, `graphql-ws, ${n} subscribers`);
+      idleP99.set(n, s.p99);
       if (n === 1000)
         goals.push(`1,000 subscribers p99 < 100 ms: ${s.p99 < 100 ? 'met' : 'NOT met'} (${r1(s.p99)} ms)`);
       if (n === 10000) {
@@ -226,11 +327,9 @@ const subscribersBench: BenchModule = async () => {
         // A saturated subscriber process would add its own queueing to the latencies measured.
         const busiest = Math.max(...subscriberCpu);
         goals.push(
-          `subscriber processes not saturated at 10,000 (each < 80 % of a core): ${busiest < 80 ? 'met' : 'NOT met'} (${clients.length} processes, ${subscriberCpu.join(' / ')} %)`,
+          `subscriber processes not saturated at 10,000 (each < 80 % of a core): ${busiest < 80 ? 'met' : 'NOT met'} (${clients} processes, ${subscriberCpu.join(' / ')} %)`,
         );
       }
-      closeClients(clients);
-      for (const id of gameIds) await mutate('cancelGame', id).catch(() => {});
       // Fresh NEW games for the next level (cancelled ones cannot be queued again).
       for (let i = 0; i < MUTATIONS; i++) gameIds[i] = await signUp(`Level ${n}`, i);
       // Same JSON for the baseline: the board's snapshot with a full queue.
@@ -279,6 +378,23 @@ const subscribersBench: BenchModule = async () => {
           `Message size ${json.length} bytes (the board's query, ${MUTATIONS} players waiting); one mutation at a time, ${GAP_MS} ms after the previous one was delivered everywhere.`,
         );
     }
+    // The same boards again while games complete on another show: each completion renders a souvenir
+    // and texts it (the log sender), in this process, as on the nuc.
+    const n = LEVELS[0]!;
+    for (let i = 0; i < MUTATIONS; i++) gameIds[i] = await signUp('Busy', i);
+    const busy = await playGamesInBackground(server, BUSY_GAMES_PER_SECOND);
+    const { s: loaded } = await measureBoards(
+      n,
+      `graphql-ws, ${n} subscribers, ${BUSY_GAMES_PER_SECOND} games/s completing`,
+    );
+    const played = await busy.stop();
+    const idle = idleP99.get(n)!;
+    goals.push(
+      `${n.toLocaleString('en-US')} subscribers while games complete: p99 within 1.2× of idle: ${loaded.p99 <= idle * 1.2 ? 'met' : 'NOT met'} (${r1(loaded.p99)} vs ${r1(idle)} ms, ${r1(loaded.p99 / idle)}×)`,
+    );
+    notes.push(
+      `Games completing: ${played.games} games played to the end (${played.souvenirs} souvenirs rendered, ${played.errors} errors) during the loaded row, on a show of their own; souvenirs render on RENDER_THREADS worker threads.`,
+    );
     notes.push(
       `Latency: from the driver receiving the mutation response to each socket receiving its message (all processes read the same clock); the server, the subscriber processes (one per ${PER_PROCESS} sockets, BENCH_SOCKETS_PER_PROCESS) and Postgres share the machine.`,
     );
