@@ -1,22 +1,13 @@
 // Souvenir rendering: satori + resvg in process, against the same card as an HTML page screenshot
 // by headless Chromium (a browser per image, as the old server did, and one warm page).
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
-import {
-  buildCard,
-  buildOverlay,
-  CARD_SIZE,
-  CORNER_RADIUS,
-  parseColor,
-  PHOTO_BOX,
-  PHOTO_ORIGIN,
-  type CardData,
-  type CardNode,
-} from '../src/souvenir/card.js';
-import { paintDuotonePhoto, preparePhoto } from '../src/souvenir/photo.js';
-import { renderSouvenir, type RenderTimings } from '../src/souvenir/render.js';
+import type { SouvenirSize } from '../src/domain/souvenir.js';
+import { layoutCard, type CardData, type CardNode } from '../src/souvenir/card.js';
+import { satoriFonts } from '../src/souvenir/fonts.js';
+import { prepareLogo, preparePhoto } from '../src/souvenir/photo.js';
+import { imageFacts, renderCard, type RenderTimings } from '../src/souvenir/render.js';
 import { percentile, type BenchModule, type BenchRow } from './section.js';
 
 const RENDERS = Number(process.env.BENCH_SOUVENIR_RENDERS ?? 100);
@@ -38,9 +29,12 @@ const CARD: CardData = {
   score: 123_456,
   homeruns: 7,
   distance: 452,
+  distanceUnit: 'ft',
   teamName: 'Blue Jays',
   teamColor: '#134A8E',
   showName: 'Bench Derby',
+  playedOn: 'Nov 29, 2026',
+  sponsorLine: 'Presented by Bench Bank',
 };
 
 const log = (msg: string) => console.error(`[souvenir] ${msg}`);
@@ -49,6 +43,12 @@ const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return { median: percentile(s, 50), p95: percentile(s, 95) };
 };
+
+/** A stand-in logo: a wide mark with some transparency, as uploads are prepared. */
+function benchLogo(): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="320"><rect x="10" y="10" width="780" height="300" rx="40" fill="#002d72"/><circle cx="160" cy="160" r="100" fill="#fff"/><rect x="300" y="120" width="440" height="80" fill="#d50032"/></svg>`;
+  return prepareLogo(Buffer.from(svg));
+}
 
 /** A stand-in portrait: smooth light falloff, a face and shoulders, and sensor-like grain. */
 async function benchPhoto(): Promise<Buffer> {
@@ -88,86 +88,106 @@ function toHtml(node: CardNode | string): string {
 }
 
 function fontFaces(): string {
-  const require = createRequire(import.meta.url);
-  const faces: Array<[string, string, number]> = [
-    ['Oswald', 'oswald-latin-700-normal', 700],
-    ['Oswald', 'oswald-latin-600-normal', 600],
-    ['Inter', 'inter-latin-600-normal', 600],
-  ];
-  return faces
-    .map(([family, file, weight]) => {
-      const data = readFileSync(require.resolve(`@fontsource/${family.toLowerCase()}/files/${file}.woff`)).toString(
-        'base64',
-      );
-      return `@font-face{font-family:'${family}';font-weight:${weight};src:url(data:font/woff;base64,${data}) format('woff')}`;
-    })
+  return satoriFonts()
+    .map(
+      (f) =>
+        `@font-face{font-family:'${f.name}';font-weight:${f.weight};src:url(data:font/woff;base64,${f.data.toString('base64')}) format('woff')}`,
+    )
     .join('');
 }
 
-async function cardHtml(grey: Buffer): Promise<string> {
-  // The same three layers, stacked by the browser: card, toned photo, name and mark.
-  const { width, height } = PHOTO_BOX;
-  const toned = Buffer.alloc(width * height * 4, 255);
-  await paintDuotonePhoto(toned, width, grey, parseColor(CARD.teamColor), { left: 0, top: 0 }, CORNER_RADIUS);
-  const photo = `data:image/png;base64,${(
-    await sharp(toned, { raw: { width, height, channels: 4 } })
-      .png({ compressionLevel: 1 })
-      .toBuffer()
-  ).toString('base64')}`;
-  const at = `position:absolute;left:${PHOTO_ORIGIN.left}px;top:${PHOTO_ORIGIN.top}px;width:${PHOTO_BOX.width}px;height:${PHOTO_BOX.height}px`;
-  const layers = `${toHtml(buildCard(CARD, true))}<img src="${photo}" style="${at}"><div style="${at};display:flex">${toHtml(buildOverlay(CARD))}</div>`;
-  const body = `<div style="position:relative;width:${CARD_SIZE}px;height:${CARD_SIZE}px">${layers}</div>`.replace(
-    /div style="(?!position:relative;width)/g,
-    'div style="display:flex;',
-  );
-  return `<!doctype html><html><head><style>${fontFaces()}html,body{margin:0;padding:0}*{box-sizing:border-box}</style></head><body>${body}</body></html>`;
+const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
+
+async function cardHtml(
+  photo: Buffer,
+  logo: Buffer,
+  size: SouvenirSize,
+): Promise<{ html: string; width: number; height: number }> {
+  // The same layers, stacked by the browser: the cropped photo, the card over it, the logo.
+  const layout = layoutCard(CARD, size, await imageFacts(photo, logo));
+  const cropped = await sharp(photo)
+    .extract(layout.crop!)
+    .resize(layout.photo.width, layout.photo.height, { fit: 'fill' })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+  const scaled = await sharp(logo)
+    .resize(layout.logo!.width, layout.logo!.height, { fit: 'contain', background: '#ffffff' })
+    .png()
+    .toBuffer();
+  const box = (b: { x: number; y: number; width: number; height: number }) =>
+    `position:absolute;left:${b.x}px;top:${b.y}px;width:${b.width}px;height:${b.height}px`;
+  const body =
+    `<div style="position:relative;width:${layout.width}px;height:${layout.height}px">` +
+    `<img src="${dataUrl(cropped)}" style="${box(layout.photo)}">` +
+    `<div style="position:absolute;left:0;top:0">${toHtml(layout.node)}</div>` +
+    `<img src="${dataUrl(scaled)}" style="${box(layout.logo!)}"></div>`;
+  return {
+    html: `<!doctype html><html><head><style>${fontFaces()}html,body{margin:0;padding:0}*{box-sizing:border-box}</style></head><body>${body}</body></html>`,
+    width: layout.width,
+    height: layout.height,
+  };
 }
 
-async function shoot(browser: Browser, html: string, page?: Page): Promise<Buffer> {
-  const p = page ?? (await browser.newPage({ viewport: { width: CARD_SIZE, height: CARD_SIZE } }));
+async function shoot(browser: Browser, html: string, size: { width: number; height: number }, page?: Page) {
+  const p = page ?? (await browser.newPage({ viewport: size }));
   await p.setContent(html, { waitUntil: 'load' });
   await p.evaluate(() => document.fonts.ready.then(() => undefined));
-  return p.screenshot({ type: 'png', clip: { x: 0, y: 0, width: CARD_SIZE, height: CARD_SIZE } });
+  return p.screenshot({ type: 'png', clip: { x: 0, y: 0, ...size } });
 }
 
 const souvenirBench: BenchModule = async () => {
-  const grey = await benchPhoto();
-  for (let i = 0; i < 5; i++) await renderSouvenir(CARD, grey); // fonts loaded, code warm
-  log(`rendering ${RENDERS} cards with satori + resvg`);
-  const timings: RenderTimings[] = [];
-  for (let i = 0; i < RENDERS; i++)
-    timings.push((await renderSouvenir({ ...CARD, score: CARD.score + i }, grey)).timings);
-  const noPhoto: number[] = [];
-  for (let i = 0; i < Math.min(RENDERS, 30); i++)
-    noPhoto.push((await renderSouvenir({ ...CARD, score: i }, null)).timings.totalMs);
-
+  const photo = await benchPhoto();
+  const logo = await benchLogo();
+  for (let i = 0; i < 5; i++) {
+    // Fonts loaded, code warm.
+    await renderCard(CARD, 'square', photo, logo);
+    await renderCard(CARD, 'story', photo, logo);
+  }
   const rows: BenchRow[] = [];
-  const stage = (name: string, key: keyof RenderTimings) => {
+  const measure = async (size: SouvenirSize, withPhoto: boolean, n: number) => {
+    log(`rendering ${n} ${size} cards ${withPhoto ? 'with' : 'without'} a photo`);
+    const timings: RenderTimings[] = [];
+    for (let i = 0; i < n; i++)
+      timings.push(
+        (await renderCard({ ...CARD, score: CARD.score + i }, size, withPhoto ? photo : null, withPhoto ? logo : null))
+          .timings,
+      );
+    return timings;
+  };
+  const stage = (name: string, timings: RenderTimings[], key: keyof RenderTimings) => {
     const s = stats(timings.map((t) => t[key]));
-    rows.push({ name, 'median ms': round(s.median), 'p95 ms': round(s.p95), n: RENDERS });
+    rows.push({ name, 'median ms': round(s.median), 'p95 ms': round(s.p95), n: timings.length });
     return s;
   };
-  const total = stage('satori + resvg: whole card (photo)', 'totalMs');
-  stage('  satori (layout → SVG, both layers)', 'satoriMs');
-  stage('  resvg (SVG → pixels, both layers)', 'resvgMs');
-  stage('  photo: decode + duotone into the pixels', 'photoMs');
-  stage('  name layer blend + PNG encode (sharp)', 'encodeMs');
-  const plain = stats(noPhoto);
-  rows.push({
-    name: 'satori + resvg: whole card (placeholder)',
-    'median ms': round(plain.median),
-    'p95 ms': round(plain.p95),
-    n: noPhoto.length,
-  });
+  const square = await measure('square', true, RENDERS);
+  const total = stage('square 1080×1080: whole card (photo, logo)', square, 'totalMs');
+  stage('  image facts (sizes, face)', square, 'factsMs');
+  stage('  satori (layout → SVG)', square, 'satoriMs');
+  stage('  resvg (SVG → pixels)', square, 'resvgMs');
+  stage('  photo + logo in, PNG encode (sharp)', square, 'composeMs');
+  stage('square 1080×1080: whole card (no photo)', await measure('square', false, Math.min(RENDERS, 30)), 'totalMs');
+  const story = await measure('story', true, RENDERS);
+  const storyTotal = stage('story 1080×1920: whole card (photo, logo)', story, 'totalMs');
+  stage('  satori (layout → SVG)', story, 'satoriMs');
+  stage('  resvg (SVG → pixels)', story, 'resvgMs');
+  stage('  photo + logo in, PNG encode (sharp)', story, 'composeMs');
+  stage('story 1080×1920: whole card (no photo)', await measure('story', false, Math.min(RENDERS, 30)), 'totalMs');
 
-  const goals: string[] = [`median < 70 ms: ${total.median < 70 ? 'met' : 'NOT met'} (${round(total.median)} ms)`];
-  const notes: string[] = [];
+  const goals: string[] = [
+    `median < 70 ms: ${total.median < 70 ? 'met' : 'NOT met'} (${round(total.median)} ms)`,
+    `square median < 60 ms: ${total.median < 60 ? 'met' : 'NOT met'} (${round(total.median)} ms)`,
+    `story median (reported, no goal): ${round(storyTotal.median)} ms`,
+  ];
+  const notes: string[] = [
+    'Each size rendered alone, image facts (photo size, face) included; a souvenir job draws both from one set of facts.',
+  ];
   if (!existsSync(CHROMIUM)) {
     notes.push(`No Chromium at ${CHROMIUM} (apt-get install -y chromium): browser comparison skipped.`);
     return { title: 'Souvenir rendering', rows, goals, notes };
   }
   const { chromium } = await import('playwright-core');
-  const html = await cardHtml(grey);
+  const card = await cardHtml(photo, logo, 'square');
+  const viewport = { width: card.width, height: card.height };
   const launch = () => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 
   log(`browser per image × ${BROWSER_PER_IMAGE}`);
@@ -175,19 +195,19 @@ const souvenirBench: BenchModule = async () => {
   for (let i = 0; i < BROWSER_PER_IMAGE; i++) {
     const t = performance.now();
     const browser = await launch();
-    await shoot(browser, html);
+    await shoot(browser, card.html, viewport);
     await browser.close();
     perImage.push(performance.now() - t);
   }
   log(`warm page × ${WARM_PAGE}`);
   const browser = await launch();
-  const page = await browser.newPage({ viewport: { width: CARD_SIZE, height: CARD_SIZE } });
-  for (let i = 0; i < 3; i++) await shoot(browser, html, page);
+  const page = await browser.newPage({ viewport });
+  for (let i = 0; i < 3; i++) await shoot(browser, card.html, viewport, page);
   const warm: number[] = [];
   let sample: Buffer | undefined;
   for (let i = 0; i < WARM_PAGE; i++) {
     const t = performance.now();
-    sample = await shoot(browser, html, page);
+    sample = await shoot(browser, card.html, viewport, page);
     warm.push(performance.now() - t);
   }
   await browser.close();
@@ -195,14 +215,14 @@ const souvenirBench: BenchModule = async () => {
   const launched = stats(perImage);
   const warmed = stats(warm);
   rows.push({
-    name: 'Chromium: browser launched per image',
+    name: 'Chromium: browser launched per image (square)',
     'median ms': round(launched.median),
     'p95 ms': round(launched.p95),
     n: perImage.length,
     'ratio to satori+resvg': round(launched.median / total.median),
   });
   rows.push({
-    name: 'Chromium: one warm page',
+    name: 'Chromium: one warm page (square)',
     'median ms': round(warmed.median),
     'p95 ms': round(warmed.p95),
     n: warm.length,
@@ -213,7 +233,7 @@ const souvenirBench: BenchModule = async () => {
   goals.push(`≥ 20× faster than a browser per image: ${r1 >= 20 ? 'met' : 'NOT met'} (${round(r1)}×)`);
   goals.push(`≥ 3× faster than a warm browser page: ${r2 >= 3 ? 'met' : 'NOT met'} (${round(r2)}×)`);
   notes.push(
-    `Same card in both: the satori element tree as inline-CSS HTML with the same woff fonts and the same toned photo; Chromium screenshots ${meta.width}×${meta.height} PNG.`,
+    `Same card in both: the satori element tree as inline-CSS HTML with the same woff fonts, photo crop and logo; Chromium screenshots ${meta.width}×${meta.height} PNG.`,
   );
   notes.push(
     'Timings include PNG encoding on both sides; satori + resvg runs in the measuring process, one card at a time. The photo is a synthetic 1600×1200 portrait with grain, prepared as uploads are.',

@@ -21,6 +21,7 @@ import { MESSAGE_DIRECTIONS, MESSAGE_KINDS, MESSAGE_STATUSES } from '../domain/m
 import type { CueChannel } from '../domain/lighting.js';
 import { CANCEL_REASONS } from '../domain/no-show.js';
 import { DEFAULT_TYPICAL_GAME_MINUTES } from '../domain/show-input.js';
+import { DEFAULT_DISTANCE_UNIT, DISTANCE_UNITS } from '../domain/souvenir.js';
 import { HANDEDNESS } from '../domain/player-input.js';
 import type { GameResult } from '../domain/result.js';
 import { ROLES } from '../domain/roles.js';
@@ -97,6 +98,14 @@ export const shows = pgTable(
     typicalGameMinutes: integer('typical_game_minutes').notNull().default(DEFAULT_TYPICAL_GAME_MINUTES),
     /** Overrides NO_SHOW_MINUTES; null: the setting. */
     noShowMinutes: integer('no_show_minutes'),
+    /** How the souvenir prints distances (the game reports feet). */
+    distanceUnit: text('distance_unit', { enum: DISTANCE_UNITS }).notNull().default(DEFAULT_DISTANCE_UNIT),
+    /** The venue's time zone, for the date on the souvenir; null: the TZ setting. */
+    timeZone: text('time_zone'),
+    /** A line on the souvenir such as "Presented by …"; null: none. */
+    sponsorLine: text('sponsor_line'),
+    /** Storage key of the show's logo, a PNG prepared at upload; null: the card without one. */
+    logoKey: text('logo_key'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -303,6 +312,8 @@ export const souvenirFiles = pgTable(
     gameId: integer('game_id')
       .notNull()
       .references(() => games.id),
+    /** A story-sized copy sits beside it (storyKeyOf); souvenirs rendered before there was one have none. */
+    hasStory: boolean('has_story').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [index('souvenir_files_game_idx').on(t.gameId)],
@@ -318,7 +329,12 @@ export const optOuts = pgTable('opt_outs', {
 export const shortLinks = pgTable('short_links', {
   code: text('code').primaryKey(),
   url: text('url').notNull(),
+  /** Visits: the share page opened, or the image fetched through the link. */
   hits: integer('hits').notNull().default(0),
+  /** "Save image" taps on the share page. */
+  saves: integer('saves').notNull().default(0),
+  /** Shares through the phone's share sheet from the share page. */
+  shares: integer('shares').notNull().default(0),
   /** Set when what it points to was erased: the link answers 410 Gone. */
   goneAt: tstz('gone_at'),
   createdAt: createdAt(),

@@ -1,6 +1,7 @@
 // Rules for a show and for a team, checked together so every bad field is reported at once.
 import { BadInputError } from './errors.js';
 import { unknownPlaceholders } from './messages.js';
+import { DEFAULT_DISTANCE_UNIT, DISTANCE_UNITS, isTimeZone, SPONSOR_LINE_MAX, type DistanceUnit } from './souvenir.js';
 
 export const SMS_MAX = 160;
 /** Leaves room for a short link of up to 30 characters in one 160-character SMS. */
@@ -28,6 +29,12 @@ export interface ShowFields {
   typicalGameMinutes?: number | null;
   /** Overrides NO_SHOW_MINUTES for this show; null: the setting. */
   noShowMinutes?: number | null;
+  /** The souvenir's distance unit; null: feet. */
+  distanceUnit?: string | null;
+  /** The venue's IANA time zone (the souvenir's date); null: the TZ setting. */
+  timeZone?: string | null;
+  /** A line on the souvenir ("Presented by …"); null or blank: none. */
+  sponsorLine?: string | null;
 }
 
 /** The checked fields; optional ones only when given (absent: unchanged on update, the default on create). */
@@ -35,7 +42,13 @@ export type NormalizedShow = Pick<
   ShowFields,
   'name' | 'date' | 'welcomeMessage' | 'recallMessage' | 'souvenirMessage'
 > &
-  Partial<Record<OptionalText, string | null>> & { typicalGameMinutes?: number; noShowMinutes?: number | null };
+  Partial<Record<OptionalText, string | null>> & {
+    typicalGameMinutes?: number;
+    noShowMinutes?: number | null;
+    distanceUnit?: DistanceUnit;
+    timeZone?: string | null;
+    sponsorLine?: string | null;
+  };
 
 function checkText(errors: Record<string, string>, field: string, text: string, max: number, required: boolean) {
   if (!text) {
@@ -84,6 +97,22 @@ export function normalizeShowInput(input: ShowFields): NormalizedShow {
     if (m !== null && (!Number.isInteger(m) || m < 1 || m > 24 * 60))
       errors.noShowMinutes = 'must be a whole number from 1 to 1440, or null for the NO_SHOW_MINUTES setting';
     else out.noShowMinutes = m;
+  }
+  if (input.distanceUnit !== undefined) {
+    const unit = input.distanceUnit ?? DEFAULT_DISTANCE_UNIT;
+    if (!(DISTANCE_UNITS as readonly string[]).includes(unit))
+      errors.distanceUnit = `must be ${DISTANCE_UNITS.join(' or ')}`;
+    else out.distanceUnit = unit as DistanceUnit;
+  }
+  if (input.timeZone !== undefined) {
+    const tz = input.timeZone?.trim() || null;
+    if (tz && !isTimeZone(tz)) errors.timeZone = 'must be a time zone such as America/New_York';
+    else out.timeZone = tz;
+  }
+  if (input.sponsorLine !== undefined) {
+    const line = input.sponsorLine?.trim().replace(/\s+/g, ' ') || null;
+    if (line && line.length > SPONSOR_LINE_MAX) errors.sponsorLine = `must be at most ${SPONSOR_LINE_MAX} characters`;
+    else out.sponsorLine = line;
   }
   if (Object.keys(errors).length) throw new BadInputError(errors);
   return out;

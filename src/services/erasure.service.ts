@@ -7,6 +7,7 @@ import { inTransaction, type CallContext } from '../context.js';
 import { games, messages, players, shortLinks, shows, souvenirFiles, uploads, type Player } from '../db/schema.js';
 import { NotFoundError } from '../domain/errors.js';
 import { idOf } from '../domain/ids.js';
+import { souvenirFileKeys } from '../domain/souvenir.js';
 import { localMedia } from '../storage/storage.js';
 import { recordAudit } from './audit.service.js';
 
@@ -36,7 +37,7 @@ export async function erasePlayer(c: CallContext, rawId: string | number): Promi
     const souvenirKeys = [...new Set([...gameRows.map((g) => g.souvenirKey), ...rendered.map((r) => r.key)])].filter(
       (k): k is string => Boolean(k),
     );
-    const keys = [...souvenirKeys, ...(player.photoKey ? [player.photoKey] : [])];
+    const keys = [...souvenirKeys.flatMap(souvenirFileKeys), ...(player.photoKey ? [player.photoKey] : [])];
 
     // Local disk holds every souvenir first (and everything without S3); S3 holds what was uploaded.
     const local = localMedia(c.app.config);

@@ -1,6 +1,6 @@
 // Souvenirs: render the card of a completed game, store it, record its URL and (once per game)
 // text the player a short link to it.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
 import {
   games,
@@ -15,8 +15,9 @@ import {
   type Team,
 } from '../db/schema.js';
 import type { CallContext } from '../context.js';
+import { formatPlayedOn, souvenirFileKeys, storyKeyOf } from '../domain/souvenir.js';
 import type { CardData } from '../souvenir/card.js';
-import type { RenderResult } from '../souvenir/render.js';
+import type { RenderedSouvenir } from '../souvenir/render.js';
 import { localMedia, randomKey } from '../storage/storage.js';
 import { queueSms, type SouvenirOptions } from '../jobs/outbox.js';
 import { uploadJob } from '../jobs/registry.js';
@@ -41,35 +42,51 @@ export async function loadSubject(db: Db, gameId: number): Promise<SouvenirSubje
   return row ?? null;
 }
 
-export function cardData({ game, player, team, show }: SouvenirSubject): CardData {
+export function cardData({ game, player, team, show }: SouvenirSubject, defaultTimeZone: string): CardData {
   return {
     firstName: player.firstName,
     lastName: player.lastName,
     score: game.score,
     homeruns: game.homeruns,
     distance: game.distance,
+    distanceUnit: show.distanceUnit,
     teamName: team?.name ?? null,
     teamColor: team?.color ?? null,
     showName: show.name,
+    playedOn: formatPlayedOn(game.completedAt ?? game.updatedAt, show.timeZone ?? defaultTimeZone),
+    sponsorLine: show.sponsorLine,
   };
 }
 
-/** Renders the card; a photo that cannot be read is replaced by the placeholder, never a failed souvenir. */
-export async function renderSubject(c: CallContext, subject: SouvenirSubject): Promise<RenderResult> {
-  let photo: Buffer | null = null;
-  if (subject.player.photoKey) {
-    try {
-      photo = (await c.app.storage.get(subject.player.photoKey))?.bytes ?? null;
-      if (!photo)
-        c.log.warn(
-          { playerId: subject.player.id, key: subject.player.photoKey },
-          'player photo missing from storage; using the placeholder',
-        );
-    } catch (err) {
-      c.log.warn({ err, playerId: subject.player.id }, 'player photo unreadable; using the placeholder');
-    }
+/** A stored image the card uses; one that cannot be read is left out (a card without it), never a failed souvenir. */
+async function storedImage(c: CallContext, key: string | null, what: string): Promise<Buffer | null> {
+  if (!key) return null;
+  try {
+    const bytes = (await c.app.storage.get(key))?.bytes ?? null;
+    if (!bytes) c.log.warn({ key }, `${what} missing from storage; the card is drawn without it`);
+    return bytes;
+  } catch (err) {
+    c.log.warn({ err, key }, `${what} unreadable; the card is drawn without it`);
+    return null;
   }
-  return c.app.renders.render(cardData(subject), photo);
+}
+
+/** Everything the render needs: the card's data and the image bytes (the render itself reads nothing). */
+export async function souvenirInputs(
+  c: CallContext,
+  subject: SouvenirSubject,
+): Promise<{ data: CardData; photo: Buffer | null; logo: Buffer | null }> {
+  const [photo, logo] = await Promise.all([
+    storedImage(c, subject.player.photoKey, 'player photo'),
+    storedImage(c, subject.show.logoKey, 'show logo'),
+  ]);
+  return { data: cardData(subject, c.app.config.timeZone), photo, logo };
+}
+
+export async function renderSubject(c: CallContext, subject: SouvenirSubject): Promise<RenderedSouvenir> {
+  const { data, photo, logo } = await souvenirInputs(c, subject);
+  // On a render thread: satori and resvg never hold the event loop.
+  return c.app.renders.render(data, photo, logo);
 }
 
 export type SouvenirOutcome = 'rendered' | 'reused' | 'skipped';
@@ -113,10 +130,22 @@ export async function produceSouvenir(
     }
     if (!textKey) return 'reused';
   }
-  const { png, timings } = await renderSubject(c, subject);
+  const { square, story } = await renderSubject(c, subject);
   const key = randomKey('souvenirs', 'png');
-  url = await localMedia(c.app.config).put(key, png, 'image/png');
-  log.info({ key, bytes: png.length, ...timings }, 'souvenir rendered and kept on local disk');
+  const local = localMedia(c.app.config);
+  await local.put(storyKeyOf(key), story.png, 'image/png');
+  url = await local.put(key, square.png, 'image/png');
+  log.info(
+    {
+      key,
+      bytes: square.png.length,
+      storyBytes: story.png.length,
+      ms: square.timings.totalMs,
+      storyMs: story.timings.totalMs,
+    },
+    'souvenir rendered and kept on local disk',
+  );
+  const previous = subject.game.souvenirKey;
   // The stored souvenir is announced by the games trigger.
   const kept = await db.transaction(async (tx) => {
     // Erased while this card was being drawn: the card is not kept (erasure holds the player's row).
@@ -126,8 +155,15 @@ export async function produceSouvenir(
       .where(eq(players.id, subject.player.id))
       .for('share');
     if (owner?.erasedAt) return false;
-    await tx.insert(souvenirFiles).values({ key, gameId });
+    await tx.insert(souvenirFiles).values({ key, gameId, hasStory: true });
     await tx.update(games).set({ souvenirKey: key, souvenirUrl: url }).where(eq(games.id, gameId));
+    if (previous && previous !== key) {
+      // The replaced card's upload, if it still waits, has nothing left to upload.
+      await tx
+        .update(uploads)
+        .set({ status: 'failed', error: 'replaced by a newer souvenir', updatedAt: sql`now()` })
+        .where(and(eq(uploads.gameId, gameId), eq(uploads.key, previous), eq(uploads.status, 'pending')));
+    }
     if (remote) {
       const [upload] = await tx
         .insert(uploads)
@@ -138,13 +174,32 @@ export async function produceSouvenir(
     return true;
   });
   if (!kept) {
-    await localMedia(c.app.config).delete(key);
+    for (const k of souvenirFileKeys(key)) await local.delete(k);
     log.info('souvenir dropped: the player was erased meanwhile');
     return 'skipped';
   }
+  if (previous && previous !== key) await deleteSouvenirFiles(c, previous);
   if (remote) log.info({ key }, 'souvenir upload queued');
   else if (notify) await queueSouvenirText(c, subject, url, textKey);
   return 'rendered';
+}
+
+/**
+ * Removes a replaced souvenir's files, both sizes, from local disk and S3: its links follow the
+ * game to the new card (see shortlink.service), so nothing points at them. A failure is logged,
+ * not thrown: the new souvenir is already stored and recorded.
+ */
+export async function deleteSouvenirFiles(c: CallContext, squareKey: string): Promise<void> {
+  const local = localMedia(c.app.config);
+  try {
+    for (const key of souvenirFileKeys(squareKey)) {
+      await local.delete(key);
+      if (c.app.config.s3) await c.app.storage.delete(key);
+    }
+    c.log.info({ key: squareKey }, 'replaced souvenir files deleted');
+  } catch (err) {
+    c.log.warn({ err, key: squareKey }, 'replaced souvenir files could not all be deleted');
+  }
 }
 
 async function isUploaded(db: Executor, gameId: number, key: string | null): Promise<boolean> {

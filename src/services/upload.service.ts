@@ -5,6 +5,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { CallContext } from '../context.js';
 import { games, uploads } from '../db/schema.js';
 import { isTooOld, leaseSeconds } from '../domain/delivery.js';
+import { souvenirFileKeys } from '../domain/souvenir.js';
 import { uploadJob } from '../jobs/registry.js';
 import { recordProviderCall } from '../observability/metrics.js';
 import { isTransientStorageError, localMedia } from '../storage/storage.js';
@@ -42,11 +43,18 @@ export async function attemptUpload(c: CallContext, uploadId: number): Promise<U
     log.warn('souvenir upload expired; the souvenir stays on local disk');
     return { outcome: 'failed' };
   }
-  const file = await localMedia(config).get(upload.key);
-  if (!file) {
-    await finish(c, uploadId, 'failed', 'the local file is missing');
-    log.error('souvenir upload failed: the local file is missing');
-    return { outcome: 'failed' };
+  // Both sizes go up; the square card last, as the one whose upload makes the souvenir count as stored.
+  const local = localMedia(config);
+  const files: Array<{ key: string; bytes: Buffer; contentType: string }> = [];
+  for (const key of [...souvenirFileKeys(upload.key)].reverse()) {
+    const file = await local.get(key);
+    // A souvenir rendered before the story size existed has only its square card.
+    if (file) files.push({ key, ...file });
+    else if (key === upload.key) {
+      await finish(c, uploadId, 'failed', 'the local file is missing');
+      log.error('souvenir upload failed: the local file is missing');
+      return { outcome: 'failed' };
+    }
   }
   const permit = await permitCall(c.db, 's3', leaseSeconds(config.jobs.expireSeconds * 2));
   if (!permit.call) return { outcome: 'deferred', reason: 'storage down' };
@@ -55,9 +63,9 @@ export async function attemptUpload(c: CallContext, uploadId: number): Promise<U
     .update(uploads)
     .set({ attempts: sql`${uploads.attempts} + 1`, updatedAt: sql`now()` })
     .where(eq(uploads.id, uploadId));
-  let url: string;
+  let url = '';
   try {
-    url = await c.app.storage.put(upload.key, file.bytes, file.contentType);
+    for (const file of files) url = await c.app.storage.put(file.key, file.bytes, file.contentType);
   } catch (err) {
     const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     if (isTransientStorageError(err)) {
@@ -94,7 +102,13 @@ export async function attemptUpload(c: CallContext, uploadId: number): Promise<U
       .where(and(eq(games.id, upload.gameId), eq(games.souvenirKey, upload.key)));
     return true;
   });
-  if (!recorded) return { outcome: 'skipped' };
+  if (!recorded) {
+    // Replaced by a newer render while this one was on its way (its files were deleted then, maybe
+    // before this upload finished): what was just uploaded must not stay behind.
+    const [game] = await c.db.select({ key: games.souvenirKey }).from(games).where(eq(games.id, upload.gameId));
+    if (game?.key !== upload.key) for (const file of files) await c.app.storage.delete(file.key).catch(() => undefined);
+    return { outcome: 'skipped' };
+  }
   log.info({ url }, 'souvenir uploaded');
   if (upload.notify) {
     const subject = await loadSubject(c.db, upload.gameId);

@@ -1,9 +1,14 @@
-// Player photos: checked by their bytes, scaled to the card's photo box and made greyscale once at
-// upload, so each render only tints a small image (resvg's time grows with the embedded image).
+// Images that go on the card, checked by their bytes and prepared once at upload, so that each
+// render only crops and scales: the player's photo (oriented, auto-levelled, in colour) and a
+// show's logo (a PNG, or an SVG checked and rasterised here, never drawn from the SVG later).
+import { Resvg } from '@resvg/resvg-js';
 import sharp from 'sharp';
-import { PHOTO_BOX } from './card.js';
+import { LOGO_MAX_PIXELS, MAX_LOGO_BYTES } from '../domain/souvenir.js';
+import { findFace, type FaceBox } from './face.js';
 
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+/** Prepared photos keep at least this many pixels on their short side: enough for the story's 1000×1000 box. */
+const PHOTO_SHORT_SIDE = 1080;
 
 export type PhotoType = 'image/jpeg' | 'image/png' | 'image/webp';
 
@@ -19,103 +24,99 @@ export function sniffImageType(b: Buffer): PhotoType | null {
 
 export class UndecodablePhotoError extends Error {}
 
-/** Decodes, orients, crops to the photo box, greyscales and stretches contrast; returns a JPEG. */
+/**
+ * Decodes, orients and auto-levels the photo (sharp's normalise stretches its luminance to the full
+ * range, keeping the colours), scaled down to PHOTO_SHORT_SIDE on its short side; returns a JPEG.
+ * Cropping waits for the render: the square and the story crop it differently.
+ */
 export async function preparePhoto(input: Buffer): Promise<Buffer> {
   try {
     return await sharp(input, { limitInputPixels: 60_000_000, failOn: 'error' })
       .rotate()
-      .resize(PHOTO_BOX.width, PHOTO_BOX.height, { fit: 'cover', position: 'attention' })
-      .greyscale()
-      .normalise()
-      .jpeg({ quality: 85, mozjpeg: false })
+      .resize(PHOTO_SHORT_SIDE, PHOTO_SHORT_SIDE, { fit: 'outside', withoutEnlargement: true })
+      .normalise({ lower: 1, upper: 99 })
+      .toColourspace('srgb')
+      .jpeg({ quality: 86, chromaSubsampling: '4:4:4' })
       .toBuffer();
   } catch (err) {
     throw new UndecodablePhotoError(`The image could not be decoded: ${(err as Error).message}`);
   }
 }
 
-export interface Rgb {
-  r: number;
-  g: number;
-  b: number;
+/** The photo's size and face (skin-tone heuristic on a 96-pixel thumbnail; see face.ts). */
+export async function photoFacts(photo: Buffer): Promise<{ width: number; height: number; face: FaceBox | null }> {
+  const [meta, thumb] = await Promise.all([
+    sharp(photo).metadata(),
+    sharp(photo).resize(96, 96, { fit: 'inside' }).removeAlpha().raw().toBuffer({ resolveWithObject: true }),
+  ]);
+  return {
+    width: meta.autoOrient.width,
+    height: meta.autoOrient.height,
+    face: findFace(thumb.data, thumb.info.width, thumb.info.height, thumb.info.channels),
+  };
 }
 
-const mix = (a: Rgb, b: Rgb, t: number): Rgb => ({
-  r: a.r + (b.r - a.r) * t,
-  g: a.g + (b.g - a.g) * t,
-  b: a.b + (b.b - a.b) * t,
-});
+// --- show logos ---
 
-/** Shadows in a deep shade of the team colour, highlights in a pale tint of it. */
-export function duotoneStops(color: Rgb): { dark: Rgb; light: Rgb } {
-  return { dark: mix(color, { r: 0, g: 0, b: 0 }, 0.55), light: mix(color, { r: 255, g: 255, b: 255 }, 0.8) };
-}
+export class LogoError extends Error {}
 
-/** Opacity of the darkening at the foot of the photo, per row, so the white name stays legible. */
-function shadeRows(height: number): Float32Array {
-  const rows = new Float32Array(height);
-  for (let y = 0; y < height; y++) {
-    const t = (y / (height - 1) - 0.45) / 0.55;
-    rows[y] = t <= 0 ? 0 : 0.78 * t;
-  }
-  return rows;
-}
-const SHADE = shadeRows(PHOTO_BOX.height);
+const SVG_START = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<svg[\s>]/i;
 
-/** How much of each pixel of a row lies inside the box's rounded top corners (1 = all), antialiased. */
-function cornerCoverage(x: number, y: number, width: number, radius: number): number {
-  if (y >= radius) return 1;
-  const cx = x < radius ? radius : x >= width - radius ? width - radius : -1;
-  if (cx < 0) return 1;
-  const dx = x + 0.5 - cx;
-  const dy = y + 0.5 - radius;
-  const d = Math.sqrt(dx * dx + dy * dy);
-  return d <= radius - 0.5 ? 1 : d >= radius + 0.5 ? 0 : radius + 0.5 - d;
+export function isSvg(b: Buffer): boolean {
+  return SVG_START.test(
+    b
+      .subarray(0, 4096)
+      .toString('utf8')
+      .replace(/^\uFEFF/, ''),
+  );
 }
 
 /**
- * Paints the photo, toned with the team colour, straight into the card's RGBA pixels: shadows in a
- * deep shade of the colour, highlights in a pale tint (a duotone), darkened towards its foot, top
- * corners rounded. One pass over the pixels with a lookup table; no image is encoded or decoded.
+ * Why an SVG is refused, or null: scripts, event handlers, anything loaded from elsewhere
+ * (href or url() not within the file), embedded HTML and entity declarations. What passes is
+ * drawn once here and stored as a PNG; the SVG itself is never served.
  */
-export async function paintDuotonePhoto(
-  card: Buffer,
-  cardWidth: number,
-  greyJpeg: Buffer,
-  color: Rgb,
-  origin: { left: number; top: number },
-  radius: number,
-): Promise<void> {
-  const { width, height } = PHOTO_BOX;
-  const { data, info } = await sharp(greyJpeg).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-  let grey = data;
-  // Uploads are prepared at the box size; only a photo prepared for an older layout needs scaling.
-  if (info.width !== width || info.height !== height) {
-    grey = await sharp(greyJpeg).resize(width, height, { fit: 'cover' }).extractChannel(0).raw().toBuffer();
-  }
-  const { dark, light } = duotoneStops(color);
-  const lut = new Uint8Array(256 * 3);
-  for (let g = 0; g < 256; g++) {
-    lut[g * 3] = Math.round(dark.r + ((light.r - dark.r) * g) / 255);
-    lut[g * 3 + 1] = Math.round(dark.g + ((light.g - dark.g) * g) / 255);
-    lut[g * 3 + 2] = Math.round(dark.b + ((light.b - dark.b) * g) / 255);
-  }
-  for (let y = 0; y < height; y++) {
-    const keep = 1 - SHADE[y]!;
-    let o = ((origin.top + y) * cardWidth + origin.left) * 4;
-    let i = y * width;
-    for (let x = 0; x < width; x++, i++, o += 4) {
-      const l = grey[i]! * 3;
-      const cover = y < radius ? cornerCoverage(x, y, width, radius) : 1;
-      if (cover === 1) {
-        card[o] = lut[l]! * keep;
-        card[o + 1] = lut[l + 1]! * keep;
-        card[o + 2] = lut[l + 2]! * keep;
-      } else if (cover > 0) {
-        card[o] = lut[l]! * keep * cover + card[o]! * (1 - cover);
-        card[o + 1] = lut[l + 1]! * keep * cover + card[o + 1]! * (1 - cover);
-        card[o + 2] = lut[l + 2]! * keep * cover + card[o + 2]! * (1 - cover);
-      }
+export function svgProblem(svg: string): string | null {
+  if (/<script[\s>/]/i.test(svg)) return 'an SVG logo may not contain scripts';
+  if (/\son[a-z]+\s*=/i.test(svg)) return 'an SVG logo may not contain event handlers (on… attributes)';
+  if (/<foreignObject[\s>/]/i.test(svg)) return 'an SVG logo may not embed HTML (foreignObject)';
+  if (/<!(?:DOCTYPE|ENTITY)/i.test(svg)) return 'an SVG logo may not declare entities';
+  for (const m of svg.matchAll(/\b(?:xlink:)?href\s*=\s*["']([^"']*)["']/gi))
+    if (!m[1]!.trim().startsWith('#')) return 'an SVG logo may not refer to other files or pages';
+  for (const m of svg.matchAll(/url\(\s*["']?([^"')]*)/gi))
+    if (!m[1]!.trim().startsWith('#')) return 'an SVG logo may not refer to other files or pages';
+  if (/@import/i.test(svg)) return 'an SVG logo may not import style sheets';
+  return null;
+}
+
+/** A logo upload (PNG or SVG, at most MAX_LOGO_BYTES) as the PNG kept for the cards; throws LogoError. */
+export async function prepareLogo(input: Buffer): Promise<Buffer> {
+  if (input.length > MAX_LOGO_BYTES) throw new LogoError(`A logo may be at most ${MAX_LOGO_BYTES / 1024} KiB`);
+  let png: Buffer;
+  if (sniffImageType(input) === 'image/png') png = input;
+  else if (isSvg(input)) {
+    const svg = input.toString('utf8');
+    const problem = svgProblem(svg);
+    if (problem) throw new LogoError(`The logo was refused: ${problem}`);
+    try {
+      const rendered = new Resvg(svg, {
+        fitTo: { mode: 'width', value: LOGO_MAX_PIXELS },
+        font: { loadSystemFonts: false },
+        background: 'rgba(0, 0, 0, 0)',
+      }).render();
+      png = rendered.asPng();
+    } catch (err) {
+      throw new LogoError(`The SVG could not be drawn: ${(err as Error).message}`);
     }
+  } else throw new LogoError('The logo must be a PNG or an SVG image');
+  try {
+    return await sharp(png, { limitInputPixels: 25_000_000, failOn: 'error' })
+      .ensureAlpha()
+      .trim({ threshold: 1 })
+      .resize(LOGO_MAX_PIXELS, LOGO_MAX_PIXELS, { fit: 'inside', withoutEnlargement: true })
+      .png()
+      .toBuffer();
+  } catch (err) {
+    throw new LogoError(`The logo could not be decoded: ${(err as Error).message}`);
   }
 }

@@ -1,127 +1,136 @@
-// satori (layout → SVG) then resvg (SVG → PNG). Fonts are read once per process.
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+// The souvenir render: a pure function of the card's data and the image bytes (no database, no
+// storage), so it can move to a worker thread. satori lays the card out as SVG with a hole where
+// the photo goes; resvg draws it; sharp crops and scales the photo and the logo, which are copied
+// into the drawn pixels row by row, and encodes the PNG.
 import { Resvg } from '@resvg/resvg-js';
 import satori from 'satori';
 import sharp from 'sharp';
-import {
-  buildCard,
-  buildOverlay,
-  CARD_SIZE,
-  CORNER_RADIUS,
-  parseColor,
-  PHOTO_BOX,
-  PHOTO_ORIGIN,
-  type CardData,
-} from './card.js';
-import { paintDuotonePhoto } from './photo.js';
+import type { SouvenirSize } from '../domain/souvenir.js';
+import { layoutCard, type CardData, type CardLayout, type ImageFacts } from './card.js';
+import { satoriFonts } from './fonts.js';
+import { photoFacts } from './photo.js';
 
-type Font = { name: string; data: Buffer; weight: 400 | 500 | 600 | 700; style: 'normal' };
-
-const require = createRequire(import.meta.url);
-const FONT_FILES: Array<[string, string, Font['weight']]> = [
-  ['Oswald', '@fontsource/oswald/files/oswald-latin-700-normal.woff', 700],
-  ['Oswald Ext', '@fontsource/oswald/files/oswald-latin-ext-700-normal.woff', 700],
-  ['Oswald', '@fontsource/oswald/files/oswald-latin-600-normal.woff', 600],
-  ['Oswald Ext', '@fontsource/oswald/files/oswald-latin-ext-600-normal.woff', 600],
-  ['Inter', '@fontsource/inter/files/inter-latin-600-normal.woff', 600],
-  ['Inter Ext', '@fontsource/inter/files/inter-latin-ext-600-normal.woff', 600],
-  ['Oswald Vi', '@fontsource/oswald/files/oswald-vietnamese-700-normal.woff', 700],
-  ['Oswald Vi', '@fontsource/oswald/files/oswald-vietnamese-600-normal.woff', 600],
-  ['Inter Vi', '@fontsource/inter/files/inter-vietnamese-600-normal.woff', 600],
-];
-
-let fonts: Promise<Font[]> | undefined;
-export function loadFonts(): Promise<Font[]> {
-  fonts ??= Promise.all(
-    FONT_FILES.map(async ([name, file, weight]) => ({
-      name,
-      weight,
-      style: 'normal' as const,
-      data: await readFile(require.resolve(file)),
-    })),
-  );
-  return fonts;
-}
+export type { CardData } from './card.js';
 
 export interface RenderTimings {
-  /** Toning the photo with the team colour (0 without a photo). */
-  photoMs: number;
-  /** Layout of both layers into SVG. */
+  /** Reading the images' sizes and finding the face. */
+  factsMs: number;
+  /** Layout into SVG. */
   satoriMs: number;
-  /** Both SVG layers to pixels. */
+  /** SVG to pixels. */
   resvgMs: number;
-  /** Laying the name over the photo and encoding the PNG. */
-  encodeMs: number;
+  /** Cropping and scaling the photo and the logo, compositing, PNG encoding. */
+  composeMs: number;
   totalMs: number;
 }
 
-export interface RenderResult {
+export interface RenderedCard {
   png: Buffer;
+  layout: CardLayout;
   timings: RenderTimings;
 }
 
 const RESVG = { fitTo: { mode: 'original' as const }, font: { loadSystemFonts: false } };
 
-/** Source-over of resvg's premultiplied RGBA `top` onto opaque RGBA `base` at (left, top). */
-function blendOver(
-  base: Buffer,
-  baseWidth: number,
-  top: Buffer,
-  width: number,
-  height: number,
-  at: { left: number; top: number },
-): void {
-  for (let y = 0; y < height; y++) {
-    let o = ((at.top + y) * baseWidth + at.left) * 4;
-    let i = y * width * 4;
-    for (let x = 0; x < width; x++, i += 4, o += 4) {
-      const a = top[i + 3]!;
-      if (a === 0) continue;
-      if (a === 255) {
-        base[o] = top[i]!;
-        base[o + 1] = top[i + 1]!;
-        base[o + 2] = top[i + 2]!;
-      } else {
-        const k = 1 - a / 255;
-        base[o] = top[i]! + base[o]! * k;
-        base[o + 1] = top[i + 1]! + base[o + 1]! * k;
-        base[o + 2] = top[i + 2]! + base[o + 2]! * k;
-      }
-    }
-  }
+/** What the layout needs to know of the images; read once for both sizes. */
+export async function imageFacts(photo: Buffer | null, logo: Buffer | null): Promise<ImageFacts> {
+  const [photoInfo, logoMeta] = await Promise.all([
+    photo ? photoFacts(photo) : null,
+    logo ? sharp(logo).metadata() : null,
+  ]);
+  return {
+    photo: photoInfo,
+    logo: logoMeta?.width && logoMeta.height ? { width: logoMeta.width, height: logoMeta.height } : null,
+  };
 }
 
-/**
- * Renders the card; `greyPhoto` is the prepared (greyscale, box-sized) upload, if any. Three layers:
- * the card (satori + resvg), the photo toned straight into its pixels, then the name and team mark
- * (satori + resvg) over it. The photo never passes through the SVG renderer, which would decode
- * and clip it on every render.
- */
-export async function renderSouvenir(data: CardData, greyPhoto: Buffer | null): Promise<RenderResult> {
+/** One size of the card. `facts` may be passed in when both sizes are drawn from the same images. */
+export async function renderCard(
+  data: CardData,
+  size: SouvenirSize,
+  photo: Buffer | null,
+  logo: Buffer | null,
+  known?: ImageFacts,
+): Promise<RenderedCard> {
   const start = performance.now();
-  const fontList = await loadFonts();
-  const [cardSvg, overlaySvg] = await Promise.all([
-    satori(buildCard(data, greyPhoto !== null) as never, { width: CARD_SIZE, height: CARD_SIZE, fonts: fontList }),
-    satori(buildOverlay(data) as never, { width: PHOTO_BOX.width, height: PHOTO_BOX.height, fonts: fontList }),
-  ]);
+  const facts = known ?? (await imageFacts(photo, logo));
+  const t0 = performance.now();
+  const layout = layoutCard(data, size, facts);
+  // The photo and the logo are scaled while satori lays out (libvips works off the main thread).
+  const photoPixels =
+    photo && layout.crop
+      ? sharp(photo)
+          .extract(layout.crop)
+          .resize(layout.photo.width, layout.photo.height, { fit: 'fill' })
+          .ensureAlpha(1)
+          .raw()
+          .toBuffer()
+      : null;
+  // On its white chip: flattened here, so it is copied in like the photo.
+  const logoPixels =
+    logo && layout.logo
+      ? sharp(logo)
+          .resize(layout.logo.width, layout.logo.height, { fit: 'contain', background: '#ffffff' })
+          .flatten({ background: '#ffffff' })
+          .ensureAlpha(1)
+          .raw()
+          .toBuffer()
+      : null;
+  const svg = await satori(layout.node as never, { width: layout.width, height: layout.height, fonts: satoriFonts() });
   const t1 = performance.now();
-  const card = new Resvg(cardSvg, RESVG).render();
-  const overlay = new Resvg(overlaySvg, RESVG).render();
+  const drawn = new Resvg(svg, RESVG).render();
+  const pixels = drawn.pixels;
   const t2 = performance.now();
-  const pixels = card.pixels;
-  if (greyPhoto)
-    await paintDuotonePhoto(pixels, card.width, greyPhoto, parseColor(data.teamColor), PHOTO_ORIGIN, CORNER_RADIUS);
-  const t3 = performance.now();
-  blendOver(pixels, card.width, overlay.pixels, overlay.width, overlay.height, PHOTO_ORIGIN);
-  const png = await sharp(pixels, { raw: { width: card.width, height: card.height, channels: 4 } })
+  // Both images are opaque rectangles over parts of the card that the layout leaves bare (the
+  // photo's hole above the name band, the logo's chip): row copies, not a blend of the whole card.
+  if (photoPixels)
+    copyRows(
+      pixels,
+      drawn.width,
+      await photoPixels,
+      layout.photo,
+      Math.min(layout.photo.y + layout.photo.height, layout.band.y),
+    );
+  if (logoPixels && layout.logo) copyRows(pixels, drawn.width, await logoPixels, layout.logo);
+  const png = await sharp(pixels, { raw: { width: drawn.width, height: drawn.height, channels: 4 } })
     .removeAlpha()
     // Level 2: a card with a photo barely shrinks past it, and higher levels cost several times the time.
     .png({ compressionLevel: 2 })
     .toBuffer();
-  const t4 = performance.now();
+  const t3 = performance.now();
   return {
     png,
-    timings: { satoriMs: t1 - start, resvgMs: t2 - t1, photoMs: t3 - t2, encodeMs: t4 - t3, totalMs: t4 - start },
+    layout,
+    timings: { factsMs: t0 - start, satoriMs: t1 - t0, resvgMs: t2 - t1, composeMs: t3 - t2, totalMs: t3 - start },
   };
+}
+
+/** Copies an RGBA image's rows into the card's RGBA pixels at `box`, stopping above `untilY`. */
+function copyRows(
+  card: Buffer,
+  cardWidth: number,
+  image: Buffer,
+  box: CardLayout['photo'],
+  untilY = box.y + box.height,
+) {
+  const rowBytes = box.width * 4;
+  for (let y = box.y; y < untilY; y++)
+    image.copy(card, (y * cardWidth + box.x) * 4, (y - box.y) * rowBytes, (y - box.y + 1) * rowBytes);
+}
+
+export interface RenderedSouvenir {
+  square: RenderedCard;
+  story: RenderedCard;
+}
+
+/** Both sizes of the souvenir from one set of facts about the images. */
+export async function renderSouvenir(
+  data: CardData,
+  photo: Buffer | null,
+  logo: Buffer | null,
+): Promise<RenderedSouvenir> {
+  const facts = await imageFacts(photo, logo);
+  const square = await renderCard(data, 'square', photo, logo, facts);
+  const story = await renderCard(data, 'story', photo, logo, facts);
+  return { square, story };
 }

@@ -15,6 +15,7 @@ import { eraseExpiredPlayers } from '../../src/services/erasure.service.js';
 import { startS3Fake } from '../fakes/s3.fake.js';
 import { driveTo, seedShow, seedTeams, signUpPlayer } from '../helpers/api.js';
 import { fixtures, waitFor } from '../helpers/fixtures.js';
+import { storyKeyOf } from '../../src/domain/souvenir.js';
 import { useTestServer, type TestServer } from '../helpers/server.js';
 
 const BASE = 'https://mlb.example.test';
@@ -94,7 +95,13 @@ describe('erasePlayer on local disk', async () => {
       const rows = await db.select().from(souvenirFiles).where(eq(souvenirFiles.gameId, p.gameId));
       return rows.length === 2 ? rows.map((r) => r.key) : undefined;
     });
-    for (const key of [...files, p.photoKey]) expect(onDisk(key)).toBe(true);
+    // The corrected card replaced the first one, both sizes: only its files remain.
+    const [{ souvenirKey: current }] = (await db
+      .select({ souvenirKey: games.souvenirKey })
+      .from(games)
+      .where(eq(games.id, p.gameId))) as [{ souvenirKey: string }];
+    await waitFor(async () => (files.every((k) => onDisk(k) === (k === current)) ? true : undefined));
+    for (const key of [current, storyKeyOf(current), p.photoKey]) expect(onDisk(key)).toBe(true);
     const scoresBefore = (await server.gql(`{ teams { name scores { score games } } }`)).data.teams;
 
     const r = await server.gql(ERASE, { id: String(p.playerId) }, await server.token('ADMIN'));
@@ -108,7 +115,7 @@ describe('erasePlayer on local disk', async () => {
       photoUrl: null,
     });
     expect(r.data.erasePlayer.erasedAt).not.toBeNull();
-    for (const key of [...files, p.photoKey]) expect(onDisk(key)).toBe(false);
+    for (const key of [...files, storyKeyOf(current), p.photoKey]) expect(onDisk(key)).toBe(false);
     expect((await fetch(`${server.url}/media/${files[0]}`)).status).toBe(404);
     const link = await fetch(`${server.url}/s/${p.code}`, { redirect: 'manual' });
     expect(link.status).toBe(410);
@@ -126,7 +133,8 @@ describe('erasePlayer on local disk', async () => {
       .select()
       .from(auditLog)
       .where(eq(auditLog.subject, `player:${p.playerId}`));
-    expect(audit).toMatchObject({ actor: 'user', action: 'player.erase', detail: { files: 3, games: 1 } });
+    // Both renders' keys, each in two sizes (whatever is left of them), and the photo.
+    expect(audit).toMatchObject({ actor: 'user', action: 'player.erase', detail: { files: 5, games: 1 } });
   });
 });
 

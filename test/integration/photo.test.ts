@@ -1,5 +1,5 @@
 // PUT /players/:id/photo: every refusal (401, 403, 404, 413, 415, 400) stores nothing; accepted
-// images are stored greyscale at the card's photo size.
+// images are stored in colour, auto-levelled, at a size the card crops from.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +7,6 @@ import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { players } from '../../src/db/schema.js';
-import { PHOTO_BOX } from '../../src/souvenir/card.js';
 import { fixtures } from '../helpers/fixtures.js';
 import { useTestServer } from '../helpers/server.js';
 
@@ -56,28 +55,33 @@ async function photoKey(id: number) {
 }
 
 describe('photo upload', () => {
-  it.each(['jpeg', 'png', 'webp'] as const)('stores a %s as a greyscale photo sized for the card', async (format) => {
-    const player = await fixtures(db).player({ firstName: 'Casey', lastName: 'Jones', mobileNumber: '+15551230001' });
-    const before = storedFiles();
-    const r = await upload(player.id, await colourful(format), { type: 'image/whatever' });
-    expect(r.status).toBe(200);
-    expect(r.json.photoUrl).toMatch(/^https:\/\/mlb\.example\.test\/media\/photos\/[A-Za-z0-9_-]{22}\.jpg$/);
-    expect(storedFiles()).toBe(before + 1);
-    const row = await photoKey(player.id);
-    expect(row.url).toBe(r.json.photoUrl);
+  it.each(['jpeg', 'png', 'webp'] as const)(
+    'stores a %s in colour, auto-levelled and sized for the card',
+    async (format) => {
+      const player = await fixtures(db).player({ firstName: 'Casey', lastName: 'Jones', mobileNumber: '+15551230001' });
+      const before = storedFiles();
+      const r = await upload(player.id, await colourful(format), { type: 'image/whatever' });
+      expect(r.status).toBe(200);
+      expect(r.json.photoUrl).toMatch(/^https:\/\/mlb\.example\.test\/media\/photos\/[A-Za-z0-9_-]{22}\.jpg$/);
+      expect(storedFiles()).toBe(before + 1);
+      const row = await photoKey(player.id);
+      expect(row.url).toBe(r.json.photoUrl);
 
-    const served = await fetch(`${server.url}${new URL(r.json.photoUrl!).pathname}`);
-    expect(served.status).toBe(200);
-    const bytes = Buffer.from(await served.arrayBuffer());
-    const meta = await sharp(bytes).metadata();
-    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', PHOTO_BOX.width, PHOTO_BOX.height]);
-    // Greyscale: every pixel has equal channels once expanded to RGB.
-    const { data } = await sharp(bytes).toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    let coloured = 0;
-    for (let i = 0; i < data.length; i += 3)
-      if (Math.abs(data[i]! - data[i + 1]!) > 2 || Math.abs(data[i]! - data[i + 2]!) > 2) coloured++;
-    expect(coloured).toBe(0);
-  });
+      const served = await fetch(`${server.url}${new URL(r.json.photoUrl!).pathname}`);
+      expect(served.status).toBe(200);
+      const bytes = Buffer.from(await served.arrayBuffer());
+      const meta = await sharp(bytes).metadata();
+      // Scaled to 1080 pixels on its short side (the 1600×1200 upload to 1440×1080); cropped only when drawn.
+      expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 1440, 1080]);
+      // In colour: the red background and the green disc keep their hues.
+      const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+      const at = (x: number, y: number) => [...data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3)];
+      const [r1, g1, b1] = at(40, 40) as [number, number, number];
+      expect(r1 - Math.max(g1, b1)).toBeGreaterThan(50);
+      const [r2, g2, b2] = at(720, 540) as [number, number, number];
+      expect(g2 - Math.max(r2, b2)).toBeGreaterThan(50);
+    },
+  );
 
   it('lets TABLET, STAFF and ADMIN upload and refuses VR_GAME with 403', async () => {
     const player = await fixtures(db).player({ firstName: 'Casey', lastName: 'Jones', mobileNumber: '+15551230001' });

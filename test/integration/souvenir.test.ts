@@ -5,9 +5,9 @@ import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { messages, shortLinks, uploads } from '../../src/db/schema.js';
-import { buildOverlay, type CardData } from '../../src/souvenir/card.js';
+import type { CardData } from '../../src/souvenir/card.js';
 import { preparePhoto } from '../../src/souvenir/photo.js';
-import { renderSouvenir } from '../../src/souvenir/render.js';
+import { renderCard, renderSouvenir } from '../../src/souvenir/render.js';
 import { startBitlyFake } from '../fakes/bitly.fake.js';
 import { fixtures, waitFor } from '../helpers/fixtures.js';
 import { startS3Fake } from '../fakes/s3.fake.js';
@@ -21,9 +21,12 @@ const CARD: CardData = {
   score: 1234,
   homeruns: 7,
   distance: 412,
+  distanceUnit: 'ft',
   teamName: 'Blue Jays',
   teamColor: '#134A8E',
   showName: 'Derby',
+  playedOn: 'Nov 29, 2026',
+  sponsorLine: null,
 };
 
 async function samplePhoto(): Promise<Buffer> {
@@ -44,23 +47,24 @@ function differingPixels(a: Buffer, b: Buffer, channels: number): number {
 
 describe('souvenir card', () => {
   it('is a 1080×1080 PNG whose pixels change with the score and with the team colour', async () => {
-    const grey = await preparePhoto(await samplePhoto());
-    const base = await renderSouvenir(CARD, grey);
+    const photo = await preparePhoto(await samplePhoto());
+    const square = (data: CardData, p: Buffer | null = photo) => renderCard(data, 'square', p, null);
+    const base = await square(CARD);
     const { data, info } = await pixels(base.png);
     expect([info.width, info.height]).toEqual([1080, 1080]);
     expect((await sharp(base.png).metadata()).format).toBe('png');
 
-    const otherScore = await pixels((await renderSouvenir({ ...CARD, score: 98_765 }, grey)).png);
-    const otherColour = await pixels((await renderSouvenir({ ...CARD, teamColor: '#C41E3A' }, grey)).png);
-    const again = await pixels((await renderSouvenir(CARD, grey)).png);
+    const otherScore = await pixels((await square({ ...CARD, score: 98_765 })).png);
+    const otherColour = await pixels((await square({ ...CARD, teamColor: '#C41E3A' })).png);
+    const again = await pixels((await square(CARD)).png);
     expect(differingPixels(data, again.data, info.channels)).toBe(0);
     expect(differingPixels(data, otherScore.data, info.channels)).toBeGreaterThan(500);
-    // The duotone photo, frame and footer all follow the team colour: most of the card changes.
-    expect(differingPixels(data, otherColour.data, info.channels)).toBeGreaterThan(1080 * 1080 * 0.3);
+    // The frame and the band follow the team colour; the photo keeps its own colours.
+    expect(differingPixels(data, otherColour.data, info.channels)).toBeGreaterThan(1080 * 1080 * 0.1);
 
-    // Without a photo the neutral placeholder is drawn; the team colour still shows in the frame.
-    const plainBlue = await pixels((await renderSouvenir(CARD, null)).png);
-    const plainRed = await pixels((await renderSouvenir({ ...CARD, teamColor: '#C41E3A' }, null)).png);
+    // Without a photo the designed field is drawn in the team's colours.
+    const plainBlue = await pixels((await square(CARD, null)).png);
+    const plainRed = await pixels((await square({ ...CARD, teamColor: '#C41E3A' }, null)).png);
     expect(differingPixels(plainBlue.data, plainRed.data, info.channels)).toBeGreaterThan(50_000);
     expect(differingPixels(plainBlue.data, data, info.channels)).toBeGreaterThan(100_000);
   });
@@ -78,19 +82,24 @@ describe('souvenir card', () => {
     ['six-digit score and big numbers', { score: 999_999, homeruns: 123, distance: 1_000_000 }],
     ['no team and a colour that is not hex', { teamName: null, teamColor: 'chartreuse' }],
     ['accented names', { firstName: 'Łukasz', lastName: 'Żółkiewski-Nguyễn' }],
-  ])('lays out %s', async (_name, change) => {
-    const { png, timings } = await renderSouvenir({ ...CARD, ...change }, null);
-    const meta = await sharp(png).metadata();
-    expect([meta.width, meta.height]).toEqual([1080, 1080]);
-    expect(timings.totalMs).toBeGreaterThan(0);
+    ['no show name, date or sponsor', { showName: null, playedOn: null, sponsorLine: null }],
+  ])('lays out %s in both sizes', async (_name, change) => {
+    const { square, story } = await renderSouvenir({ ...CARD, ...change }, null, null);
+    expect([(await sharp(square.png).metadata()).height, (await sharp(story.png).metadata()).height]).toEqual([
+      1080, 1920,
+    ]);
+    expect(square.timings.totalMs).toBeGreaterThan(0);
   });
 
-  it('truncates a name too long for the card instead of overflowing', async () => {
-    const card = JSON.stringify(buildOverlay({ ...CARD, firstName: 'X'.repeat(64) }));
-    const shown = /"(X+…)"/.exec(card)?.[1];
-    expect(shown).toBeDefined();
-    expect(shown!.length).toBeLessThan(40);
-    expect(JSON.stringify(buildOverlay(CARD))).not.toContain('…');
+  it('cuts a name too long for two lines with an ellipsis instead of overflowing', async () => {
+    const { layout } = await renderCard(
+      { ...CARD, firstName: 'X'.repeat(64), lastName: 'Y'.repeat(64) },
+      'square',
+      null,
+      null,
+    );
+    expect(layout.name.text.lines.join('')).toContain('…');
+    expect((await renderCard(CARD, 'square', null, null)).layout.name.text.lines.join('')).not.toContain('…');
   });
 });
 
@@ -237,6 +246,12 @@ describe('souvenir job with S3 storage and Bitly', async () => {
     env: { PUBLIC_BASE_URL: BASE, ...s3.env, BITLY_TOKEN: bitly.token, BITLY_API_URL: bitly.url },
   });
   await seedShow(server);
+  /** The request to Bitly for the built-in link to `souvenirUrl`. */
+  const bitlyRequestFor = async (souvenirUrl: string) => {
+    const links = await server.app.context.database.db.select().from(shortLinks).where(eq(shortLinks.url, souvenirUrl));
+    const longUrls = links.map((l) => `${BASE}/s/${l.code}`);
+    return bitly.requests.find((r) => longUrls.includes(r.longUrl));
+  };
 
   it('stores the card in the bucket and texts a Bitly link', async () => {
     const { gameId } = await completeThroughApi(server, { firstName: 'Lee', mobileNumber: '+14155552672' });
@@ -284,9 +299,15 @@ describe('souvenir job with S3 storage and Bitly', async () => {
       10_000,
       'souvenir message',
     );
-    const shortened = bitly.requests.find((r) => r.longUrl === game.souvenirUrl);
+    // Bitly shortens the built-in link (the share page), which leads to the souvenir.
+    const shortened = await bitlyRequestFor(game.souvenirUrl!);
     expect(shortened?.status).toBe(200);
     expect(msg!.body).toContain(shortened!.link!);
+    const page = await fetch(`${server.url}${new URL(shortened!.longUrl).pathname}`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`<meta property="og:image" content="${game.souvenirUrl}">`);
   });
 
   it('falls back to a built-in link when Bitly fails', async () => {
@@ -301,7 +322,7 @@ describe('souvenir job with S3 storage and Bitly', async () => {
       'souvenir message',
     );
     const game = await fixtures(server.app.context.database.db).gameRow(gameId);
-    expect(bitly.requests.some((r) => r.longUrl === game.souvenirUrl && r.status === 503)).toBe(true);
+    expect((await bitlyRequestFor(game.souvenirUrl!))?.status).toBe(503);
     const code = /https:\/\/mlb\.example\.test\/s\/([A-Za-z0-9_-]{8,})/.exec(msg!.body)?.[1];
     expect(code).toBeDefined();
     const redirect = await fetch(`${server.url}/s/${code}`, { redirect: 'manual' });

@@ -35,4 +35,22 @@ export class ShowInput {
     description: 'Minutes after a recall before an unconfirmed player is a no-show (1–1440); null: NO_SHOW_MINUTES.',
   })
   noShowMinutes?: number | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'How the souvenir prints distances: "ft" or "m" (the game reports feet). Absent: unchanged; null: "ft".',
+  })
+  distanceUnit?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The venue's time zone (IANA, e.g. America/New_York) for the souvenir's date. Absent: unchanged; null: the TZ setting.",
+  })
+  timeZone?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A line on the souvenir such as "Presented by …" (at most 60 characters). Absent: unchanged; null or blank: none.',
+  })
+  sponsorLine?: string | null;
 }

@@ -54,6 +54,14 @@ export class ShowResolver {
     return show.lateMessage ?? DEFAULT_TEXTS.late;
   }
 
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The show's logo on its souvenirs (a PNG; upload with PUT /shows/:id/logo); null: none.",
+  })
+  logoUrl(@Root() show: Show, @Ctx() ctx: Context): string | null {
+    return show.logoKey ? ctx.app.storage.urlFor(show.logoKey) : null;
+  }
+
   @FieldResolver(() => String, { description: 'Texted to a player cancelled as a no-show.' })
   noShowMessage(@Root() show: Show): string {
     return show.noShowMessage ?? DEFAULT_TEXTS.noShow;

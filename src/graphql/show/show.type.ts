@@ -14,4 +14,17 @@ export class ShowType {
   typicalGameMinutes!: number;
   @Field(() => Int, { nullable: true, description: 'No-show minutes of this show; null: the NO_SHOW_MINUTES setting.' })
   noShowMinutes!: number | null;
+  @Field(() => String, { description: 'How the souvenir prints distances: "ft" or "m".' })
+  distanceUnit!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "The venue's time zone for the souvenir's date; null: the TZ setting.",
+  })
+  timeZone!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The line on the souvenir such as "Presented by …"; null: none.',
+  })
+  sponsorLine!: string | null;
+  // logoUrl is a field resolver (from the stored key).
 }

@@ -1,4 +1,5 @@
-// GET /games/:id/souvenir.png: the souvenir as it would render now, for staff; nothing is stored.
+// GET /games/:id/souvenir.png (?size=story for the 1080×1920 one): the souvenir as it would render
+// now, for staff; nothing is stored.
 import { Router } from 'express';
 import { callContext, type AppContext } from '../../context.js';
 import { loadSubject, renderSubject } from '../../services/souvenir.service.js';
@@ -13,7 +14,9 @@ export function souvenirPreviewRoutes(app: AppContext): Router {
     const id = pathId(req.params.id);
     const subject = id ? await loadSubject(app.database.db, id) : null;
     if (!subject) return sendError(res, 404, 'NOT_FOUND', `Game ${req.params.id} not found`);
-    const { png, timings } = await renderSubject(callContext(app, viewer.username), subject);
+    const size = req.query.size === 'story' ? 'story' : 'square';
+    // Both sizes, on a render thread like the job's: the request never holds the event loop.
+    const { png, timings } = (await renderSubject(callContext(app, viewer.username), subject))[size];
     res.setHeader('Content-Type', 'image/png');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader(
