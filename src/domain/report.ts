@@ -203,7 +203,9 @@ export function summarizeShow(
 }
 
 /** The report as CSV rows (figure, value), the same figures as the page. */
-export function reportCsvRows(summary: ShowSummary & { souvenirLinksOpened: number }): Array<[string, string]> {
+export function reportCsvRows(
+  summary: ShowSummary & { souvenirLinksOpened: number; souvenirSaves: number; souvenirShares: number },
+): Array<[string, string]> {
   const v = (x: number | null) => (x === null ? '' : String(x));
   const rows: Array<[string, string]> = [
     ['players signed up', v(summary.playersSignedUp)],
@@ -223,6 +225,8 @@ export function reportCsvRows(summary: ShowSummary & { souvenirLinksOpened: numb
     ['sms opted out', v(summary.sms.optedOut)],
     ['sms skipped', v(summary.sms.skipped)],
     ['souvenir links opened', v(summary.souvenirLinksOpened)],
+    ['souvenirs saved', v(summary.souvenirSaves)],
+    ['souvenirs shared', v(summary.souvenirShares)],
     ...summary.gamesPerHour.map(({ hour, completed }): [string, string] => [`completed ${hour}`, v(completed)]),
     ...summary.waitOverDay.map(({ hour, medianWaitSeconds }): [string, string] => [
       `median wait of games started ${hour} (s)`,

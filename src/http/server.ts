@@ -20,6 +20,7 @@ import { healthRoutes } from './routes/health.js';
 import { lightingRoutes } from './routes/lighting.js';
 import { twilioStatusRoutes } from './routes/twilio-status.js';
 import { twilioInboundRoutes } from './routes/twilio-inbound.js';
+import { logoRoutes } from './routes/logo.js';
 import { photoRoutes } from './routes/photo.js';
 import { mediaRoutes } from './routes/media.js';
 import { shortLinkRoutes } from './routes/shortlink.js';
@@ -104,6 +105,7 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   web.use(twilioStatusRoutes(app));
   web.use(twilioInboundRoutes(app));
   web.use(photoRoutes(app));
+  web.use(logoRoutes(app));
   web.use(mediaRoutes(app));
   web.use(shortLinkRoutes(app));
   web.use(souvenirPreviewRoutes(app));

@@ -13,6 +13,10 @@ export interface ShowReport extends ShowSummary {
   souvenirLinksOpened: number;
   /** Every visit of those links. */
   souvenirLinkVisits: number;
+  /** "Save image" taps on the souvenirs' share pages. */
+  souvenirSaves: number;
+  /** Shares through the phone's share sheet from those pages. */
+  souvenirShares: number;
   generatedAt: Date;
 }
 
@@ -44,7 +48,7 @@ export async function showReport(c: CallContext, rawId: string | number): Promis
             ),
           ),
         db
-          .select({ hits: shortLinks.hits })
+          .select({ hits: shortLinks.hits, saves: shortLinks.saves, shares: shortLinks.shares })
           .from(shortLinks)
           .innerJoin(souvenirFiles, sql`${shortLinks.url} like '%/' || ${souvenirFiles.key}`)
           .where(inArray(souvenirFiles.gameId, gameIds)),
@@ -56,6 +60,8 @@ export async function showReport(c: CallContext, rawId: string | number): Promis
     ...summary,
     souvenirLinksOpened: links.filter((l) => l.hits > 0).length,
     souvenirLinkVisits: links.reduce((n, l) => n + l.hits, 0),
+    souvenirSaves: links.reduce((n, l) => n + l.saves, 0),
+    souvenirShares: links.reduce((n, l) => n + l.shares, 0),
     generatedAt: c.now(),
   };
 }

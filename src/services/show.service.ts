@@ -52,3 +52,24 @@ export async function updateShow(c: CallContext, rawId: string | number, input: 
   if (!row) throw new NotFoundError('Show', rawId);
   return row;
 }
+
+/**
+ * Sets (or with null removes) the show's logo, already prepared and stored under `key`; returns
+ * the key it replaces, whose file the caller deletes once this has committed.
+ */
+export async function setShowLogo(
+  c: CallContext,
+  showId: number,
+  key: string | null,
+): Promise<{ show: Show; replaced: string | null }> {
+  return c.db.transaction(async (tx) => {
+    const [before] = await tx.select({ logoKey: shows.logoKey }).from(shows).where(eq(shows.id, showId)).for('update');
+    if (!before) throw new NotFoundError('Show', showId);
+    const [show] = await tx
+      .update(shows)
+      .set({ logoKey: key, updatedAt: c.now() })
+      .where(eq(shows.id, showId))
+      .returning();
+    return { show: show!, replaced: before.logoKey !== key ? before.logoKey : null };
+  });
+}

@@ -63,5 +63,8 @@ export class ShowReportType {
   @Field(() => SmsCountsType) sms!: SmsCountsType;
   @Field(() => Int, { description: 'Souvenir short links visited at least once.' }) souvenirLinksOpened!: number;
   @Field(() => Int) souvenirLinkVisits!: number;
+  @Field(() => Int, { description: '"Save image" taps on the souvenirs\' share pages.' }) souvenirSaves!: number;
+  @Field(() => Int, { description: "Shares through the phone's share sheet from the souvenirs' share pages." })
+  souvenirShares!: number;
   @Field(() => DateTimeScalar) generatedAt!: Date;
 }

@@ -17,7 +17,7 @@
     playSeconds { count median }
     recallToConfirmSeconds { count median }
     sms { total sent delivered failed optedOut skipped queued }
-    souvenirLinksOpened souvenirLinkVisits generatedAt
+    souvenirLinksOpened souvenirLinkVisits souvenirSaves souvenirShares generatedAt
   } }`;
 
   async function gql(query, variables, token) {
@@ -111,6 +111,7 @@
       ['Texts failed', r.sms.failed],
       ['Opted out (STOP)', r.sms.optedOut],
       ['Souvenir links opened', `${r.souvenirLinksOpened} (${r.souvenirLinkVisits} visits)`],
+      ['Souvenirs saved / shared', `${r.souvenirSaves} / ${r.souvenirShares}`],
     ];
     $('figures').replaceChildren(...figures.map(([l, v]) => figure(l, v)));
     $('chart-games').replaceChildren(
