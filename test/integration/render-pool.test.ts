@@ -13,9 +13,12 @@ const CARD: CardData = {
   score: 4321,
   homeruns: 3,
   distance: 388,
+  distanceUnit: 'ft',
   teamName: 'Red Sox',
   teamColor: '#BD3039',
   showName: 'Derby',
+  playedOn: 'Nov 29, 2026',
+  sponsorLine: null,
 };
 const errors: Error[] = [];
 const pool = createRenderPool(2, (err) => errors.push(err));
@@ -30,30 +33,32 @@ const photo = async () =>
 
 it('renders on threads the same PNG the process renders, Buffers and all', async () => {
   expect(pool.threads).toBe(0);
-  const grey = await photo();
-  const [onThread, inProcess] = await Promise.all([pool.render(CARD, grey), renderSouvenir(CARD, grey)]);
+  const image = await photo();
+  const [onThread, inProcess] = await Promise.all([pool.render(CARD, image, null), renderSouvenir(CARD, image, null)]);
   expect(pool.threads).toBe(1);
-  expect(Buffer.isBuffer(onThread.png)).toBe(true);
-  expect(onThread.png.equals(inProcess.png)).toBe(true);
-  expect(onThread.timings.totalMs).toBeGreaterThan(0);
+  for (const size of ['square', 'story'] as const) {
+    expect(Buffer.isBuffer(onThread[size].png)).toBe(true);
+    expect(onThread[size].png.equals(inProcess[size].png)).toBe(true);
+    expect(onThread[size].timings.totalMs).toBeGreaterThan(0);
+  }
 });
 
 it('answers queued renders each with its own card, on at most the pool size of threads', async () => {
   const scores = [1, 22, 333, 4444, 55555];
-  const rendered = await Promise.all(scores.map((score) => pool.render({ ...CARD, score }, null)));
+  const rendered = await Promise.all(scores.map((score) => pool.render({ ...CARD, score }, null, null)));
   expect(pool.threads).toBe(2);
   for (const [i, score] of scores.entries()) {
-    const expected = await renderSouvenir({ ...CARD, score }, null);
-    expect(rendered[i]!.png.equals(expected.png), `card of score ${score}`).toBe(true);
+    const expected = await renderSouvenir({ ...CARD, score }, null, null);
+    expect(rendered[i]!.square.png.equals(expected.square.png), `card of score ${score}`).toBe(true);
   }
 });
 
 it('fails only the render whose input is bad, and keeps serving', async () => {
-  await expect(pool.render(CARD, Buffer.from('not an image'))).rejects.toThrow(
+  await expect(pool.render(CARD, Buffer.from('not an image'), null)).rejects.toThrow(
     /unsupported image format|Input buffer/i,
   );
-  const next = await pool.render(CARD, null);
-  expect((await sharp(next.png).metadata()).width).toBe(1080);
+  const next = await pool.render(CARD, null, null);
+  expect((await sharp(next.square.png).metadata()).width).toBe(1080);
   expect(errors).toEqual([]);
 });
 
@@ -71,7 +76,7 @@ it('turns Uint8Arrays back into Buffers wherever they sit, sharing the bytes', (
 
 it('refuses renders once closed', async () => {
   const closing = createRenderPool(1);
-  await closing.render(CARD, null);
+  await closing.render(CARD, null, null);
   await closing.close();
-  await expect(closing.render(CARD, null)).rejects.toThrow(/closed/);
+  await expect(closing.render(CARD, null, null)).rejects.toThrow(/closed/);
 });
