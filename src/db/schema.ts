@@ -137,7 +137,7 @@ export const players = pgTable(
     signedWaiver: boolean('signed_waiver').notNull().default(false),
     isFinalist: boolean('is_finalist').notNull().default(false),
     profileId: text('profile_id'),
-    /** Storage key of the uploaded photo, already scaled and toned for the souvenir. */
+    /** Storage key of the uploaded photo, oriented, auto-levelled and scaled for the souvenir (in colour). */
     photoKey: text('photo_key'),
     photoUrl: text('photo_url'),
     /** Set when the player was erased (erasePlayer, or PLAYER_RETENTION_DAYS): nothing personal is left. */

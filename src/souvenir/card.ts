@@ -1,7 +1,7 @@
 // The souvenir card's layout: one design in two sizes (the 1080×1080 square and the 1080×1920
 // story), computed here as boxes and as satori element objects ({ type, props }). The photo and
-// the logo are not in the element tree: their boxes are left for render.ts to composite with
-// sharp, so the SVG renderer never decodes an image.
+// the logo are not in the element tree: the layout leaves their boxes bare and render.ts copies
+// the images in after drawing, so the SVG renderer never decodes an image.
 import {
   formatCount,
   formatDistance,

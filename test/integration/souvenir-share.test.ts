@@ -116,6 +116,17 @@ describe('a show logo', () => {
       sponsorLine: null,
     });
   });
+
+  it('is removed with DELETE, file and all', async () => {
+    const key = (await logoKey())!;
+    const res = await fetch(`${server.url}/shows/${show.id}/logo`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${await server.token('ADMIN')}` },
+    });
+    expect([res.status, ((await res.json()) as { logoUrl: unknown }).logoUrl]).toEqual([200, null]);
+    expect(await logoKey()).toBeNull();
+    expect(await inBucket(key)).toBe(false);
+  });
 });
 
 describe('show settings for the souvenir', () => {
