@@ -10,7 +10,7 @@ import {
   type SouvenirSize,
 } from '../domain/souvenir.js';
 import { placePhoto, type Box, type FaceBox } from './face.js';
-import { fitText, type FittedText, type TextStyle } from './fit.js';
+import { fitText, textWidth, type FittedText, type TextStyle } from './fit.js';
 import { DISPLAY, family, TEXT } from './fonts.js';
 
 export interface CardData {
@@ -165,6 +165,7 @@ const GEOMETRY: Record<SouvenirSize, Geometry> = {
 const NAME: TextStyle = { families: DISPLAY, weight: 700, tracking: 0.01, lineHeight: 1.05 };
 const STAT: TextStyle = { families: DISPLAY, weight: 700, tracking: 0, lineHeight: 1.1 };
 const LABEL: TextStyle = { families: TEXT, weight: 600, tracking: 0.16, lineHeight: 1.2 };
+const UNIT: TextStyle = { families: TEXT, weight: 600, tracking: 0.08, lineHeight: 1 };
 const SMALL: TextStyle = { families: TEXT, weight: 600, tracking: 0.04, lineHeight: 1.25 };
 
 function el(type: string, style: Record<string, unknown>, children?: CardNode['props']['children']): CardNode {
@@ -245,6 +246,60 @@ export function capitals(text: string): string {
     .normalize('NFD')
     .replace(/([\u0391-\u03a9])\u0301/g, '$1')
     .normalize('NFC');
+}
+
+/** A unit is set at this share of its number's size, after a thin space. */
+const UNIT_SCALE = 0.42;
+const UNIT_GAP = 0.12;
+
+/** A number with its unit ("452 FT"), the unit smaller: sized so that both fit the box together. */
+function withUnit(value: string, unit: string, box: Box, maxSize: number): FittedBox {
+  const perPx = textWidth(value, 1, STAT) + UNIT_GAP + textWidth(unit, 1, UNIT) * UNIT_SCALE;
+  const size = Math.floor(Math.min(maxSize, (box.width * 0.96) / perPx, box.height / STAT.lineHeight!));
+  return {
+    ...box,
+    text: { lines: [`${value} ${unit}`], size, widths: [perPx * size], lineHeight: STAT.lineHeight! },
+  };
+}
+
+function valueWithUnit(fit: FittedBox, value: string, unit: string, align: 'center' | 'right', unitColor: string) {
+  const { size, lineHeight } = fit.text;
+  const lineBox = size * lineHeight;
+  return el(
+    'div',
+    {
+      position: 'absolute',
+      left: fit.x,
+      top: Math.round(fit.y + (fit.height - lineBox) / 2),
+      width: fit.width,
+      height: Math.ceil(lineBox),
+      alignItems: 'flex-end',
+      justifyContent: align === 'right' ? 'flex-end' : 'center',
+      whiteSpace: 'nowrap',
+    },
+    [
+      el(
+        'div',
+        { fontFamily: family(STAT.families), fontWeight: STAT.weight, fontSize: size, lineHeight, color: '#ffffff' },
+        value,
+      ),
+      el(
+        'div',
+        {
+          fontFamily: family(UNIT.families),
+          fontWeight: UNIT.weight,
+          fontSize: Math.round(size * UNIT_SCALE),
+          lineHeight: 1,
+          marginLeft: Math.round(size * UNIT_GAP),
+          // The unit's foot on the number's baseline, roughly: Oswald's descent below it is a fifth of the line.
+          marginBottom: Math.round(size * 0.155),
+          letterSpacing: Math.round(size * UNIT_SCALE * 0.08),
+          color: unitColor,
+        },
+        unit,
+      ),
+    ],
+  );
 }
 
 function initials(first: string, last: string | null): string {
@@ -388,8 +443,9 @@ export function layoutCard(data: CardData, size: SouvenirSize, images: ImageFact
           }),
         );
     }
-    const shown = unit ? `${value} ${unit}` : value;
-    const fit = fitted(shown, valueAt, STAT, g.statSize, g.statSize * 0.45);
+    const fit = unit
+      ? withUnit(value, unit, valueAt, g.statSize)
+      : fitted(value, valueAt, STAT, g.statSize, g.statSize * 0.45);
     stats.push(fit);
     nodes.push(
       ...textLines(
@@ -399,7 +455,9 @@ export function layoutCard(data: CardData, size: SouvenirSize, images: ImageFact
         css(colours.accent),
         g.statsAs === 'columns' ? 'center' : 'left',
       ),
-      ...textLines(valueAt, fit.text, STAT, '#ffffff', align),
+      ...(unit
+        ? [valueWithUnit(fit, value, unit, align, css(colours.accent))]
+        : textLines(valueAt, fit.text, STAT, '#ffffff', align)),
     );
   });
 
