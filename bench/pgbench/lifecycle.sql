@@ -1,4 +1,4 @@
--- The lifecycle bench's five mutations as plain SQL, one transaction each, statement for statement
+-- The lifecycle bench's five mutations as plain SQL, one transaction each (a single statement without BEGIN), statement for statement
 -- what the services run (src/services/player.service.ts, game.service.ts, recall.service.ts, src/jobs/outbox.ts):
 -- pgbench's rate for this script is the physical limit our GraphQL server is compared with.
 -- test/integration/pgbench-script.test.ts fails when the services and this script drift apart.
@@ -25,8 +25,13 @@ ORDER BY players.id LIMIT 1;
 INSERT INTO players (first_name, last_name, mobile_number, handedness, signed_waiver, is_finalist, team_id, created_at, updated_at)
 VALUES ('Bench', 'Player', '+1415555' || :suffix::text, 'RIGHT', true, false, NULL, now(), now())
 RETURNING id AS player_id, mobile_number \gset
-INSERT INTO games (player_id, show_id, created_at, updated_at) VALUES (:player_id, :show_id, now(), now()) RETURNING *, id AS game_id \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction) VALUES (:game_id, :show_id, NULL, 'NEW', 'mlbtablet', now(), NULL) RETURNING id;
+WITH game AS (
+  INSERT INTO games (player_id, show_id, created_at, updated_at) VALUES (:player_id, :show_id, now(), now()) RETURNING *
+), event AS (
+  INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+  SELECT game.id, game.show_id, NULL::game_state, 'NEW'::game_state, 'mlbtablet', now(), NULL::jsonb FROM game RETURNING id
+)
+SELECT game.id AS game_id FROM game, event \gset
 INSERT INTO messages (dedupe_key, kind, player_id, game_id, "to", body)
 VALUES ('welcome:' || :player_id::text, 'welcome', :player_id, NULL, :mobile_number, replace(:welcome_message, '{firstName}', 'Bench'))
 ON CONFLICT (dedupe_key) DO NOTHING RETURNING id AS message_id \gset
@@ -127,49 +132,61 @@ notified AS (
 SELECT id FROM ins WHERE (SELECT count(*) FROM notified) >= 0;
 COMMIT;
 
--- queueGame
-BEGIN;
-UPDATE games SET state = 'QUEUED', updated_at = now(), queued_at = coalesce(games.queued_at, now())
-FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
-WHERE games.id = prev.id AND prev.state IN ('NEW', 'RECALLED')
-RETURNING games.*, prev.state AS from_state \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
-VALUES (:game_id, :show_id, :from_state, 'QUEUED', 'mlbtablet', now(), NULL) RETURNING id AS event_id \gset
-COMMIT;
+-- queueGame: one statement, its own transaction (no BEGIN/COMMIT, as the server runs it).
+WITH moved AS (
+  UPDATE games SET state = 'QUEUED', updated_at = now(), queued_at = coalesce(games.queued_at, now())
+  FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
+  WHERE games.id = prev.id AND prev.state IN ('NEW', 'RECALLED')
+  RETURNING games.*, prev.state AS from_state
+), event AS (
+  INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+  SELECT moved.id, moved.show_id, moved.from_state, 'QUEUED'::game_state, 'mlbtablet', now(), NULL::jsonb FROM moved RETURNING id
+)
+SELECT event.id AS event_id FROM moved, event \gset
 
 -- confirmGame: plus the team of a player without one (the smallest team, under a lock).
 BEGIN;
-UPDATE games SET state = 'CONFIRMED', updated_at = now(), confirmed_at = coalesce(games.confirmed_at, now())
-FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
-WHERE games.id = prev.id AND prev.state IN ('NEW', 'QUEUED', 'RECALLED')
-RETURNING games.*, prev.state AS from_state \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
-VALUES (:game_id, :show_id, :from_state, 'CONFIRMED', 'mlbtablet', now(), NULL) RETURNING id AS event_id \gset
-SELECT team_id FROM players WHERE id = :player_id;
-SELECT pg_advisory_xact_lock(7302, 0);
-SELECT teams.id AS team_id, count(players.id) AS members FROM teams LEFT JOIN players ON players.team_id = teams.id
-GROUP BY teams.id ORDER BY count(players.id), teams.id LIMIT 1 \gset
-UPDATE players SET team_id = :team_id WHERE id = :player_id AND team_id IS NULL;
+WITH moved AS (
+  UPDATE games SET state = 'CONFIRMED', updated_at = now(), confirmed_at = coalesce(games.confirmed_at, now())
+  FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
+  WHERE games.id = prev.id AND prev.state IN ('NEW', 'QUEUED', 'RECALLED')
+  RETURNING games.*, prev.state AS from_state
+), event AS (
+  INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+  SELECT moved.id, moved.show_id, moved.from_state, 'CONFIRMED'::game_state, 'mlbtablet', now(), NULL::jsonb FROM moved RETURNING id
+)
+SELECT event.id AS event_id FROM moved, event \gset
+SELECT pg_advisory_xact_lock(7302, 0) FROM players WHERE id = :player_id AND team_id IS NULL;
+UPDATE players SET team_id = smallest.id
+FROM (SELECT teams.id FROM teams LEFT JOIN players ON players.team_id = teams.id
+      GROUP BY teams.id ORDER BY count(players.id), teams.id LIMIT 1) smallest
+WHERE players.id = :player_id AND players.team_id IS NULL;
 COMMIT;
 
--- playGame
-BEGIN;
-UPDATE games SET state = 'PLAYING', updated_at = now(), playing_at = coalesce(games.playing_at, now())
-FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
-WHERE games.id = prev.id AND prev.state IN ('CONFIRMED')
-RETURNING games.*, prev.state AS from_state \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
-VALUES (:game_id, :show_id, :from_state, 'PLAYING', 'mlbvrgame', now(), NULL) RETURNING id AS event_id \gset
-COMMIT;
+-- playGame: one statement, its own transaction (no BEGIN/COMMIT, as the server runs it).
+WITH moved AS (
+  UPDATE games SET state = 'PLAYING', updated_at = now(), playing_at = coalesce(games.playing_at, now())
+  FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
+  WHERE games.id = prev.id AND prev.state IN ('CONFIRMED')
+  RETURNING games.*, prev.state AS from_state
+), event AS (
+  INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+  SELECT moved.id, moved.show_id, moved.from_state, 'PLAYING'::game_state, 'mlbvrgame', now(), NULL::jsonb FROM moved RETURNING id
+)
+SELECT event.id AS event_id FROM moved, event \gset
 
 -- completeGame: result, souvenir job, then — if the show's recall lock is free — auto-recall up to the window (2).
 BEGIN;
-UPDATE games SET state = 'COMPLETED', updated_at = now(), score = :r_score, distance = :r_distance, homeruns = :r_homeruns, completed_at = coalesce(games.completed_at, now())
-FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
-WHERE games.id = prev.id AND prev.state IN ('PLAYING')
-RETURNING games.*, prev.state AS from_state \gset
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
-VALUES (:game_id, :show_id, :from_state, 'COMPLETED', 'mlbvrgame', now(), NULL) RETURNING id AS event_id \gset
+WITH moved AS (
+  UPDATE games SET state = 'COMPLETED', updated_at = now(), score = :r_score, distance = :r_distance, homeruns = :r_homeruns, completed_at = coalesce(games.completed_at, now())
+  FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
+  WHERE games.id = prev.id AND prev.state IN ('PLAYING')
+  RETURNING games.*, prev.state AS from_state
+), event AS (
+  INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+  SELECT moved.id, moved.show_id, moved.from_state, 'COMPLETED'::game_state, 'mlbvrgame', now(), NULL::jsonb FROM moved RETURNING id
+)
+SELECT event.id AS event_id FROM moved, event \gset
 SELECT (mobile_number IS NOT NULL) AS has_mobile FROM players WHERE id = :player_id \gset
 WITH ins AS (
 INSERT INTO pgboss.job_common (
@@ -281,11 +298,13 @@ WITH moved AS (
   UPDATE games SET state = 'RECALLED', updated_at = now(), recalled_at = now(), recall_count = games.recall_count + 1
   FROM (SELECT id, state FROM games WHERE games.id = :cand1 FOR UPDATE) prev
   WHERE games.id = prev.id AND prev.state IN ('QUEUED')
-  RETURNING games.*, prev.state AS from_state)
-SELECT count(*) AS recalled, max(player_id) AS rplayer_id, max(from_state::text) AS rfrom_state FROM moved \gset
+  RETURNING games.*, prev.state AS from_state
+), event AS (
+  INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+  SELECT moved.id, moved.show_id, moved.from_state, 'RECALLED'::game_state, 'system', now(), NULL::jsonb FROM moved RETURNING id
+)
+SELECT count(*) AS recalled, max(moved.player_id) AS rplayer_id, max(event.id) AS revent_id FROM moved, event \gset
 \if :recalled > 0
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
-VALUES (:cand1, :show_id, :rfrom_state::game_state, 'RECALLED', 'system', now(), NULL) RETURNING id AS revent_id \gset
 SELECT p.first_name AS rfirst, p.mobile_number AS rmobile, s.recall_message AS rtemplate
 FROM players p JOIN shows s ON s.id = :show_id WHERE p.id = :rplayer_id \gset
 INSERT INTO messages (dedupe_key, kind, player_id, game_id, "to", body)
@@ -393,11 +412,13 @@ WITH moved AS (
   UPDATE games SET state = 'RECALLED', updated_at = now(), recalled_at = now(), recall_count = games.recall_count + 1
   FROM (SELECT id, state FROM games WHERE games.id = :cand2 FOR UPDATE) prev
   WHERE games.id = prev.id AND prev.state IN ('QUEUED')
-  RETURNING games.*, prev.state AS from_state)
-SELECT count(*) AS recalled, max(player_id) AS rplayer_id, max(from_state::text) AS rfrom_state FROM moved \gset
+  RETURNING games.*, prev.state AS from_state
+), event AS (
+  INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
+  SELECT moved.id, moved.show_id, moved.from_state, 'RECALLED'::game_state, 'system', now(), NULL::jsonb FROM moved RETURNING id
+)
+SELECT count(*) AS recalled, max(moved.player_id) AS rplayer_id, max(event.id) AS revent_id FROM moved, event \gset
 \if :recalled > 0
-INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
-VALUES (:cand2, :show_id, :rfrom_state::game_state, 'RECALLED', 'system', now(), NULL) RETURNING id AS revent_id \gset
 SELECT p.first_name AS rfirst, p.mobile_number AS rmobile, s.recall_message AS rtemplate
 FROM players p JOIN shows s ON s.id = :show_id WHERE p.id = :rplayer_id \gset
 INSERT INTO messages (dedupe_key, kind, player_id, game_id, "to", body)

@@ -22,6 +22,9 @@ export async function moveGame(
   action: 'queue' | 'recall' | 'confirm' | 'play',
 ): Promise<Game> {
   const id = idOf('Game', rawId);
+  // Queueing and playing are one statement each (row lock, guarded update and event together),
+  // atomic on their own: a BEGIN and a COMMIT around it would be two round trips of three.
+  if (action === 'queue' || action === 'play') return (await transition(c.db, c, id, action)).game;
   return inTransaction(c, async (tx) => (await transition(tx, c, id, action)).game);
 }
 

@@ -51,7 +51,18 @@ async function teamIdByName(tx: Tx, name: string): Promise<number | undefined> {
   return row?.id;
 }
 
+export interface SignedUp {
+  player: Player;
+  /** The player's new game; null when a double tap answered the player signed up moments ago. */
+  game: Game | null;
+}
+
 export async function signUp(c: CallContext, input: SignUpRequest): Promise<Player> {
+  return (await signUpWithGame(c, input)).player;
+}
+
+/** signUp, also answering the game it created (the API answers it without reading it back). */
+export async function signUpWithGame(c: CallContext, input: SignUpRequest): Promise<SignedUp> {
   return inTransaction(c, async (tx) => {
     const { columns, teamId } = await checkFields(tx, c, input, true);
     const show = await resolveShow(tx, input.showId);
@@ -59,7 +70,7 @@ export async function signUp(c: CallContext, input: SignUpRequest): Promise<Play
     const twin = await earlierTwin(tx, show.id, columns, now);
     if (twin) {
       c.log.info({ playerId: twin.id, showId: show.id }, 'sign-up repeated within seconds: answering the first player');
-      return twin;
+      return { player: twin, game: null };
     }
     const [player] = await tx
       .insert(players)
@@ -80,7 +91,7 @@ export async function signUp(c: CallContext, input: SignUpRequest): Promise<Play
         dedupeKey: `welcome:${player!.id}`,
       });
     }
-    return player!;
+    return { player: player!, game };
   });
 }
 

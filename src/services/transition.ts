@@ -1,16 +1,16 @@
 // The state machine's core: one guarded UPDATE per move, driven by the TRANSITIONS table, plus the
 // event row and the move's own effects (the recall text, the team), all in the caller's transaction.
 // The event row's trigger announces the change. Game and recall services both build on it.
-import { and, count, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
+import { and, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { CallContext } from '../context.js';
-import type { Tx } from '../db/client.js';
-import { lock } from '../db/locks.js';
+import type { Executor, Tx } from '../db/client.js';
+import { LOCKS } from '../db/locks.js';
+import { columnsOf, prepared, preparedRows } from '../db/prepared.js';
 import { gameEvents, games, players, shows, teams, type Game, type GameEvent } from '../db/schema.js';
 import { IllegalTransitionError, NotFoundError } from '../domain/errors.js';
-import { isRepeat, TRANSITIONS, type GameAction } from '../domain/game-states.js';
+import { isRepeat, TRANSITIONS, type GameAction, type GameState } from '../domain/game-states.js';
 import type { CancelReason } from '../domain/no-show.js';
 import { sameResult, type GameResult } from '../domain/result.js';
-import { smallestTeam } from '../domain/team-assignment.js';
 import { queueSms } from '../jobs/outbox.js';
 import { renderForGame } from './texts.service.js';
 
@@ -21,60 +21,87 @@ export interface TransitionOutcome {
 }
 
 /**
+ * The guarded UPDATE of one move and its event row, in one statement: the previous state is read
+ * under a row lock in the same statement, and the event is inserted only when the row moved. One
+ * statement per variant of the move (its columns differ), built once.
+ */
+const moves = new Map<string, ReturnType<typeof moveStatement>>();
+
+function moveStatement(action: GameAction, withResult: boolean, withReason: boolean) {
+  const t = TRANSITIONS[action];
+  const p = (name: string) => sql.placeholder(name);
+  const at = sql`${p('at')}::timestamptz`;
+  const col = (c: { name: string }) => sql.identifier(c.name);
+  const set: SQL[] = [sql`${col(games.state)} = ${t.to}`, sql`${col(games.updatedAt)} = ${at}`];
+  if (action === 'recall') {
+    // The latest recall counts for the window, so it always moves; the count keeps the history.
+    set.push(sql`${col(games.recalledAt)} = ${at}`, sql`${col(games.recallCount)} = ${games.recallCount} + 1`);
+  } else {
+    set.push(sql`${col(games[t.stamp])} = coalesce(${games[t.stamp]}, ${at})`);
+  }
+  if (withResult) {
+    set.push(
+      sql`${col(games.score)} = ${p('score')}`,
+      sql`${col(games.distance)} = ${p('distance')}`,
+      sql`${col(games.homeruns)} = ${p('homeruns')}`,
+    );
+  }
+  if (withReason) set.push(sql`${col(games.cancelReason)} = ${p('reason')}`);
+  return preparedRows<typeof games, { fromState: GameState; eventId: string | number }>(
+    `move_${action}${withResult ? '_result' : ''}${withReason ? '_reason' : ''}`,
+    games,
+    ['fromState', 'eventId'],
+    () => sql`with moved as (
+      update ${games} set ${sql.join(set, sql`, `)}
+      from (select ${games.id}, ${games.state} from ${games} where ${games.id} = ${p('id')} for update) prev
+      where ${games.id} = prev.id and prev.state in (${sql.join(
+        t.from.map((s) => sql`${s}`),
+        sql`, `,
+      )})
+      returning ${games}.*, prev.state as from_state
+    ), event as (
+      insert into ${gameEvents} (game_id, show_id, from_state, to_state, actor, at, correction)
+      select moved.id, moved.show_id, moved.from_state, ${t.to}::game_state, ${p('actor')}::text, ${at}, null::jsonb
+      from moved
+      returning id
+    )
+    select ${columnsOf(games, 'moved')}, moved.from_state, event.id from moved, event`,
+  );
+}
+
+/**
  * Moves one game by `action`. The row is locked and its state checked in the same statement, so
  * of many clients racing on one game exactly one wins; the others get ILLEGAL_TRANSITION, except a
  * repeat of the move that already brought the game where it is, which answers the game unchanged.
  */
 export async function transition(
-  tx: Tx,
+  tx: Executor,
   c: CallContext,
   gameId: number,
   action: GameAction,
   result?: GameResult,
   cancelReason?: CancelReason,
 ): Promise<TransitionOutcome> {
-  const t = TRANSITIONS[action];
-  const now = c.now();
-  const at = sql`${now.toISOString()}::timestamptz`;
-  const set: Record<string, unknown> = { state: t.to, updatedAt: now, ...(result ?? {}) };
-  if (action === 'cancel' && cancelReason) set.cancelReason = cancelReason;
-  if (action === 'recall') {
-    // The latest recall counts for the window, so it always moves; the count keeps the history.
-    set.recalledAt = now;
-    set.recallCount = sql`${games.recallCount} + 1`;
-  } else {
-    set[t.stamp] = sql`coalesce(${games[t.stamp]}, ${at})`;
-  }
-  const prev = tx
-    .select({ id: games.id, state: games.state })
-    .from(games)
-    .where(eq(games.id, gameId))
-    .for('update')
-    .as('prev');
-  const [row] = await tx
-    .update(games)
-    .set(set)
-    .from(prev)
-    .where(and(eq(games.id, prev.id), inArray(prev.state, [...t.from])))
-    .returning({ ...getTableColumns(games), fromState: prev.state });
+  const withReason = action === 'cancel' && Boolean(cancelReason);
+  const key = `${action}:${Boolean(result)}:${withReason}`;
+  let move = moves.get(key);
+  if (!move) moves.set(key, (move = moveStatement(action, Boolean(result), withReason)));
+  const [row] = await move(tx, {
+    id: gameId,
+    at: c.now().toISOString(),
+    actor: c.actor,
+    ...(result ?? {}),
+    reason: cancelReason ?? null,
+  });
   if (!row) {
     const [current] = await tx.select().from(games).where(eq(games.id, gameId));
     if (!current) throw new NotFoundError('Game', gameId);
     if (isRepeat(action, current.state, !result || sameResult(current, result)))
       return { game: current, repeated: true };
-    throw new IllegalTransitionError(current.state, t.to);
+    throw new IllegalTransitionError(current.state, TRANSITIONS[action].to);
   }
-  const { fromState, ...game } = row;
-  const eventId = await recordEvent(tx, {
-    gameId,
-    showId: game.showId,
-    fromState,
-    toState: t.to,
-    actor: c.actor,
-    at: now,
-    correction: null,
-  });
-  if (action === 'recall') await textRecall(tx, c, game, eventId);
+  const { fromState: _from, eventId, ...game } = row;
+  if (action === 'recall') await textRecall(tx, c, game, Number(eventId));
   if (action === 'confirm') await assignTeam(tx, game.playerId);
   return { game, repeated: false };
 }
@@ -85,7 +112,7 @@ async function recordEvent(tx: Tx, e: Omit<GameEvent, 'id'>): Promise<number> {
   return row!.id;
 }
 
-async function textRecall(tx: Tx, c: CallContext, game: Game, eventId: number): Promise<void> {
+async function textRecall(tx: Executor, c: CallContext, game: Game, eventId: number): Promise<void> {
   const [row] = await tx
     .select({ firstName: players.firstName, mobile: players.mobileNumber, template: shows.recallMessage })
     .from(players)
@@ -103,22 +130,38 @@ async function textRecall(tx: Tx, c: CallContext, game: Game, eventId: number): 
   });
 }
 
-/** A player without a team joins the smallest one; serialized so simultaneous confirms stay balanced. */
-async function assignTeam(tx: Tx, playerId: number): Promise<void> {
-  const [player] = await tx.select({ teamId: players.teamId }).from(players).where(eq(players.id, playerId));
-  if (!player || player.teamId !== null) return;
-  await lock(tx, 'team');
-  const sizes = await tx
-    .select({ id: teams.id, memberCount: count(players.id) })
+// The player, when without a team, takes the team lock: the lock is taken (a row answered) only then.
+const lockTeamFor = prepared('team_lock_for_player', (db) =>
+  db
+    .select({ locked: sql<unknown>`pg_advisory_xact_lock(${LOCKS.team}, 0)` })
+    .from(players)
+    .where(and(eq(players.id, sql.placeholder('playerId')), isNull(players.teamId))),
+);
+
+// The team with the fewest members, ties to the lowest id; chosen in the UPDATE itself, under the
+// lock taken by the statement before (a statement's snapshot is taken when it starts, so the count
+// sees every assignment committed before the lock was granted).
+const joinSmallestTeam = prepared('team_join_smallest', (db) => {
+  const members = db
+    .select({ id: teams.id })
     .from(teams)
     .leftJoin(players, eq(players.teamId, teams.id))
-    .groupBy(teams.id);
-  const teamId = smallestTeam(sizes);
-  if (teamId === null) return;
-  await tx
+    .groupBy(teams.id)
+    .orderBy(count(players.id), teams.id)
+    .limit(1)
+    .as('smallest');
+  return db
     .update(players)
-    .set({ teamId })
-    .where(and(eq(players.id, playerId), isNull(players.teamId)));
+    .set({ teamId: sql`${members.id}` })
+    .from(members)
+    .where(and(eq(players.id, sql.placeholder('playerId')), isNull(players.teamId)));
+});
+
+/** A player without a team joins the smallest one; serialized so simultaneous confirms stay balanced. */
+async function assignTeam(tx: Executor, playerId: number): Promise<void> {
+  const locked = await lockTeamFor(tx, { playerId });
+  if (!locked.length) return;
+  await joinSmallestTeam(tx, { playerId });
 }
 
 /**
@@ -155,18 +198,25 @@ export async function correctCompleted(
   return { game: game!, before, eventId };
 }
 
+// A new game and its first event in one statement.
+const insertGame = preparedRows<typeof games, Record<string, never>>('game_create', games, [], () => {
+  const p = (name: string) => sql.placeholder(name);
+  const at = sql`${p('at')}::timestamptz`;
+  return sql`with game as (
+    insert into ${games} (player_id, show_id, created_at, updated_at)
+    values (${p('playerId')}::int, ${p('showId')}::int, ${at}, ${at})
+    returning *
+  ), event as (
+    insert into ${gameEvents} (game_id, show_id, from_state, to_state, actor, at, correction)
+    select game.id, game.show_id, null::game_state, 'NEW'::game_state, ${p('actor')}::text, ${at}, null::jsonb
+    from game
+    returning id
+  )
+  select ${columnsOf(games, 'game')} from game, event`;
+});
+
 /** A new NEW game; its creation is the first entry of its history. */
 export async function createGame(tx: Tx, c: CallContext, playerId: number, showId: number): Promise<Game> {
-  const now = c.now();
-  const [game] = await tx.insert(games).values({ playerId, showId, createdAt: now, updatedAt: now }).returning();
-  await recordEvent(tx, {
-    gameId: game!.id,
-    showId,
-    fromState: null,
-    toState: 'NEW',
-    actor: c.actor,
-    at: now,
-    correction: null,
-  });
+  const [game] = await insertGame(tx, { playerId, showId, at: c.now().toISOString(), actor: c.actor });
   return game!;
 }

@@ -2,22 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderMessage } from '../../src/domain/messages.js';
 import { checkResult } from '../../src/domain/result.js';
 import { normalizeShowInput, normalizeTeamInput } from '../../src/domain/show-input.js';
-import { smallestTeam } from '../../src/domain/team-assignment.js';
 import { fieldsOf } from '../helpers/errors.js';
-
-describe('team assignment', () => {
-  it('picks the team with the fewest members, ties by lowest id', () => {
-    expect(
-      smallestTeam([
-        { id: 3, memberCount: 4 },
-        { id: 1, memberCount: 5 },
-        { id: 2, memberCount: 4 },
-      ]),
-    ).toBe(2);
-    expect(smallestTeam([{ id: 7, memberCount: 0 }])).toBe(7);
-    expect(smallestTeam([])).toBeNull();
-  });
-});
 
 describe('message templates', () => {
   it('fills every placeholder', () => {

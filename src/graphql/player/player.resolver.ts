@@ -6,7 +6,7 @@ import { lastNameInitial } from '../../domain/public-view.js';
 import { MAY } from '../../domain/roles.js';
 import { findPlayers } from '../../services/player-query.service.js';
 import { erasePlayer } from '../../services/erasure.service.js';
-import { signUp, startGame, updatePlayer } from '../../services/player.service.js';
+import { signUpWithGame, startGame, updatePlayer } from '../../services/player.service.js';
 import type { Context } from '../context.js';
 import { GameType } from '../game/game.type.js';
 import { TeamType } from '../team/team.type.js';
@@ -41,8 +41,11 @@ export class PlayerResolver {
   @Mutation(() => PlayerType, {
     description: 'Creates the player and their first (NEW) game for the show, or the current show.',
   })
-  signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<Player> {
-    return signUp(ctx, input);
+  async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: Context): Promise<Player> {
+    const { player, game } = await signUpWithGame(ctx, input);
+    // The new game is the player's active one: answered without reading it back.
+    if (game) ctx.loaders.activeGame.prime(player.id, game);
+    return player;
   }
 
   @Authorized(MAY.tablet)
