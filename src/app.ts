@@ -17,6 +17,7 @@ import { startBoss } from './jobs/boss.js';
 import { createLogger, type Logger } from './log.js';
 import { startWorkers, type Workers } from '../workers/index.js';
 import { initSentry } from './observability/sentry.js';
+import { renderClusterMetrics, type ProcessMetrics } from './observability/metrics.js';
 import { createSmsSender } from './sms/create-sender.js';
 
 export interface AppOptions {
@@ -27,6 +28,18 @@ export interface AppOptions {
   now?: () => Date;
   /** Sees every statement the app's database client sends (tests count queries with it). */
   onQuery?: (sql: string) => void;
+  /**
+   * Migrate the database and create the device accounts (and development's demo data); default
+   * true. An API process of a cluster skips it: its primary did it once before starting it.
+   */
+  prepare?: boolean;
+  /** Drive the booth's lights here when they are configured (default true); a cluster drives them from one API process. */
+  lighting?: boolean;
+  /**
+   * Where /metrics comes from: this process's own (default); `none` for an API process of a cluster
+   * (its primary asks it); or, for a cluster's primary, its API processes' figures to serve with its own.
+   */
+  metrics?: 'own' | 'none' | (() => Promise<ProcessMetrics[]>);
 }
 
 export interface App {
@@ -46,6 +59,9 @@ export async function startApp({
   log = createLogger(config.logLevel),
   now = () => new Date(),
   onQuery,
+  prepare = true,
+  lighting: withLighting = true,
+  metrics: metricsFrom = 'own',
 }: AppOptions): Promise<App> {
   const cleanups: Array<() => Promise<unknown>> = [];
   const stop = async () => {
@@ -64,7 +80,7 @@ export async function startApp({
       url = embedded.url;
     }
     const primaryUrl = config.nucDatabaseUrl ?? url;
-    await runMigrations(primaryUrl);
+    if (prepare) await runMigrations(primaryUrl);
     const database = openDatabase({ url, primaryUrl: config.nucDatabaseUrl, onQuery });
     cleanups.push(() => database.close());
     const boss = await startBoss({ url: primaryUrl, log, supervise: worker, jobs: config.jobs });
@@ -83,8 +99,8 @@ export async function startApp({
     });
     cleanups.push(() => context.renders.close());
 
-    const generatedPasswords = await seedAccounts(database.db, config);
-    if (config.env === 'development') await seedDemoData(database.db, log, dayIn(now(), config.timeZone));
+    const generatedPasswords = prepare ? await seedAccounts(database.db, config) : [];
+    if (prepare && config.env === 'development') await seedDemoData(database.db, log, dayIn(now(), config.timeZone));
 
     let workers: Workers | undefined;
     if (worker) {
@@ -96,16 +112,21 @@ export async function startApp({
     if (api) {
       const live = (context.live = startLiveHub(context));
       cleanups.push(() => live.stop());
-      if (lightingEnabled(config.lighting)) {
+      if (withLighting && lightingEnabled(config.lighting)) {
         const lighting = (context.lighting = startLightingController(context, live));
         cleanups.push(() => lighting.stop());
       }
-      http = await startHttpServer(context, { port: config.port, host: config.host });
+      http = await startHttpServer(context, { port: config.port, host: config.host, metrics: metricsFrom !== 'none' });
       cleanups.push(() => http!.close());
       metricsUrl = http.metricsUrl;
     } else {
       // A worker-only process serves no HTTP but its metrics: job runs and durations are counted here.
-      const metrics = await startMetricsServer(context);
+      // A cluster's primary serves its API processes' figures with its own.
+      const fromApi = typeof metricsFrom === 'function' ? metricsFrom : null;
+      const metrics = await startMetricsServer(
+        context,
+        fromApi ? async () => renderClusterMetrics(context, await fromApi()) : undefined,
+      );
       cleanups.push(async () => metrics.close());
       metricsUrl = metrics.url;
     }

@@ -43,6 +43,7 @@ export const SETTING_NAMES = [
   'TWILIO_API_URL',
   'PUBLIC_BASE_URL',
   'PORT',
+  'API_PROCESSES',
   'HOST',
   'METRICS_PORT',
   'METRICS_HOST',
@@ -110,6 +111,7 @@ const schema = z.object({
   TWILIO_API_URL: z.url().optional(),
   PUBLIC_BASE_URL: z.url().optional(),
   PORT: int(0, 65535, 8000),
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
   HOST: z.string().default('0.0.0.0'),
   METRICS_PORT: int(0, 65535, 9464),
   METRICS_HOST: z.string().default('127.0.0.1'),
@@ -185,6 +187,8 @@ export interface Config {
   readonly twilio?: { accountSid: string; authToken: string; from: string; apiUrl?: string };
   readonly publicBaseUrl?: string;
   readonly port: number;
+  /** API processes sharing PORT (node:cluster); 1 serves in this process alone. */
+  readonly apiProcesses: number;
   readonly host: string;
   /** Where /metrics is served: a port of its own that the public proxy does not forward. */
   readonly metrics: { port: number; host: string };
@@ -323,6 +327,8 @@ export function loadConfig(opts: LoadOptions = {}): Config {
         : undefined,
     publicBaseUrl: s.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
     port: s.PORT,
+    // One per core where the server has the machine (production); one while developing and testing.
+    apiProcesses: s.API_PROCESSES ?? (production ? availableParallelism() : 1),
     host: s.HOST,
     metrics: Object.freeze({ port: s.METRICS_PORT, host: s.METRICS_HOST }),
     timeZone: s.TZ,

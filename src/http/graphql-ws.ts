@@ -65,8 +65,11 @@ export function attachGraphqlWs(
   trust: TrustProxy,
   /** The anonymous budget, shared with HTTP. */
   budget: AddressBudget,
+  /** API processes sharing the port: an address's sockets are spread over them, and so is its limit. */
+  processes = 1,
 ): GraphqlWs {
-  const { maxDocumentBytes, subscriptionsPerSocket, socketsPerAddress } = app.config.limits;
+  const { maxDocumentBytes, subscriptionsPerSocket } = app.config.limits;
+  const socketsPerAddress = Math.ceil(app.config.limits.socketsPerAddress / processes);
   const sockets = new Map<string, number>();
   const release = (extra: Extra) => {
     if (!extra.counted) return;

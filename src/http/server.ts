@@ -1,4 +1,5 @@
 // The one HTTP server: GraphQL over HTTP and WebSocket, GraphiQL, health, and the routes of src/http.
+import cluster from 'node:cluster';
 import http from 'node:http';
 import type { WebSocketServer } from 'ws';
 import cors from 'cors';
@@ -76,7 +77,14 @@ const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
   }
 };
 
-export async function startHttpServer(app: AppContext, opts: { port: number; host: string }): Promise<HttpServer> {
+export interface HttpServerOptions {
+  port: number;
+  host: string;
+  /** Serve /metrics on METRICS_PORT (default); an API process of a cluster leaves it to its primary. */
+  metrics?: boolean;
+}
+
+export async function startHttpServer(app: AppContext, opts: HttpServerOptions): Promise<HttpServer> {
   const schema = await getSchema();
   const web = express();
   web.disable('x-powered-by');
@@ -86,14 +94,23 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   const trust = compileTrustProxy(app.config.trustProxy);
   web.set('trust proxy', trust);
   const server = http.createServer(web);
-  // One budget per address for anonymous callers, whichever transport they use.
+  // One budget per address for anonymous callers, whichever transport they use. It is kept in
+  // memory, per process: in a cluster, where an address's connections go to each API process in
+  // turn, each refills at its share of the rate, so together they allow what the setting says.
+  // Each keeps the whole burst, so the costliest allowed operation can still run anywhere.
+  const processes = cluster.isWorker ? app.config.apiProcesses : 1;
   const budget = createAddressBudget({
-    perSecond: app.config.limits.anonymousCostPerSecond,
+    perSecond: app.config.limits.anonymousCostPerSecond / processes,
     burst: app.config.limits.anonymousCostBurst,
   });
-  const ws = attachGraphqlWs(app, schema, server, trust, budget);
+  const ws = attachGraphqlWs(app, schema, server, trust, budget, processes);
   const graphql = await createGraphqlHttp(app, schema, budget);
 
+  if (cluster.isWorker) {
+    // Which API process answered: operators (and tests) can see the connections spread.
+    const pid = String(process.pid);
+    web.use((_req, res, next) => (res.setHeader('X-Api-Process', pid), next()));
+  }
   web.use(requestLog(app.log));
   web.use(corsFor(app.config.corsOrigins));
   web.use(healthRoutes(app));
@@ -118,10 +135,13 @@ export async function startHttpServer(app: AppContext, opts: { port: number; hos
   web.use(unexpectedErrors());
 
   const port = await listen(server, opts.port, opts.host);
-  const metrics = await startMetricsServer(app).catch(async (err) => {
-    await new Promise((resolve) => server.close(resolve));
-    throw err;
-  });
+  const metrics =
+    opts.metrics === false
+      ? { url: `http://${loopbackOf(app.config.metrics.host)}:${app.config.metrics.port}`, close() {} }
+      : await startMetricsServer(app).catch(async (err) => {
+          await new Promise((resolve) => server.close(resolve));
+          throw err;
+        });
   return {
     server,
     port,

@@ -1,7 +1,16 @@
 // Prometheus metrics of this process, served at /metrics. Request, error, subscription and job
 // counters are kept as things happen; the counts that live in the database (jobs by state, SMS by
 // status, connections) are read at scrape time, so every process reports the same truth.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  AggregatorRegistry,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type MetricObjectWithValues,
+  type MetricValue,
+} from 'prom-client';
 import type { Logger } from 'pino';
 import { liveOf, type AppContext } from '../context.js';
 import { QUEUES } from '../jobs/registry.js';
@@ -48,8 +57,10 @@ const subscriptionExecutions = new Gauge({
 
 const listenerUp = new Gauge({
   name: 'mlb_live_listener_up',
-  help: "1 while this API process's LISTEN connection (the live updates' feed) is connected",
+  help: "1 while this API process's LISTEN connection (the live updates' feed) is connected (of several: the lowest)",
   registers: [registry],
+  // Over a cluster's API processes: 0 as soon as one of them is deaf.
+  aggregator: 'min',
 });
 
 const jobRuns = new Counter({
@@ -279,8 +290,7 @@ async function refresh(app: AppContext): Promise<void> {
 }
 
 /** The Prometheus text of this process, with the database-backed gauges read now. */
-export async function renderMetrics(app: AppContext): Promise<string> {
-  refreshSubscriptions(app);
+async function refreshDatabaseFigures(app: AppContext): Promise<void> {
   dbConnections.reset();
   try {
     await refresh(app);
@@ -288,7 +298,36 @@ export async function renderMetrics(app: AppContext): Promise<string> {
     // A scrape still answers (process metrics, mlb_db_up 0) when the database does not.
     app.log.warn({ err }, 'metrics: database figures unavailable');
   }
+}
+
+export async function renderMetrics(app: AppContext): Promise<string> {
+  refreshSubscriptions(app);
+  await refreshDatabaseFigures(app);
   return registry.metrics();
+}
+
+export type ProcessMetrics = MetricObjectWithValues<MetricValue<string>>[];
+
+/**
+ * What one API process of a cluster tells its primary: its own counters and live figures. The
+ * figures read from the database are left to the primary, which reads them once for all.
+ */
+export async function apiProcessMetrics(app: AppContext): Promise<ProcessMetrics> {
+  refreshSubscriptions(app);
+  return registry.getMetricsAsJSON();
+}
+
+// Figures only API processes have; a primary without live updates would report them as 0.
+const API_PROCESS_ONLY = new Set(['mlb_live_listener_up', 'mlb_subscriptions_active', 'mlb_subscription_executions']);
+
+/**
+ * A cluster primary's /metrics: its own figures (the database's, and its job workers' when it runs
+ * them) with its API processes' (`apiProcesses`), counters and histograms summed over processes.
+ */
+export async function renderClusterMetrics(app: AppContext, apiProcesses: ProcessMetrics[]): Promise<string> {
+  await refreshDatabaseFigures(app);
+  const own = (await registry.getMetricsAsJSON()).filter((m) => !API_PROCESS_ONLY.has(m.name));
+  return AggregatorRegistry.aggregate([own, ...apiProcesses]).metrics();
 }
 
 export const METRICS_CONTENT_TYPE = registry.contentType;
