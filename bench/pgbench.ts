@@ -118,16 +118,22 @@ export async function runPgbench(o: PgbenchOptions): Promise<PgbenchResult> {
 }
 
 /**
- * Sums the statement averages of each BEGIN … COMMIT block: the average time of each
- * transaction of the script. Statements skipped by `\if` count as if they always ran (an over-estimate).
+ * Sums the statement averages of each BEGIN … COMMIT block (a statement outside one is a transaction
+ * of its own): the average time of each transaction of the script. Statements skipped by `\if`
+ * count as if they always ran (an over-estimate); meta-commands (`\set`, `\if`) are not statements.
  */
 export function transactionAverages(statements: PgbenchResult['statements']): number[] {
   const out: number[] = [];
   let current: number | null = null;
   for (const s of statements) {
+    if (s.sql.startsWith('\\')) continue;
     if (/^BEGIN\b/i.test(s.sql)) current = 0;
-    if (current !== null) current += s.ms;
-    if (/^COMMIT\b/i.test(s.sql) && current !== null) {
+    if (current === null) {
+      out.push(s.ms);
+      continue;
+    }
+    current += s.ms;
+    if (/^COMMIT\b/i.test(s.sql)) {
       out.push(current);
       current = null;
     }

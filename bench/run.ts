@@ -200,6 +200,9 @@ async function main(): Promise<number> {
     await stopBenchPostgres();
   }
 
+  const summary = goalSummary(results);
+  console.log(`\n${summary.join('\n')}\n`);
+
   const finishedAt = new Date();
   const report = {
     startedAt: startedAt.toISOString(),
@@ -219,6 +222,8 @@ async function main(): Promise<number> {
     `git ${report.git ?? 'unknown'} · ${host.cpus} × ${host.cpuModel} · ${host.memoryGb} GB · Node ${host.node} · Postgres ${report.postgres} · load average at start ${host.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
     '',
     ...results.map((r) => `${formatTable(r.section)}\n\n_${r.ok ? 'ran' : 'FAILED'} in ${r.seconds.toFixed(1)} s_\n`),
+    ...summary,
+    '',
   ].join('\n');
   writeFileSync(path.join(RESULTS_DIR, 'latest.md'), md);
   const failed = results.filter((r) => !r.ok);
@@ -226,6 +231,31 @@ async function main(): Promise<number> {
     `results: ${path.relative(ROOT, jsonFile)} and bench/results/latest.md; ${results.length - failed.length} passed, ${failed.length} failed${failed.length ? ` (${failed.map((f) => f.name).join(', ')})` : ''}`,
   );
   return failed.length ? 1 : 0;
+}
+
+// The goals of issue 17 (performance), numbered as there. A section reports one by starting its
+// goal line with `issue 17 goal <n> — `; a goal no section of this run reported is said to be unmeasured.
+const ISSUE_17_GOALS: Record<number, string> = {
+  1: 'lifecycle, API only: ≥ 50 % of pgbench at 16 clients, p99 < 100 ms, zero errors',
+  2: 'lifecycle with the default `npm start` (API + workers): ≥ 85 % of the API-only figure',
+  3: 'every core: API_PROCESSES at 1 and 2, the scaling',
+  4: 'souvenir: median < 60 ms, ≥ 20× a browser per image',
+  5: '10,000 subscribers: p95 < 500 ms, server RSS < 450 MB',
+};
+
+/** Every goal of the run in one list, then the goals of issue 17 one by one: met, not met, or not measured. */
+function goalSummary(results: SectionResult[]): string[] {
+  const all = results.flatMap((r) => (r.section.goals ?? []).map((text) => ({ section: r.name, text })));
+  const lines = ['### Goals of this run', ''];
+  for (const r of results) if (!r.ok) lines.push(`- ${r.name}: FAILED (${r.error}); its goals were not measured`);
+  for (const g of all) lines.push(`- ${g.section}: ${g.text}`);
+  lines.push('', '### Issue 17 goals', '');
+  for (const [n, what] of Object.entries(ISSUE_17_GOALS)) {
+    const reported = all.filter((g) => g.text.startsWith(`issue 17 goal ${n} `));
+    if (reported.length) lines.push(...reported.map((g) => `- ${g.text}`));
+    else lines.push(`- issue 17 goal ${n} — ${what}: not measured in this run`);
+  }
+  return lines;
 }
 
 if (process.argv[2] === '--child') {

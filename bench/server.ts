@@ -119,6 +119,8 @@ export function benchEnv(databaseUrl: string, extra: Record<string, string> = {}
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     TZ: 'UTC',
+    // One process unless a bench asks for more (production would take one per core).
+    API_PROCESSES: '1',
     ...extra,
   };
 }
@@ -153,7 +155,7 @@ export interface BenchServer {
   pid: number;
   gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
   token(role: BenchRole): Promise<string>;
-  /** CPU seconds (user + system) the server process has used so far. */
+  /** CPU seconds (user + system) the server process and its children (API processes) have used so far. */
   cpuSeconds(): number;
   stop(): Promise<void>;
 }
@@ -232,7 +234,7 @@ export async function startBenchServer(opts: BenchServerOptions): Promise<BenchS
       tokens.set(r, res.data.login.token);
       return res.data.login.token;
     },
-    cpuSeconds: () => processCpuSeconds(child.pid!),
+    cpuSeconds: () => processTreeCpuSeconds(child.pid!),
     stop: cleanup,
   };
 }
@@ -270,6 +272,42 @@ export function processCpuSeconds(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** The parent of every process (Linux /proc). */
+function parents(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      out.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU seconds of a process and its living descendants (a cluster's primary and its API processes). */
+export function processTreeCpuSeconds(pid: number): number {
+  const parentOf = parents();
+  const tree = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [child, parent] of parentOf)
+      if (tree.has(parent) && !tree.has(child)) {
+        tree.add(child);
+        grew = true;
+      }
+  }
+  let total = 0;
+  for (const p of tree) {
+    const cpu = processCpuSeconds(p);
+    if (Number.isFinite(cpu)) total += cpu;
+    else if (p === pid) return NaN;
+  }
+  return total;
 }
 
 /** CPU seconds per process of the embedded cluster (postmaster and its children); empty when external. */

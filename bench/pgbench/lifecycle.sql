@@ -142,7 +142,8 @@ WITH moved AS (
   INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
   SELECT moved.id, moved.show_id, moved.from_state, 'QUEUED'::game_state, 'mlbtablet', now(), NULL::jsonb FROM moved RETURNING id
 )
-SELECT event.id AS event_id FROM moved, event \gset
+SELECT event.id AS event_id, (players.mobile_number IS NOT NULL) AS has_mobile
+FROM moved JOIN event ON true JOIN players ON players.id = moved.player_id JOIN shows ON shows.id = moved.show_id \gset
 
 -- confirmGame: plus the team of a player without one (the smallest team, under a lock).
 BEGIN;
@@ -155,7 +156,8 @@ WITH moved AS (
   INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
   SELECT moved.id, moved.show_id, moved.from_state, 'CONFIRMED'::game_state, 'mlbtablet', now(), NULL::jsonb FROM moved RETURNING id
 )
-SELECT event.id AS event_id FROM moved, event \gset
+SELECT event.id AS event_id, (players.mobile_number IS NOT NULL) AS has_mobile
+FROM moved JOIN event ON true JOIN players ON players.id = moved.player_id JOIN shows ON shows.id = moved.show_id \gset
 SELECT pg_advisory_xact_lock(7302, 0) FROM players WHERE id = :player_id AND team_id IS NULL;
 UPDATE players SET team_id = smallest.id
 FROM (SELECT teams.id FROM teams LEFT JOIN players ON players.team_id = teams.id
@@ -173,7 +175,8 @@ WITH moved AS (
   INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
   SELECT moved.id, moved.show_id, moved.from_state, 'PLAYING'::game_state, 'mlbvrgame', now(), NULL::jsonb FROM moved RETURNING id
 )
-SELECT event.id AS event_id FROM moved, event \gset
+SELECT event.id AS event_id, (players.mobile_number IS NOT NULL) AS has_mobile
+FROM moved JOIN event ON true JOIN players ON players.id = moved.player_id JOIN shows ON shows.id = moved.show_id \gset
 
 -- completeGame: result, souvenir job, then — if the show's recall lock is free — auto-recall up to the window (2).
 BEGIN;
@@ -186,8 +189,8 @@ WITH moved AS (
   INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
   SELECT moved.id, moved.show_id, moved.from_state, 'COMPLETED'::game_state, 'mlbvrgame', now(), NULL::jsonb FROM moved RETURNING id
 )
-SELECT event.id AS event_id FROM moved, event \gset
-SELECT (mobile_number IS NOT NULL) AS has_mobile FROM players WHERE id = :player_id \gset
+SELECT event.id AS event_id, (players.mobile_number IS NOT NULL) AS has_mobile
+FROM moved JOIN event ON true JOIN players ON players.id = moved.player_id JOIN shows ON shows.id = moved.show_id \gset
 WITH ins AS (
 INSERT INTO pgboss.job_common (
   id,
@@ -303,10 +306,10 @@ WITH moved AS (
   INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
   SELECT moved.id, moved.show_id, moved.from_state, 'RECALLED'::game_state, 'system', now(), NULL::jsonb FROM moved RETURNING id
 )
-SELECT count(*) AS recalled, max(moved.player_id) AS rplayer_id, max(event.id) AS revent_id FROM moved, event \gset
+SELECT count(*) AS recalled, max(moved.player_id) AS rplayer_id, max(event.id) AS revent_id,
+  max(players.first_name) AS rfirst, max(players.mobile_number) AS rmobile, max(shows.recall_message) AS rtemplate
+FROM moved JOIN event ON true JOIN players ON players.id = moved.player_id JOIN shows ON shows.id = moved.show_id \gset
 \if :recalled > 0
-SELECT p.first_name AS rfirst, p.mobile_number AS rmobile, s.recall_message AS rtemplate
-FROM players p JOIN shows s ON s.id = :show_id WHERE p.id = :rplayer_id \gset
 INSERT INTO messages (dedupe_key, kind, player_id, game_id, "to", body)
 VALUES ('recall:' || :revent_id::text, 'recall', :rplayer_id, :cand1, :rmobile, replace(:rtemplate, '{firstName}', :rfirst))
 ON CONFLICT (dedupe_key) DO NOTHING RETURNING id AS rmessage_id \gset
@@ -417,10 +420,10 @@ WITH moved AS (
   INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
   SELECT moved.id, moved.show_id, moved.from_state, 'RECALLED'::game_state, 'system', now(), NULL::jsonb FROM moved RETURNING id
 )
-SELECT count(*) AS recalled, max(moved.player_id) AS rplayer_id, max(event.id) AS revent_id FROM moved, event \gset
+SELECT count(*) AS recalled, max(moved.player_id) AS rplayer_id, max(event.id) AS revent_id,
+  max(players.first_name) AS rfirst, max(players.mobile_number) AS rmobile, max(shows.recall_message) AS rtemplate
+FROM moved JOIN event ON true JOIN players ON players.id = moved.player_id JOIN shows ON shows.id = moved.show_id \gset
 \if :recalled > 0
-SELECT p.first_name AS rfirst, p.mobile_number AS rmobile, s.recall_message AS rtemplate
-FROM players p JOIN shows s ON s.id = :show_id WHERE p.id = :rplayer_id \gset
 INSERT INTO messages (dedupe_key, kind, player_id, game_id, "to", body)
 VALUES ('recall:' || :revent_id::text, 'recall', :rplayer_id, :cand2, :rmobile, replace(:rtemplate, '{firstName}', :rfirst))
 ON CONFLICT (dedupe_key) DO NOTHING RETURNING id AS rmessage_id \gset

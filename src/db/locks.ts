@@ -3,6 +3,7 @@
 // lock over the whole table). bench/pgbench/lifecycle.sql takes the same keys.
 import { sql } from 'drizzle-orm';
 import type { Tx } from './client.js';
+import { preparedSql } from './prepared.js';
 
 export const LOCKS = {
   /** Auto-recall of one show (second key: the show id), so concurrent passes never overfill its window. */
@@ -19,15 +20,22 @@ export const LOCKS = {
 
 export type TransactionLock = Exclude<keyof typeof LOCKS, 'migration'>;
 
+const take = preparedSql(
+  'advisory_lock',
+  () => sql`select pg_advisory_xact_lock(${sql.placeholder('key')}, ${sql.placeholder('id')})`,
+);
+const tryTake = preparedSql<{ locked: boolean }>(
+  'advisory_try_lock',
+  () => sql`select pg_try_advisory_xact_lock(${sql.placeholder('key')}, ${sql.placeholder('id')}) as locked`,
+);
+
 /** Waits for the lock; it is released when the transaction ends. */
 export async function lock(tx: Tx, name: TransactionLock, id = 0): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${LOCKS[name]}, ${id})`);
+  await take(tx, { key: LOCKS[name], id });
 }
 
 /** Takes the lock only if it is free; false when another transaction holds it. */
 export async function tryLock(tx: Tx, name: TransactionLock, id = 0): Promise<boolean> {
-  const [row] = await tx.execute<{ locked: boolean }>(
-    sql`select pg_try_advisory_xact_lock(${LOCKS[name]}, ${id}) as locked`,
-  );
+  const [row] = await tryTake(tx, { key: LOCKS[name], id });
   return Boolean(row?.locked);
 }

@@ -95,3 +95,21 @@ export function columnsOf(table: PgTable, alias: string): SQL {
     sql`, `,
   );
 }
+
+/** A hand-written statement built once, answering its rows as Postgres names their columns. */
+export function preparedSql<R extends Record<string, unknown>>(
+  name: string,
+  build: () => SQL,
+): (on: Executor, values?: Values) => Promise<R[]> {
+  let query: Runnable<R[]> | undefined;
+  return (on, values) => {
+    if (!query) {
+      const { dialect } = builder as unknown as { dialect: PgDialect };
+      const session = sessionOf(builder) as unknown as {
+        prepareQuery(q: { sql: string; params: unknown[] }, f: undefined, n: string, a: boolean): Runnable<R[]>;
+      };
+      query = session.prepareQuery(dialect.sqlToQuery(build()), undefined, name, false);
+    }
+    return bind(query, on).execute(values);
+  };
+}

@@ -1,6 +1,8 @@
 // The outbox: work a change causes is written in the change's own transaction.
 import type { PgBoss } from 'pg-boss';
+import { sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { messages } from '../db/schema.js';
 import { smsJob, souvenirJob } from './registry.js';
 
@@ -18,19 +20,24 @@ export interface SmsRequest {
 }
 
 /** Records the message (status queued) and its `sms` job; returns the message id, or null if already recorded. */
-export async function queueSms(tx: Executor, boss: PgBoss, req: SmsRequest): Promise<number | null> {
-  const [row] = await tx
+const insertMessage = prepared('message_queue', (db) => {
+  const p = (name: string) => sql.placeholder(name);
+  return db
     .insert(messages)
     .values({
-      kind: req.kind,
-      playerId: req.playerId,
-      gameId: req.gameId ?? null,
-      to: req.to,
-      body: req.body,
-      dedupeKey: req.dedupeKey,
+      kind: p('kind'),
+      playerId: p('playerId'),
+      gameId: p('gameId'),
+      to: p('to'),
+      body: p('body'),
+      dedupeKey: p('dedupeKey'),
     })
     .onConflictDoNothing({ target: messages.dedupeKey })
     .returning({ id: messages.id });
+});
+
+export async function queueSms(tx: Executor, boss: PgBoss, req: SmsRequest): Promise<number | null> {
+  const [row] = await insertMessage(tx, { ...req, gameId: req.gameId ?? null });
   if (!row) return null;
   await smsJob.sendInTransaction(boss, tx, { messageId: row.id });
   return row.id;

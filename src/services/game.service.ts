@@ -49,15 +49,9 @@ async function finishGame(
       if (!found) throw new NotFoundError('Game', rawId);
       await lock(tx, 'recall', found.showId);
     }
-    const { game, repeated } = await transition(tx, c, id, action, result, cancelReason);
+    const { game, repeated, mobile } = await transition(tx, c, id, action, result, cancelReason);
     if (repeated) return game;
-    if (action === 'complete') {
-      const [player] = await tx
-        .select({ mobile: players.mobileNumber })
-        .from(players)
-        .where(eq(players.id, game.playerId));
-      await queueSouvenir(tx, c.app.boss, game.id, Boolean(player?.mobile));
-    }
+    if (action === 'complete') await queueSouvenir(tx, c.app.boss, game.id, Boolean(mobile));
     if (action === 'cancel' || (await tryLock(tx, 'recall', game.showId))) await autoRecallLocked(tx, c, game.showId);
     return game;
   });

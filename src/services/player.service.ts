@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { lock } from '../db/locks.js';
 import { games, players, teams, type Game, type Player } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
@@ -106,24 +107,36 @@ async function earlierTwin(tx: Tx, showId: number, f: PlayerFields, now: Date): 
   const identity = JSON.stringify([showId, f.firstName, f.lastName ?? null, f.mobileNumber]);
   await lock(tx, 'signUp', createHash('sha256').update(identity).digest().readInt32BE(0));
   const since = new Date(now.getTime() - SIGNUP_TWIN_SECONDS * 1000);
-  const [row] = await tx
+  const [row] = await twinOf(tx, {
+    showId,
+    firstName: f.firstName,
+    lastName: f.lastName ?? null,
+    mobile: f.mobileNumber,
+    since: since.toISOString(),
+    now: now.toISOString(),
+  });
+  return row?.player ?? null;
+}
+
+const twinOf = prepared('signup_twin', (db) => {
+  const p = (name: string) => sql.placeholder(name);
+  return db
     .select({ player: players })
     .from(players)
     .innerJoin(games, eq(games.playerId, players.id))
     .where(
       and(
-        eq(games.showId, showId),
-        eq(players.firstName, f.firstName!),
-        sql`${players.lastName} is not distinct from ${f.lastName ?? null}`,
-        eq(players.mobileNumber, f.mobileNumber),
-        gte(players.createdAt, since),
-        lte(players.createdAt, now),
+        eq(games.showId, p('showId')),
+        eq(players.firstName, p('firstName')),
+        sql`${players.lastName} is not distinct from ${p('lastName')}::text`,
+        eq(players.mobileNumber, p('mobile')),
+        gte(players.createdAt, sql`${p('since')}::timestamptz`),
+        lte(players.createdAt, sql`${p('now')}::timestamptz`),
       ),
     )
     .orderBy(players.id)
     .limit(1);
-  return row?.player ?? null;
-}
+});
 
 export async function updatePlayer(c: CallContext, rawId: string | number, input: RawPlayerInput): Promise<Player> {
   const id = idOf('Player', rawId);

@@ -1,7 +1,8 @@
 // Auto-recall: keep up to RECALL_WINDOW_SIZE queued players "recalled" (texted to come back) per show.
 // Serialized per show with a transaction-scoped advisory lock, so concurrent completes never overfill it.
-import { and, asc, count, eq, gt, isNotNull, lte, notExists, notInArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNotNull, lte, notExists, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { lock } from '../db/locks.js';
 import { games, optOuts, players, shows, type Game } from '../db/schema.js';
 import { DEFAULT_TEXTS } from '../domain/messages.js';
@@ -14,17 +15,40 @@ import { recallCutoff, recallsToMake } from '../domain/recall.js';
 import { transition } from './transition.js';
 import { inTransaction, type CallContext } from '../context.js';
 
-export async function activeRecalls(tx: Tx, showId: number, now: Date, windowMinutes: number): Promise<number> {
-  const [row] = await tx
+const countActive = prepared('recall_active', (db) =>
+  db
     .select({ n: count() })
     .from(games)
     .where(
       and(
-        eq(games.showId, showId),
+        eq(games.showId, sql.placeholder('showId')),
         eq(games.state, 'RECALLED'),
-        gt(games.recalledAt, recallCutoff(now, windowMinutes)),
+        gt(games.recalledAt, sql`${sql.placeholder('cutoff')}::timestamptz`),
       ),
-    );
+    ),
+);
+
+// Queue order; players we cannot text (no number, or it opted out) are left for the tablet to call by name.
+const nextToRecall = prepared('recall_candidates', (db) =>
+  db
+    .select({ id: games.id })
+    .from(games)
+    .innerJoin(players, eq(players.id, games.playerId))
+    .where(
+      and(
+        eq(games.showId, sql.placeholder('showId')),
+        eq(games.state, 'QUEUED'),
+        isNotNull(players.mobileNumber),
+        notExists(db.select().from(optOuts).where(eq(optOuts.mobileNumber, players.mobileNumber))),
+        sql`${games.id} <> all(${sql.placeholder('tried')}::int[])`,
+      ),
+    )
+    .orderBy(asc(games.queuedAt), asc(games.id))
+    .limit(sql.placeholder('wanted')),
+);
+
+export async function activeRecalls(tx: Tx, showId: number, now: Date, windowMinutes: number): Promise<number> {
+  const [row] = await countActive(tx, { showId, cutoff: recallCutoff(now, windowMinutes).toISOString() });
   return row?.n ?? 0;
 }
 
@@ -38,22 +62,7 @@ export async function autoRecallLocked(tx: Tx, c: CallContext, showId: number): 
   const recalled: Game[] = [];
   const tried: number[] = [0];
   while (wanted > 0) {
-    // Queue order; players we cannot text (no number, or it opted out) are left for the tablet to call by name.
-    const candidates = await tx
-      .select({ id: games.id })
-      .from(games)
-      .innerJoin(players, eq(players.id, games.playerId))
-      .where(
-        and(
-          eq(games.showId, showId),
-          eq(games.state, 'QUEUED'),
-          isNotNull(players.mobileNumber),
-          notExists(tx.select().from(optOuts).where(eq(optOuts.mobileNumber, players.mobileNumber))),
-          notInArray(games.id, tried),
-        ),
-      )
-      .orderBy(asc(games.queuedAt), asc(games.id))
-      .limit(wanted);
+    const candidates = await nextToRecall(tx, { showId, tried, wanted });
     if (!candidates.length) break;
     for (const { id } of candidates) {
       tried.push(id);

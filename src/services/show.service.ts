@@ -1,15 +1,20 @@
 // Shows: created and edited by admins; "the current show" is the one sign-ups go to by default.
 import { desc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { prepared } from '../db/prepared.js';
 import { shows, type Show } from '../db/schema.js';
 import { DomainError, NotFoundError } from '../domain/errors.js';
 import { idOf } from '../domain/ids.js';
 import { normalizeShowInput, type ShowFields } from '../domain/show-input.js';
 import type { CallContext } from '../context.js';
 
+const latestShow = prepared('current_show', (db) =>
+  db.select().from(shows).orderBy(desc(shows.date), desc(shows.id)).limit(1),
+);
+
 /** The latest show by date (ties: highest id), or null when there is none. */
 export async function currentShow(db: Executor): Promise<Show | null> {
-  const [row] = await db.select().from(shows).orderBy(desc(shows.date), desc(shows.id)).limit(1);
+  const [row] = await latestShow(db);
   return row ?? null;
 }
 

@@ -18,6 +18,8 @@ export interface TransitionOutcome {
   game: Game;
   /** A retried move (see isRepeat): nothing was recorded, and the caller has nothing more to do. */
   repeated: boolean;
+  /** The player's mobile number, read with the move (null: none); absent for a repeated move. */
+  mobile?: string | null;
 }
 
 /**
@@ -26,6 +28,15 @@ export interface TransitionOutcome {
  * statement per variant of the move (its columns differ), built once.
  */
 const moves = new Map<string, ReturnType<typeof moveStatement>>();
+
+// Read in the same statement, for the move's effects: the recall text, the souvenir's text.
+interface MoveExtras extends Record<string, unknown> {
+  fromState: GameState;
+  eventId: string | number;
+  firstName: string;
+  mobile: string | null;
+  recallTemplate: string;
+}
 
 function moveStatement(action: GameAction, withResult: boolean, withReason: boolean) {
   const t = TRANSITIONS[action];
@@ -47,10 +58,10 @@ function moveStatement(action: GameAction, withResult: boolean, withReason: bool
     );
   }
   if (withReason) set.push(sql`${col(games.cancelReason)} = ${p('reason')}`);
-  return preparedRows<typeof games, { fromState: GameState; eventId: string | number }>(
+  return preparedRows<typeof games, MoveExtras>(
     `move_${action}${withResult ? '_result' : ''}${withReason ? '_reason' : ''}`,
     games,
-    ['fromState', 'eventId'],
+    ['fromState', 'eventId', 'firstName', 'mobile', 'recallTemplate'],
     () => sql`with moved as (
       update ${games} set ${sql.join(set, sql`, `)}
       from (select ${games.id}, ${games.state} from ${games} where ${games.id} = ${p('id')} for update) prev
@@ -65,7 +76,12 @@ function moveStatement(action: GameAction, withResult: boolean, withReason: bool
       from moved
       returning id
     )
-    select ${columnsOf(games, 'moved')}, moved.from_state, event.id from moved, event`,
+    select ${columnsOf(games, 'moved')}, moved.from_state, event.id,
+      ${players.firstName}, ${players.mobileNumber}, ${shows.recallMessage}
+    from moved
+    join event on true
+    join ${players} on ${players.id} = moved.player_id
+    join ${shows} on ${shows.id} = moved.show_id`,
   );
 }
 
@@ -100,34 +116,26 @@ export async function transition(
       return { game: current, repeated: true };
     throw new IllegalTransitionError(current.state, TRANSITIONS[action].to);
   }
-  const { fromState: _from, eventId, ...game } = row;
-  if (action === 'recall') await textRecall(tx, c, game, Number(eventId));
+  const { fromState: _from, eventId, firstName, mobile, recallTemplate, ...game } = row;
+  if (action === 'recall' && mobile) {
+    await queueSms(tx, c.app.boss, {
+      kind: 'recall',
+      playerId: game.playerId,
+      gameId: game.id,
+      to: mobile,
+      body: await renderForGame(tx, c, recallTemplate, { game, firstName }),
+      // Each recall is its own event: a second recall texts again, a retried job never does.
+      dedupeKey: `recall:${eventId}`,
+    });
+  }
   if (action === 'confirm') await assignTeam(tx, game.playerId);
-  return { game, repeated: false };
+  return { game, repeated: false, mobile };
 }
 
 /** Appends a game's event; its insert trigger announces the change to live subscribers at commit. */
 async function recordEvent(tx: Tx, e: Omit<GameEvent, 'id'>): Promise<number> {
   const [row] = await tx.insert(gameEvents).values(e).returning({ id: gameEvents.id });
   return row!.id;
-}
-
-async function textRecall(tx: Executor, c: CallContext, game: Game, eventId: number): Promise<void> {
-  const [row] = await tx
-    .select({ firstName: players.firstName, mobile: players.mobileNumber, template: shows.recallMessage })
-    .from(players)
-    .innerJoin(shows, eq(shows.id, game.showId))
-    .where(eq(players.id, game.playerId));
-  if (!row?.mobile) return;
-  await queueSms(tx, c.app.boss, {
-    kind: 'recall',
-    playerId: game.playerId,
-    gameId: game.id,
-    to: row.mobile,
-    body: await renderForGame(tx, c, row.template, { game, firstName: row.firstName }),
-    // Each recall is its own event: a second recall texts again, a retried job never does.
-    dedupeKey: `recall:${eventId}`,
-  });
 }
 
 // The player, when without a team, takes the team lock: the lock is taken (a row answered) only then.
