@@ -18,6 +18,10 @@ import { authenticate } from './authenticate.js';
 import { graphqlErrors, graphqlRequests } from '../observability/metrics.js';
 import { rateLimited, type AddressBudget } from './address-budget.js';
 import { requestLocals } from './request-log.js';
+import { LruCache } from './document-cache.js';
+
+// The texts of documents that passed the checks before validation, at most this much of them.
+const PASSED_DOCUMENTS_BYTES = 4 * 1024 * 1024;
 
 function limitsPlugin(app: AppContext, budget: AddressBudget): ApolloServerPlugin<Context> {
   return {
@@ -96,11 +100,15 @@ export async function createGraphqlHttp(
   };
 
   // Bounds the work before validation; syntax errors go on to Apollo, which reports them the same way.
+  // Devices send the same few documents over and over: one that passed is not parsed again here
+  // (Apollo keeps its own parsed and validated copy).
+  const passed = new LruCache<true>(PASSED_DOCUMENTS_BYTES, (key) => 64 + 2 * key.length);
   const documentGate: RequestHandler = (req, res, next) => {
     const query = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
-    if (typeof query !== 'string') return next();
+    if (typeof query !== 'string' || passed.get(query)) return next();
     const { error } = parseOperation(query, maxDocumentBytes);
-    if (error && error.extensions.code !== 'GRAPHQL_PARSE_FAILED') return refuse(res, error);
+    if (!error) passed.set(query, true);
+    else if (error.extensions.code !== 'GRAPHQL_PARSE_FAILED') return refuse(res, error);
     next();
   };
 
