@@ -24,7 +24,8 @@ try {
 }
 
 const log = createLogger(config.logLevel);
-for (const warning of configWarnings(config)) log.warn(warning);
+// Said once: by the primary, not again by each API process it starts.
+if (!isApiProcess) for (const warning of configWarnings(config)) log.warn(warning);
 const started = Date.now();
 
 // Handlers go in before anything starts: a signal that came without one would kill the process
