@@ -1,16 +1,20 @@
 // API_PROCESSES=2, run as `npm start` runs it: the primary forks two API processes that share the
 // port. Connections reach both (each answer names its process in X-Api-Process), a subscription
-// held by one process hears a change made through the other (both LISTEN to Postgres), and SIGTERM
-// to the primary stops every process.
+// held by one process hears a change made through the other (both LISTEN to Postgres), the
+// primary's /metrics adds up both processes' figures, and SIGTERM to the primary stops every process.
 import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/db/embedded.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { createShowAt, loginAs, startServerProcess, stopServerProcess } from '../helpers/server-process.js';
 import { testEnv } from '../helpers/server.js';
 import { connectWs, subscribe } from '../helpers/ws.js';
 
 const db = await createTestDatabase();
-const server = await startServerProcess(testEnv(db.url, { API_PROCESSES: '2', RECALL_DISABLE: 'true' }));
+const metricsPort = await freePort();
+const server = await startServerProcess(
+  testEnv(db.url, { API_PROCESSES: '2', RECALL_DISABLE: 'true', METRICS_PORT: String(metricsPort) }),
+);
 afterAll(async () => {
   await stopServerProcess(server);
   await db.drop();
@@ -64,6 +68,12 @@ const gql = (agent: http.Agent | false, query: string, variables: Record<string,
 
 let pids: string[] = [];
 
+async function metrics(): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
 describe('API_PROCESSES=2', () => {
   it('serves from two processes, connections spread over both', async () => {
     const seen = new Set<string>();
@@ -110,6 +120,25 @@ describe('API_PROCESSES=2', () => {
     } finally {
       await ws.dispose();
     }
+  });
+
+  it("serves one /metrics for the cluster: the API processes' figures summed, the database's read once", async () => {
+    const before = await metrics();
+    const n = 6;
+    const answeredBy = new Set<string>();
+    for (let i = 0; i < n; i++)
+      answeredBy.add((await request(false, 'POST', '/graphql', { query: '{ shows { id } }' })).pid);
+    expect(answeredBy.size).toBe(2);
+    const after = await metrics();
+    const requests = (text: string) =>
+      [...text.matchAll(/^mlb_graphql_requests_total\{operation="shows",type="query",outcome="ok"\} (\d+)/gm)].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
+    // Both processes answered some of them; the primary adds them up.
+    expect(requests(after) - requests(before)).toBe(n);
+    expect(after).toMatch(/^mlb_live_listener_up 1$/m);
+    expect(after.match(/^mlb_db_up\{database="primary"\} 1$/gm)).toHaveLength(1);
   });
 
   it('stops the primary and every API process on SIGTERM', async () => {
