@@ -324,6 +324,24 @@ function operationsOf(document: DocumentNode, operationName?: string | null): Op
   );
 }
 
+// The estimate of an operation whose variables cannot change it, per parsed document (the same
+// object for every request with the same text: Apollo and the WebSocket cache keep one copy).
+const settled = new WeakMap<DocumentNode, Map<string, Checked>>();
+
+/**
+ * Only an Int (a page size) or a Boolean (@include, @skip) variable can change the estimate or the
+ * shape; the devices' mutations take ids and input objects, so theirs is the same every time.
+ */
+function fixedCost(operations: readonly OperationDefinitionNode[]): boolean {
+  return operations.every((op) =>
+    (op.variableDefinitions ?? []).every((v) => {
+      let type = v.type;
+      while (type.kind !== Kind.NAMED_TYPE) type = type.type;
+      return type.name.value !== 'Int' && type.name.value !== 'Boolean';
+    }),
+  );
+}
+
 /**
  * Depth, expanded size and estimated cost of a validated document's operation. `onEstimatorError`
  * hears of an estimate that failed (the operation is refused with QUERY_COST_UNKNOWN).
@@ -333,6 +351,32 @@ export function checkLimits(
   document: DocumentNode,
   variables: Record<string, unknown> = {},
   operationName?: string | null,
+  onEstimatorError?: (err: unknown) => void,
+): Checked {
+  const known = settled.get(document)?.get(operationName ?? '');
+  if (known) {
+    // Variables that do not coerce stop the operation before any resolver runs: nothing to pay.
+    for (const op of operationsOf(document, operationName))
+      if (op.variableDefinitions?.length && getVariableValues(schema, op.variableDefinitions, variables).errors)
+        return { complexity: 0, error: null };
+    return known;
+  }
+  const checked = estimate(schema, document, variables, operationName, onEstimatorError);
+  const operations = operationsOf(document, operationName);
+  // Refusals are not kept: a refused cost is cheap to find again, and they come in endless variety.
+  if (!checked.error && checked.complexity > 0 && fixedCost(operations)) {
+    let byName = settled.get(document);
+    if (!byName) settled.set(document, (byName = new Map()));
+    byName.set(operationName ?? '', checked);
+  }
+  return checked;
+}
+
+function estimate(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  operationName: string | null | undefined,
   onEstimatorError?: (err: unknown) => void,
 ): Checked {
   const fragments = new Map<string, FragmentDefinitionNode>();
