@@ -37,17 +37,19 @@ async function graphqlLevels(
   notes: string[],
   processes: number,
   levels: number[],
+  role: 'api' | 'all' = 'api',
 ): Promise<Map<number, Measured>> {
   // Profiled with one process only: a cluster would write one profile per process.
-  const cpuProfDir = processes === 1 ? process.env.BENCH_CPU_PROF : undefined;
+  const cpuProfDir = processes === 1 && role === 'api' ? process.env.BENCH_CPU_PROF : undefined;
   const server = await startBenchServer({
     label: 'lifecycle',
-    role: 'api',
+    role,
     cpuProfDir,
     env: { API_PROCESSES: String(processes) },
   });
   const byLevel = new Map<number, Measured>();
-  const label = (clients: number) => `GraphQL ${clients} clients${processes > 1 ? `, ${processes} API processes` : ''}`;
+  const label = (clients: number) =>
+    `GraphQL ${clients} clients${processes > 1 ? `, ${processes} API processes` : ''}${role === 'all' ? ', API + workers (npm start)' : ''}`;
   try {
     const tablet = await server.token('TABLET');
     const vr = await server.token('VR_GAME');
@@ -206,12 +208,16 @@ const run: BenchModule = async () => {
     const levels = i === 0 || !LEVELS.includes(GOAL_CLIENTS) ? LEVELS : [GOAL_CLIENTS];
     byProcesses.set(processes, await graphqlLevels(rows, notes, processes, levels));
   }
+  // As the nuc runs it: API and workers in one process, every completion rendering a souvenir and texting it.
+  const withWorkers = LEVELS.includes(GOAL_CLIENTS)
+    ? (await graphqlLevels(rows, notes, 1, [GOAL_CLIENTS], 'all')).get(GOAL_CLIENTS)
+    : undefined;
   const sql = await pgbenchLevels(rows, notes);
   for (const row of rows) {
     const clients = Number(/(\d+) clients/.exec(row.name)?.[1]);
     const processes = Number(/(\d+) API processes/.exec(row.name)?.[1] ?? 1);
     const base = sql.get(clients);
-    const ours = byProcesses.get(processes)?.get(clients);
+    const ours = row.name.includes('API + workers') ? withWorkers : byProcesses.get(processes)?.get(clients);
     if (row.name.startsWith('GraphQL') && base && ours) row['ours/pgbench'] = `${Math.round((ours.mps / base) * 100)}%`;
   }
   const goals: string[] = [];
@@ -230,6 +236,12 @@ const run: BenchModule = async () => {
       `issue 17 goal 1 — lifecycle, API only, zero errors ${at}: ${single.errors === 0 ? 'met' : 'NOT met'} (${single.errors})`,
     );
   }
+  if (single && withWorkers) {
+    const share = withWorkers.mps / single.mps;
+    goals.push(
+      `issue 17 goal 2 — lifecycle with the workers in the same process (npm start) ≥ 85% of API only ${at}: ${share >= 0.85 && withWorkers.errors === 0 ? 'met' : 'NOT met'} (${Math.round(share * 100)}%: ${round(withWorkers.mps)} vs ${round(single.mps)} mutations/s, p99 ${round(withWorkers.p99, 2)} ms, ${withWorkers.errors} errors)`,
+    );
+  }
   for (const processes of PROCESSES.filter((p) => p > 1)) {
     const many = byProcesses.get(processes)?.get(GOAL_CLIENTS);
     if (!many || !single) continue;
@@ -241,7 +253,7 @@ const run: BenchModule = async () => {
   }
   notes.unshift(
     `closed loop: each client runs the chain back to back; ${WARMUP_S} s warm-up then ${DURATION_S} s measured per level; mutations/s counts successful mutations, chains/s successful completeGames; chain latency is over chains that started and ended inside the window`,
-    `server: \`src/main.ts api\` (NODE_ENV=production, LOG_LEVEL=warn, recall enabled: completeGame auto-recalls when the show’s recall lock is free), its own database, API_PROCESSES ${PROCESSES.join(' and ')} (more than one: a node:cluster primary and its API processes on one port; every level with ${PROCESSES[0]}, ${GOAL_CLIENTS} clients with the others); jobs pile up in pg-boss (no worker)`,
+    `server: \`src/main.ts api\` (NODE_ENV=production, LOG_LEVEL=warn, recall enabled: completeGame auto-recalls when the show’s recall lock is free), its own database, API_PROCESSES ${PROCESSES.join(' and ')} (more than one: a node:cluster primary and its API processes on one port; every level with ${PROCESSES[0]}, ${GOAL_CLIENTS} clients with the others); jobs pile up in pg-boss (no worker); the "API + workers" row runs \`src/main.ts\` with both in one process and one API process, souvenirs rendered on RENDER_THREADS threads, texts through the log sender`,
     'pgbench: bench/pgbench/lifecycle.sql, the same statements per mutation, -M prepared -j 2 -T per level on a database of its own; its per-mutation columns are sums of statement averages',
     'CPU %: share of one core used by the server (all its processes), the Postgres backends and this load generator during the measured window (2 cores in all, shared with anything else running); server CPU ms/mutation is the server’s CPU time over the successful mutations',
   );

@@ -186,7 +186,16 @@ export async function startBenchServer(opts: BenchServerOptions): Promise<BenchS
   // The same flags as `npm start` and the image (see Dockerfile).
   const nodeArgs = ['--max-semi-space-size=16', '--import', 'tsx'];
   if (opts.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`);
-  const env = { ...benchEnv(database.url, { PORT: String(port), METRICS_PORT: String(metricsPort), ...opts.env }) };
+  // Souvenirs and photos a bench makes are kept on local disk for the server's life only.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mlb-bench-data-'));
+  const env = {
+    ...benchEnv(database.url, {
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      DATA_DIR: dataDir,
+      ...opts.env,
+    }),
+  };
   const child = spawn(process.execPath, [...nodeArgs, 'src/main.ts', role], {
     cwd: ROOT,
     // Only the PATH of the parent: every setting the server reads comes from `env` above.
@@ -207,6 +216,7 @@ export async function startBenchServer(opts: BenchServerOptions): Promise<BenchS
 
   const cleanup = async () => {
     await stopChild(child, exited);
+    rmSync(dataDir, { recursive: true, force: true });
     if (!opts.database) await database.drop();
   };
   try {

@@ -392,7 +392,7 @@ const subscribersBench: BenchModule = async () => {
     const played = await busy.stop();
     const idle = idleP99.get(n)!;
     goals.push(
-      `${n.toLocaleString('en-US')} subscribers while games complete: p99 within 1.2× of idle: ${loaded.p99 <= idle * 1.2 ? 'met' : 'NOT met'} (${r1(loaded.p99)} vs ${r1(idle)} ms, ${r1(loaded.p99 / idle)}×)`,
+      `issue 17 goal 2 — ${n.toLocaleString('en-US')} subscribers while games complete: p99 within 1.2× of idle: ${loaded.p99 <= idle * 1.2 ? 'met' : 'NOT met'} (${r1(loaded.p99)} vs ${r1(idle)} ms, ${r1(loaded.p99 / idle)}×)`,
     );
     notes.push(
       `Games completing: ${played.games} games played to the end (${played.souvenirs} souvenirs rendered, ${played.errors} errors) during the loaded row, on a show of their own; souvenirs render on RENDER_THREADS worker threads.`,

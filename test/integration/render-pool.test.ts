@@ -1,5 +1,6 @@
 // Souvenirs render on worker threads: the same card as in the process, in order, and a render that
 // fails (or a closed pool) rejects its own request only.
+import { readdirSync, readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, expect, it } from 'vitest';
 import type { CardData } from '../../src/souvenir/card.js';
@@ -79,4 +80,22 @@ it('refuses renders once closed', async () => {
   await closing.render(CARD, null, null);
   await closing.close();
   await expect(closing.render(CARD, null, null)).rejects.toThrow(/closed/);
+});
+
+it('renders at the lowest CPU priority, so requests and live updates come first', async ({ skip }) => {
+  if (process.platform !== 'linux') skip();
+  const niceOf = (tid: string) =>
+    Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+  const before = new Set(readdirSync('/proc/self/task'));
+  const own = createRenderPool(1);
+  try {
+    await own.render(CARD, null, null);
+    const started = readdirSync('/proc/self/task').filter((tid) => !before.has(tid));
+    const nices = started.map(niceOf);
+    expect(nices).toContain(19);
+    // This process's own thread keeps its priority.
+    expect(niceOf(String(process.pid))).toBe(0);
+  } finally {
+    await own.close();
+  }
 });
