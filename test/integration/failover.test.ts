@@ -291,7 +291,11 @@ describe.skipIf(!hasPg15)('failover: the nuc dies, the ec2 standby is promoted a
       },
       45_000,
       'the jobs left on the nuc to complete on ec2',
-    );
+    ).catch(async (err: Error) => {
+      const left = await onEc2`select name, state, count(*)::int as n from pgboss.job
+        where id = any(${pendingIds}::uuid[]) and state <> 'completed' group by 1, 2`;
+      throw new Error(`${err.message}; not completed: ${JSON.stringify(left)}`);
+    });
     await waitFor(
       async () => (await onEc2`select count(*)::int as n from messages where status = 'queued'`)[0]!.n === 0,
       20_000,
