@@ -12,6 +12,7 @@ import { createBenchDatabase, startBenchServer } from './server.js';
 
 const MESSAGES = Number(process.env.BENCH_SMS_MESSAGES ?? 5000);
 const GOAL_PER_SECOND = 500;
+const TEXTS_PER_PLAYER = 2;
 const log = (msg: string) => console.error(`[sms-drain] ${msg}`);
 
 const smsDrain: BenchModule = async () => {
@@ -20,18 +21,27 @@ const smsDrain: BenchModule = async () => {
   const boss = await startBoss({ url: database.url, log: createLogger('warn'), supervise: false, max: 4 });
   let worker: Awaited<ReturnType<typeof startBenchServer>> | undefined;
   try {
-    const [player] = await db.db
+    // Two texts per player, as a fan gets a welcome and a recall: a player's texts go out in order,
+    // one after the other, so a backlog drains across players, never faster than one player's chain.
+    const fans = await db.db
       .insert(players)
-      .values({ firstName: 'Bench', handedness: 'RIGHT', mobileNumber: '+14155550100' })
-      .returning();
-    log(`queueing ${MESSAGES} messages`);
+      .values(
+        Array.from({ length: Math.ceil(MESSAGES / TEXTS_PER_PLAYER) }, (_, i) => ({
+          firstName: 'Bench',
+          handedness: 'RIGHT' as const,
+          mobileNumber: `+1415555${String(i).padStart(4, '0')}`,
+        })),
+      )
+      .returning({ id: players.id, mobileNumber: players.mobileNumber });
+    log(`queueing ${MESSAGES} messages to ${fans.length} players`);
     for (let i = 0; i < MESSAGES; i += 500) {
       await db.db.transaction(async (tx) => {
         for (let j = i; j < Math.min(i + 500, MESSAGES); j++) {
+          const fan = fans[j % fans.length]!;
           await queueSms(tx, boss, {
             kind: 'recall',
-            playerId: player!.id,
-            to: '+14155550100',
+            playerId: fan.id,
+            to: fan.mobileNumber!,
             body: `Hi Bench, it is nearly your turn (${j})`,
             dedupeKey: `bench:${j}`,
           });
@@ -73,7 +83,7 @@ const smsDrain: BenchModule = async () => {
         `≥ ${GOAL_PER_SECOND} messages/s: ${rate >= GOAL_PER_SECOND ? 'met' : 'NOT met'} (${Math.round(rate)}/s)`,
       ],
       notes: [
-        `${MESSAGES} messages queued through the outbox (row + pg-boss job) before the worker starts; each job re-reads and claims its row, "sends", and marks it sent.`,
+        `${MESSAGES} messages to ${Math.ceil(MESSAGES / TEXTS_PER_PLAYER)} players (${TEXTS_PER_PLAYER} each) queued through the outbox (row + pg-boss job) before the worker starts; each job re-reads and claims its row, checks the text still matters and that the player's earlier texts went first, asks the breaker, "sends", and marks it sent. A player's second text waits for the first.`,
         'Worker: batches of 20 jobs fetched per round trip, 2 fetch loops, jobs of a batch sent concurrently, per-job results.',
       ],
     };
