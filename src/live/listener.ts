@@ -59,6 +59,8 @@ export function startListener(url: string, handlers: ListenerHandlers, log: Logg
   let attempt = 0;
   let retryTimer: NodeJS.Timeout | undefined;
   let everConnected = false;
+  /** Connections closed so far: a LISTEN answered across a close may have been on the one that died. */
+  let closes = 0;
 
   // onnotify is a documented-in-code postgres.js option missing from its typings.
   const options = {
@@ -77,6 +79,7 @@ export function startListener(url: string, handlers: ListenerHandlers, log: Logg
       else log.warn({ payload }, 'ignored a malformed change notification');
     },
     onclose: () => {
+      closes++;
       if (stopped || !connected) return;
       connected = false;
       log.warn('live listener connection lost; reconnecting');
@@ -96,7 +99,15 @@ export function startListener(url: string, handlers: ListenerHandlers, log: Logg
   async function connect(): Promise<void> {
     // Plain `listen` on the pool's single connection: postgres.js' own listen() helper re-listens
     // on reconnect but gives no backoff control and no signal that notifications were missed.
+    const closesBefore = closes;
     await sql.unsafe(`listen ${CHANNEL}`);
+    if (closes !== closesBefore) {
+      // The connection closed while LISTEN was on its way (a restart right then). Taking it as
+      // listening would leave the next ping to open a connection that never listens, silently.
+      log.warn('live listener connection closed while listening; listening again');
+      schedule();
+      return;
+    }
     connected = true;
     attempt = 0;
     if (everConnected) {
