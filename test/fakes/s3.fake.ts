@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 
 interface S3rverInstance {
   run(): Promise<AddressInfo>;
@@ -17,6 +18,8 @@ export interface S3Fake {
   readonly bucket: string;
   /** Settings that point the server's storage at this fake (s3rver's fixed credentials). */
   readonly env: Record<string, string>;
+  /** A client of the real SDK on this fake, to look at what the server stored; destroy it when done. */
+  client(): S3Client;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,15 @@ export async function startS3Fake(bucket = 'souvenirs'): Promise<S3Fake> {
   return {
     endpoint,
     bucket,
+    client: () =>
+      new S3Client({
+        region: 'us-east-1',
+        endpoint,
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
     env: {
       S3_BUCKET: bucket,
       S3_ENDPOINT: endpoint,

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -143,14 +143,7 @@ describe('erasePlayer with S3', async () => {
   afterAll(() => s3.close());
   const server = await useTestServer({ env: { PUBLIC_BASE_URL: BASE, RECALL_DISABLE: 'true', ...s3.env } });
   const show = await seedShow(server, { date: '2031-04-02' });
-  const client = new S3Client({
-    region: 'us-east-1',
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = s3.client();
   afterAll(() => client.destroy());
   const inBucket = async (key: string) => {
     try {

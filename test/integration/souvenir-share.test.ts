@@ -4,7 +4,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,14 +25,7 @@ afterAll(async () => {
 const server = await useTestServer({ env: { PUBLIC_BASE_URL: BASE, DATA_DIR: dataDir, ...s3.env } });
 const db = server.app.context.database.db;
 const show = await seedShow(server, { name: 'Fenway Derby' });
-const client = new S3Client({
-  region: 'us-east-1',
-  endpoint: s3.endpoint,
-  forcePathStyle: true,
-  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  requestChecksumCalculation: 'WHEN_REQUIRED',
-  responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const client = s3.client();
 afterAll(() => client.destroy());
 
 const inBucket = async (key: string) =>
