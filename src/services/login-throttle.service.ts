@@ -41,9 +41,16 @@ export async function countAttempt(db: Executor, keys: readonly string[], now: D
 /** Gives back an attempt that was not a failure, to the window it was counted in. */
 export async function uncountAttempt(db: Executor, counts: readonly Count[]): Promise<void> {
   if (!counts.length) return;
+  // The rows are locked in key order, as countAttempt locks them: an UPDATE joined to the list would
+  // lock them in whatever order its plan meets them, and two attempts could then deadlock.
   await db.execute(sql`
+    with given as (
+      select f.key from login_failures as f
+      join unnest(${textArray(counts.map((c) => c.key))}, ${textArray(counts.map((c) => c.windowEndsAt.toISOString()))}::timestamptz[])
+        as r(key, window_ends_at) on f.key = r.key and f.window_ends_at = r.window_ends_at
+      order by f.key
+      for update of f
+    )
     update login_failures as f set count = greatest(f.count - 1, 0)
-    from unnest(${textArray(counts.map((c) => c.key))}, ${textArray(counts.map((c) => c.windowEndsAt.toISOString()))}::timestamptz[])
-      as r(key, window_ends_at)
-    where f.key = r.key and f.window_ends_at = r.window_ends_at`);
+    from given where f.key = given.key`);
 }
