@@ -3,11 +3,11 @@
 // sheet the image, every visit, save and share counted, nothing loaded from elsewhere and nothing
 // the CSP refuses. Screenshots of the page go to test/artifacts/.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { messages, shortLinks, teams } from '../../src/db/schema.js';
+import { shortLinks, teams } from '../../src/db/schema.js';
 import { driveTo, seedShow, signUpPlayer } from '../helpers/api.js';
 import { fixtures, waitFor } from '../helpers/fixtures.js';
 import { useTestServer } from '../helpers/server.js';
@@ -75,10 +75,7 @@ describe.skipIf(!hasChromium)('the share page /s/<code> in headless Chromium at 
     expect(done.errors).toBeUndefined();
     const [msg] = await waitFor(
       async () => {
-        const m = await db
-          .select()
-          .from(messages)
-          .where(and(eq(messages.gameId, gameId), eq(messages.kind, 'souvenir')));
+        const m = await fixtures(db).souvenirTexts(gameId);
         return m.length ? m : undefined;
       },
       30_000,

@@ -1,10 +1,11 @@
 // Rows inserted directly, so a test can set any state and timestamp it needs (through the API, see
 // api.ts). One family for every test: fixtures(db).show(), .team(), .player(), .game(), .event(), …
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/client.js';
 import {
   gameEvents,
   games,
+  messages,
   players,
   shows,
   teams,
@@ -73,6 +74,14 @@ export function fixtures(db: Db) {
         })
         .returning();
       return row!;
+    },
+    /** The souvenir texts of a game, oldest first. */
+    souvenirTexts(gameId: number) {
+      return db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.gameId, gameId), eq(messages.kind, 'souvenir')))
+        .orderBy(messages.id);
     },
     async gameRow(id: number): Promise<Game> {
       const [row] = await db.select().from(games).where(eq(games.id, id));

@@ -2,7 +2,7 @@
 // through the real mutations, the souvenir worker and the SMS outbox.
 import { and, count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditLog, gameEvents, messages } from '../../src/db/schema.js';
+import { auditLog, gameEvents } from '../../src/db/schema.js';
 import { type Role } from '../../src/domain/roles.js';
 import { fixtures, waitFor } from '../helpers/fixtures.js';
 import { driveTo, seedShow, seedTeams, signUpPlayer } from '../helpers/api.js';
@@ -40,12 +40,7 @@ async function completed(result = { score: 1200, distance: 410, homeruns: 3 }, m
   return gameId;
 }
 
-const souvenirTexts = (gameId: number) =>
-  db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.gameId, gameId), eq(messages.kind, 'souvenir')))
-    .orderBy(messages.id);
+const souvenirTexts = (gameId: number) => fixtures(db).souvenirTexts(gameId);
 /** The souvenir stored, and every text of it sent (none left queued). */
 async function settled(gameId: number, texts: number) {
   return waitFor(

@@ -23,6 +23,21 @@ const server = await useTestServer({
 });
 const db = server.app.context.database.db;
 
+/** A player with this number and a welcome text queued to it, as sign-up queues one. */
+async function queueWelcome(to: string, body: string) {
+  const player = await fixtures(db).player({ mobileNumber: to });
+  const id = (await db.transaction((tx) =>
+    queueSms(tx, server.app.context.boss, {
+      kind: 'welcome',
+      playerId: player.id,
+      to,
+      body,
+      dedupeKey: `welcome:${player.id}`,
+    }),
+  ))!;
+  return { player, id };
+}
+
 it('keeps the client timeout well below the job expiry', () => {
   expect(smsClientTimeoutMs(JOB_EXPIRE_SECONDS)).toBeLessThanOrEqual((JOB_EXPIRE_SECONDS * 1000) / 3);
   expect(smsClientTimeoutMs(60)).toBe(15_000);
@@ -32,16 +47,7 @@ it('texts once when Twilio accepts every request only after the client gave up',
   const to = '+15559870101';
   // Every request of this test is slow: a resend would be accepted just as late, and counted.
   fake.script(...Array.from({ length: 6 }, () => ({ kind: 'slow' as const, ms: 6000 })));
-  const player = await fixtures(db).player({ mobileNumber: to });
-  const id = (await db.transaction((tx) =>
-    queueSms(tx, server.app.context.boss, {
-      kind: 'welcome',
-      playerId: player.id,
-      to,
-      body: 'Welcome, slow network!',
-      dedupeKey: `welcome:${player.id}`,
-    }),
-  ))!;
+  const { id } = await queueWelcome(to, 'Welcome, slow network!');
   const sent = await waitFor(
     async () => {
       const [m] = await db.select().from(messages).where(eq(messages.id, id));
@@ -67,16 +73,7 @@ it('records an unanswered welcome that went out as sent, even though the player 
   const to = '+15559870102';
   // The first request is accepted only after the client gave up; the lookup then answers at once.
   fake.script({ kind: 'slow', ms: 6000 });
-  const player = await fixtures(db).player({ mobileNumber: to });
-  const id = (await db.transaction((tx) =>
-    queueSms(tx, server.app.context.boss, {
-      kind: 'welcome',
-      playerId: player.id,
-      to,
-      body: 'Welcome, fast player!',
-      dedupeKey: `welcome:${player.id}`,
-    }),
-  ))!;
+  const { player, id } = await queueWelcome(to, 'Welcome, fast player!');
   await waitFor(async () => (fake.requests.some((r) => r.to === to) ? true : undefined), 10_000, 'first request');
   // While the answer is lost the player plays: a welcome not yet sent would now be stale.
   const show = await fixtures(db).show();

@@ -8,7 +8,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { messages, shortLinks, shows, uploads } from '../../src/db/schema.js';
+import { shortLinks, shows, uploads } from '../../src/db/schema.js';
 import { storyKeyOf } from '../../src/domain/souvenir.js';
 import { startS3Fake } from '../fakes/s3.fake.js';
 import { driveTo, seedShow, signUpPlayer } from '../helpers/api.js';
@@ -198,10 +198,7 @@ describe('the share page, its counters, and a regenerated souvenir', () => {
     }
     const [msg] = await waitFor(
       async () => {
-        const m = await db
-          .select()
-          .from(messages)
-          .where(and(eq(messages.gameId, gameId), eq(messages.kind, 'souvenir')));
+        const m = await fixtures(db).souvenirTexts(gameId);
         return m.length ? m : undefined;
       },
       10_000,

@@ -1,10 +1,10 @@
 // Souvenirs: the card itself (decoded pixels), the job end to end through the real mutations,
 // storage on disk and in an S3-compatible server through the real SDK, short links and Bitly.
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { messages, shortLinks, uploads } from '../../src/db/schema.js';
+import { shortLinks, uploads } from '../../src/db/schema.js';
 import type { CardData } from '../../src/souvenir/card.js';
 import { preparePhoto } from '../../src/souvenir/photo.js';
 import { renderCard, renderSouvenir } from '../../src/souvenir/render.js';
@@ -120,10 +120,7 @@ async function completeThroughApi(
 }
 
 const souvenirMessages = (server: TestServer, gameId: number) =>
-  server.app.context.database.db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.gameId, gameId), eq(messages.kind, 'souvenir')));
+  fixtures(server.app.context.database.db).souvenirTexts(gameId);
 
 describe('souvenir job with disk storage and built-in short links', async () => {
   const server = await useTestServer({ env: { PUBLIC_BASE_URL: BASE } });
