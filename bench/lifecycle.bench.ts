@@ -40,7 +40,7 @@ async function graphqlLevels(
   role: 'api' | 'all' = 'api',
 ): Promise<Map<number, Measured>> {
   // Profiled with one process only: a cluster would write one profile per process.
-  const cpuProfDir = processes === 1 && role === 'api' ? process.env.BENCH_CPU_PROF : undefined;
+  const cpuProfDir = processes === 1 ? process.env.BENCH_CPU_PROF : undefined;
   const server = await startBenchServer({
     label: 'lifecycle',
     role,

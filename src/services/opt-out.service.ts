@@ -2,7 +2,7 @@
 // 21610 on a send; lifted by START. The SMS worker skips every text to an opted-out number.
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { optOuts, type OptOut } from '../db/schema.js';
+import { optOuts } from '../db/schema.js';
 
 /** Records the opt-out; an earlier one keeps its time. */
 export async function recordOptOut(db: Executor, mobileNumber: string, source: string, at: Date): Promise<void> {
@@ -13,9 +13,4 @@ export async function recordOptOut(db: Executor, mobileNumber: string, source: s
 export async function liftOptOut(db: Executor, mobileNumber: string): Promise<boolean> {
   const gone = await db.delete(optOuts).where(eq(optOuts.mobileNumber, mobileNumber)).returning();
   return gone.length > 0;
-}
-
-export async function optOutOf(db: Executor, mobileNumber: string): Promise<OptOut | null> {
-  const [row] = await db.select().from(optOuts).where(eq(optOuts.mobileNumber, mobileNumber));
-  return row ?? null;
 }

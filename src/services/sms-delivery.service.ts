@@ -3,17 +3,18 @@
 // came back (timeout, crash) is looked up at the provider before the text is sent again.
 // Before calling Twilio an attempt checks that the text still matters (not too old, not stale),
 // that the player's earlier texts went first, and that the breaker lets it call.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { CallContext } from '../context.js';
-import { messages, type Message } from '../db/schema.js';
+import { columnsOf, prepared, preparedRows, preparedSql } from '../db/prepared.js';
+import { deliveryProviders, games, messages, optOuts, type Message } from '../db/schema.js';
 import { isTooOld, leaseSeconds, staleReason, type TextSituation } from '../domain/delivery.js';
 import type { GameState } from '../domain/game-states.js';
 import { smsJob } from '../jobs/registry.js';
 import { recordProviderCall } from '../observability/metrics.js';
 import { classifySendError, describeSendError, type SmsSendError } from '../sms/sender.js';
 import { optedOutReason, UNSUBSCRIBED_ERROR_CODE } from '../domain/sms-keywords.js';
-import { optOutOf, recordOptOut } from './opt-out.service.js';
-import { permitCall, recordProviderAnswer, recordProviderFailure } from './provider-breaker.service.js';
+import { recordOptOut } from './opt-out.service.js';
+import { permitCall, recordProviderAnswer, recordProviderFailure, type Permit } from './provider-breaker.service.js';
 
 /** How one attempt ended; `deferred` asks for another attempt later (the job is retried). */
 export type AttemptOutcome =
@@ -22,23 +23,71 @@ export type AttemptOutcome =
 /** Provider clocks drift: a lookup reaches this far before the attempt began. */
 const LOOKUP_SLACK_MS = 60_000;
 
+interface Situation extends TextSituation {
+  /** An earlier text to the same player is still queued: it goes first. */
+  behind: boolean;
+}
+
+/** What an attempt decides by, read with its lease: the opt-out, the text's situation, the breaker. */
+interface Leased {
+  msg: Message;
+  optedOutAt: Date | null;
+  situation: Situation;
+  /** The provider was up when the lease was taken: the attempt may call it without asking for a permit. */
+  providerUp: boolean;
+}
+
+type LeaseExtras = {
+  optedOutAt: string | null;
+  gameState: GameState | null;
+  recalledAt: string | null;
+  latestRecall: boolean;
+  played: boolean;
+  behind: boolean;
+  providerUp: boolean;
+};
+
+// Every statement is a socket write and a round trip on the worker's event loop, shared with the
+// API under `npm start`: the lease and all it decides by are one statement, and the end of an
+// attempt (its record, the player's next text, the breaker) is another. The subqueries read the
+// table as it was before the lease, so none of them sees this attempt's own change.
+const leaseStatement = preparedRows<typeof messages, LeaseExtras>(
+  'sms_lease',
+  messages,
+  ['optedOutAt', 'gameState', 'recalledAt', 'latestRecall', 'played', 'behind', 'providerUp'],
+  () => sql`with leased as (
+      update ${messages}
+         set lease_until = now() + make_interval(secs => ${sql.placeholder('lease')}::int), updated_at = now()
+       where ${messages.id} = ${sql.placeholder('id')} and ${messages.status} = 'queued'
+         and (${messages.leaseUntil} is null or ${messages.leaseUntil} <= now())
+      returning ${messages}.*)
+    select ${columnsOf(messages, 'leased')},
+      (select o.opted_out_at::text from ${optOuts} o where o.mobile_number = leased.to),
+      g.state, g.recalled_at::text,
+      coalesce((select max(r.id) from ${messages} r where r.game_id = leased.game_id and r.kind = 'recall') = leased.id, false),
+      exists (select 1 from ${games} p where p.player_id = leased.player_id and p.playing_at is not null),
+      exists (select 1 from ${messages} b where b.player_id = leased.player_id and b.status = 'queued' and b.id < leased.id),
+      coalesce((select d.up from ${deliveryProviders} d where d.provider = 'twilio'), true)
+    from leased left join ${games} g on g.id = leased.game_id`,
+);
+
 /** Leases a queued message to this attempt; null when it is not queued or another attempt holds it. */
-async function leaseMessage(c: CallContext, messageId: number): Promise<Message | null> {
-  const [msg] = await c.db
-    .update(messages)
-    .set({
-      leaseUntil: sql`now() + make_interval(secs => ${leaseSeconds(c.app.config.jobs.expireSeconds)})`,
-      updatedAt: sql`now()`,
-    })
-    .where(
-      and(
-        eq(messages.id, messageId),
-        eq(messages.status, 'queued'),
-        sql`(${messages.leaseUntil} is null or ${messages.leaseUntil} <= now())`,
-      ),
-    )
-    .returning();
-  return msg ?? null;
+async function leaseMessage(c: CallContext, messageId: number): Promise<Leased | null> {
+  const [row] = await leaseStatement(c.db, { id: messageId, lease: leaseSeconds(c.app.config.jobs.expireSeconds) });
+  if (!row) return null;
+  const { optedOutAt, gameState, recalledAt, latestRecall, played, behind, providerUp, ...msg } = row;
+  return {
+    msg,
+    optedOutAt: optedOutAt ? new Date(optedOutAt) : null,
+    situation: {
+      kind: msg.kind,
+      game: gameState ? { state: gameState, recalledAt: recalledAt ? new Date(recalledAt) : null } : null,
+      latestRecall,
+      played,
+      behind,
+    },
+    providerUp,
+  };
 }
 
 /** Ends this attempt's hold on a queued message, recording `set` with it. */
@@ -47,6 +96,51 @@ async function release(c: CallContext, messageId: number, set: Partial<typeof me
     .update(messages)
     .set({ leaseUntil: null, updatedAt: sql`now()`, ...set })
     .where(and(eq(messages.id, messageId), eq(messages.status, 'queued')));
+}
+
+const markAttempt = prepared('sms_attempt', (db) =>
+  db
+    .update(messages)
+    .set({ attempts: sql`${messages.attempts} + 1`, unconfirmedSince: sql`clock_timestamp()`, updatedAt: sql`now()` })
+    .where(eq(messages.id, sql.placeholder('id')))
+    .returning({ attempts: messages.attempts }),
+);
+
+const settleStatement = preparedSql<{ next_id: number | null; provider_back: boolean }>(
+  'sms_settle',
+  () => sql`with settled as (
+      update ${messages}
+         set status = ${sql.placeholder('status')}::message_status, lease_until = null, unconfirmed_since = null,
+             provider_id = coalesce(${sql.placeholder('providerId')}::text, provider_id),
+             error = ${sql.placeholder('error')}::text, updated_at = now()
+       where ${messages.id} = ${sql.placeholder('id')} and ${messages.status} = 'queued'
+      returning player_id),
+    back as (
+      update ${deliveryProviders}
+         set up = true, since = now(), failures = 0, next_probe_at = null, probe_until = null
+       where ${sql.placeholder('answered')}::boolean and provider = 'twilio' and not up
+      returning provider)
+    select (select min(n.id) from ${messages} n join settled on n.player_id = settled.player_id
+             where n.status = 'queued' and n.id <> ${sql.placeholder('id')}) as next_id,
+           exists (select 1 from back) as provider_back`,
+);
+
+/**
+ * Ends an attempt for good: records the outcome, and with `answered` marks the provider up. The
+ * player's next queued text is woken at once instead of at its job's next backoff step; when the
+ * provider has just come back, the whole backlog is.
+ */
+async function settle(
+  c: CallContext,
+  messageId: number,
+  outcome: 'sent' | 'failed' | 'skipped',
+  { providerId = null, error = null }: { providerId?: string | null; error?: string | null },
+  answered = false,
+): Promise<void> {
+  if (answered) recordProviderCall('twilio', 'answered');
+  const [row] = await settleStatement(c.db, { id: messageId, status: outcome, providerId, error, answered });
+  if (row?.provider_back) await drainBacklog(c);
+  else if (row?.next_id) await smsJob.send(c.app.boss, { messageId: row.next_id });
 }
 
 /**
@@ -62,47 +156,6 @@ async function findEarlierSend(c: CallContext, msg: Message, since: Date): Promi
     .where(inArray(messages.providerId, ids));
   const free = ids.filter((id) => !taken.some((t) => t.providerId === id));
   return free.at(-1) ?? null;
-}
-
-interface Situation extends TextSituation {
-  /** An earlier text to the same player is still queued: it goes first. */
-  behind: boolean;
-}
-
-async function situationOf(c: CallContext, msg: Message): Promise<Situation> {
-  const rows = await c.db.execute<{
-    state: GameState | null;
-    recalled_at: string | null;
-    latest_recall: boolean;
-    played: boolean;
-    behind: boolean;
-  }>(sql`
-    select g.state, g.recalled_at::text,
-           coalesce((select max(r.id) from messages r where r.game_id = g.id and r.kind = 'recall') = ${msg.id}, false)
-             as latest_recall,
-           exists (select 1 from games p where p.player_id = ${msg.playerId} and p.playing_at is not null) as played,
-           exists (select 1 from messages b where b.player_id = ${msg.playerId} and b.status = 'queued' and b.id < ${msg.id})
-             as behind
-      from (select 1) one left join games g on g.id = ${msg.gameId}`);
-  const row = rows[0]!;
-  return {
-    kind: msg.kind,
-    game: row.state ? { state: row.state, recalledAt: row.recalled_at ? new Date(row.recalled_at) : null } : null,
-    latestRecall: row.latest_recall,
-    played: row.played,
-    behind: row.behind,
-  };
-}
-
-/** Wakes the player's next queued text at once instead of at its job's next backoff step. */
-async function nudgeNext(c: CallContext, playerId: number): Promise<void> {
-  const [next] = await c.db
-    .select({ id: messages.id })
-    .from(messages)
-    .where(and(eq(messages.playerId, playerId), eq(messages.status, 'queued')))
-    .orderBy(asc(messages.id))
-    .limit(1);
-  if (next) await smsJob.send(c.app.boss, { messageId: next.id });
 }
 
 /**
@@ -122,8 +175,8 @@ export async function drainBacklog(c: CallContext): Promise<number> {
  * earlier attempt, send, record. `lastAttempt` turns a transient failure into a final one.
  */
 export async function attemptMessage(c: CallContext, messageId: number, lastAttempt: boolean): Promise<AttemptOutcome> {
-  const msg = await leaseMessage(c, messageId);
-  if (!msg) {
+  const leased = await leaseMessage(c, messageId);
+  if (!leased) {
     const [row] = await c.db.select({ status: messages.status }).from(messages).where(eq(messages.id, messageId));
     if (row?.status !== 'queued') {
       c.log.debug({ messageId, status: row?.status ?? null }, 'message not queued (already handled or missing)');
@@ -131,13 +184,22 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
     }
     return { outcome: 'deferred', reason: 'another attempt holds the message' };
   }
+  const { msg, situation } = leased;
   const log = c.log.child({ messageId, kind: msg.kind, gameId: msg.gameId });
   const { config } = c.app;
-  const finish = async (outcome: 'sent' | 'failed' | 'skipped', set: Partial<typeof messages.$inferInsert>) => {
-    await release(c, messageId, { status: outcome, unconfirmedSince: null, ...set });
-    if (msg.playerId !== null) await nudgeNext(c, msg.playerId);
+  const finish = async (
+    outcome: 'sent' | 'failed' | 'skipped',
+    set: { providerId?: string; error?: string },
+    answered = false,
+  ) => {
+    await settle(c, messageId, outcome, set, answered);
     return { outcome };
   };
+  const permitted = async (): Promise<Permit> =>
+    // Asking for a permit (and perhaps taking the probe) is needed only while the provider is down.
+    leased.providerUp
+      ? { call: true, probe: false }
+      : permitCall(c.db, 'twilio', leaseSeconds(config.jobs.expireSeconds));
 
   const now = c.now();
   const tooOld = isTooOld(msg.createdAt, now, config.jobs.deliveryMaxAgeMinutes);
@@ -149,7 +211,6 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
     recordProviderCall('twilio', 'transient');
     await recordProviderFailure(c.db, 'twilio', describeSendError(failure), probe, config.jobs.retryDelayMaxSeconds);
   };
-  const markSent = (providerId: string) => finish('sent', { providerId, error: null });
   const expire = () => {
     // An unanswered attempt may still have gone out; without a provider to ask, it is recorded as failed.
     const error = `expired: not sent within DELIVERY_MAX_AGE_MINUTES (${config.jobs.deliveryMaxAgeMinutes})${msg.error ? `; last error: ${msg.error}` : ''}`;
@@ -160,7 +221,7 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
   // An earlier attempt whose answer never came back is settled first: had it gone out, the text was
   // sent, whatever has happened since (opt-out, a played game, a lapsed recall).
   if (msg.unconfirmedSince) {
-    const permit = await permitCall(c.db, 'twilio', leaseSeconds(config.jobs.expireSeconds));
+    const permit = await permitted();
     if (!permit.call) {
       if (tooOld) return expire();
       await release(c, messageId, {});
@@ -169,7 +230,6 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
     let earlier: string | null;
     try {
       earlier = await findEarlierSend(c, msg, msg.unconfirmedSince);
-      await answered();
     } catch (err) {
       const failure = classifySendError(err);
       // Nothing is known yet about the earlier attempt: it stays unconfirmed, never a second send.
@@ -181,19 +241,18 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
       return { outcome: 'deferred', reason: failure.message, failure };
     }
     if (earlier) {
-      await markSent(earlier);
+      await finish('sent', { providerId: earlier }, true);
       log.info({ providerId: earlier }, 'an unanswered attempt had been sent; recorded, not sent again');
       return { outcome: 'sent' };
     }
+    await answered();
   }
 
-  const optOut = await optOutOf(c.db, msg.to);
-  if (optOut) {
-    log.info({ since: optOut.optedOutAt }, 'sms skipped: the number opted out');
-    return finish('skipped', { error: optedOutReason(optOut.optedOutAt) });
+  if (leased.optedOutAt) {
+    log.info({ since: leased.optedOutAt }, 'sms skipped: the number opted out');
+    return finish('skipped', { error: optedOutReason(leased.optedOutAt) });
   }
   if (tooOld) return expire();
-  const situation = await situationOf(c, msg);
   const stale = staleReason(situation, now, config.recall.windowMinutes);
   if (stale) {
     log.info({ reason: stale }, 'sms skipped: no longer matters');
@@ -203,7 +262,7 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
     await release(c, messageId, {});
     return { outcome: 'deferred', reason: 'an earlier text to this player is still queued' };
   }
-  const permit = await permitCall(c.db, 'twilio', leaseSeconds(config.jobs.expireSeconds));
+  const permit = await permitted();
   if (!permit.call) {
     await release(c, messageId, {});
     return { outcome: 'deferred', reason: `sms provider down; next probe at ${permit.nextProbeAt?.toISOString()}` };
@@ -231,16 +290,12 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
     return { outcome: 'deferred', reason: failure.message, failure };
   };
 
-  const [attempt] = await c.db
-    .update(messages)
-    .set({ attempts: sql`${messages.attempts} + 1`, unconfirmedSince: sql`clock_timestamp()`, updatedAt: sql`now()` })
-    .where(eq(messages.id, messageId))
-    .returning({ attempts: messages.attempts });
+  // Recorded before the request: should no answer come back, the next attempt asks the provider first.
+  const [attempt] = await markAttempt(c.db, { id: messageId });
   try {
     const { providerId } = await c.app.sms.send(msg.to, msg.body);
-    await markSent(providerId);
+    await finish('sent', { providerId }, true);
     log.info({ providerId, attempt: attempt?.attempts }, 'sms sent');
-    await answered();
     return { outcome: 'sent' };
   } catch (err) {
     return fail(classifySendError(err));

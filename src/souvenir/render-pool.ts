@@ -1,5 +1,6 @@
 // A few threads that render souvenirs, so a burst of completed games never stalls the API.
 // Requests queue in order; a thread that dies is replaced and only its own render fails.
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { renderSouvenir } from './render.js';
 
@@ -10,7 +11,8 @@ export interface RenderRequest {
   id: number;
   args: RenderArgs;
 }
-export type RenderReply = { id: number; result: Rendered } | { id: number; error: string };
+/** `ms`: how long the render took on its thread. */
+export type RenderReply = { id: number; result: Rendered; ms: number } | { id: number; error: string };
 
 export interface RenderPool {
   render(...args: RenderArgs): Promise<Rendered>;
@@ -35,13 +37,44 @@ export function asBuffers<T>(value: T): T {
   return value;
 }
 
+/**
+ * A render is memory- and CPU-heavy work that slows whatever shares the machine with it, at any
+ * thread priority: measured, a render thread kept busy by a backlog cost the API a quarter of its
+ * throughput. So while requests keep this process's event loop more than half busy, a thread rests
+ * between renders three times as long as its last render took: a quarter of a core for souvenirs,
+ * the rest for the booth. When the booth is quiet, a backlog drains at full speed.
+ */
+const BUSY_LOOP = 0.5;
+const SHARE_WHEN_BUSY = 0.25;
+
+/** The event loop's utilization over the last second, sampled while the pool has threads. */
+function loopMonitor() {
+  let last = performance.eventLoopUtilization();
+  let utilization = 0;
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    utilization = performance.eventLoopUtilization(now, last).utilization;
+    last = now;
+  }, 1000).unref();
+  return { busy: () => utilization > BUSY_LOOP, stop: () => clearInterval(timer) };
+}
+
 interface Pending {
   request: RenderRequest;
   resolve: (r: Rendered) => void;
   reject: (e: Error) => void;
 }
 
-export function createRenderPool(size: number, onError: (err: Error) => void = () => {}): RenderPool {
+export interface RenderPoolOptions {
+  /** Whether requests keep the event loop busy now (default: its utilization over the last second). */
+  loopBusy?: () => boolean;
+}
+
+export function createRenderPool(
+  size: number,
+  onError: (err: Error) => void = () => {},
+  options: RenderPoolOptions = {},
+): RenderPool {
   const entry = new URL('./render-thread.ts', import.meta.url);
   // The thread loads TypeScript as the server does; the process's own flags (V8 heap sizes, a test
   // runner's) are not valid for a thread.
@@ -49,9 +82,11 @@ export function createRenderPool(size: number, onError: (err: Error) => void = (
   const idle: Worker[] = [];
   const busy = new Map<Worker, Pending>();
   const queue: Pending[] = [];
+  const resting = new Set<Worker>();
   let started = 0;
   let nextId = 0;
   let closed = false;
+  let loop: ReturnType<typeof loopMonitor> | undefined;
 
   const dispatch = () => {
     while (queue.length && !closed) {
@@ -65,16 +100,23 @@ export function createRenderPool(size: number, onError: (err: Error) => void = (
 
   const spawn = (): Worker => {
     started++;
+    if (!options.loopBusy) loop ??= loopMonitor();
+    const loopBusy = options.loopBusy ?? (() => loop?.busy() ?? false);
     const worker = new Worker(entry, { execArgv });
+    const ready = () => {
+      idle.push(worker);
+      dispatch();
+    };
     worker.on('message', (reply: RenderReply) => {
       const job = busy.get(worker);
       busy.delete(worker);
-      idle.push(worker);
       if (job) {
         if ('error' in reply) job.reject(new Error(reply.error));
         else job.resolve(asBuffers(reply.result));
       }
-      dispatch();
+      if (!('ms' in reply) || !loopBusy()) return ready();
+      resting.add(worker);
+      setTimeout(() => resting.delete(worker) && ready(), reply.ms * (1 / SHARE_WHEN_BUSY - 1));
     });
     worker.on('error', (err) => {
       onError(err);
@@ -85,6 +127,7 @@ export function createRenderPool(size: number, onError: (err: Error) => void = (
       busy.delete(worker);
       const at = idle.indexOf(worker);
       if (at >= 0) idle.splice(at, 1);
+      resting.delete(worker);
       started--;
       job?.reject(new Error('the render thread stopped'));
       dispatch();
@@ -105,8 +148,9 @@ export function createRenderPool(size: number, onError: (err: Error) => void = (
     },
     async close() {
       closed = true;
+      loop?.stop();
       for (const job of queue.splice(0)) job.reject(new Error('the render pool is closed'));
-      await Promise.all([...idle, ...busy.keys()].map((w) => w.terminate()));
+      await Promise.all([...idle, ...resting, ...busy.keys()].map((w) => w.terminate()));
     },
   };
 }

@@ -20,9 +20,10 @@ try {
 }
 
 port.on('message', (request: RenderRequest) => {
+  const started = performance.now();
   renderSouvenir(...asBuffers(request.args)).then(
     (result) => {
-      const reply: RenderReply = { id: request.id, result };
+      const reply: RenderReply = { id: request.id, result, ms: performance.now() - started };
       port.postMessage(reply);
     },
     (err: unknown) => {

@@ -99,3 +99,22 @@ it('renders at the lowest CPU priority, so requests and live updates come first'
     await own.close();
   }
 });
+
+it('rests a thread three times its last render while the event loop is busy, so renders take a quarter of a core', async () => {
+  const paced = createRenderPool(1, (err) => errors.push(err), { loopBusy: () => true });
+  try {
+    const ended: number[] = [];
+    const renders = [1, 2].map((score) =>
+      paced.render({ ...CARD, score }, null, null).then((r) => {
+        ended.push(performance.now());
+        return r;
+      }),
+    );
+    const [first] = await Promise.all(renders);
+    const firstMs = first!.square.timings.totalMs + first!.story.timings.totalMs;
+    // The second render starts only after the rest: at least three times the first render's time.
+    expect(ended[1]! - ended[0]!).toBeGreaterThanOrEqual(3 * firstMs);
+  } finally {
+    await paced.close();
+  }
+});
