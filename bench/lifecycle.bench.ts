@@ -2,6 +2,7 @@
 // playGame → completeGame over HTTP against the real server (its own process and database), then
 // pgbench runs the same transactions as plain SQL: the physical limit we are compared with.
 import path from 'node:path';
+import postgres from 'postgres';
 import { describeProfile, newestProfile, summarizeProfile } from './cpu-profile.js';
 import { GqlClient, runClosedLoop, summarize, type GqlCall } from './http-load.js';
 import { findPgbench, runPgbench, transactionAverages } from './pgbench.js';
@@ -132,6 +133,7 @@ async function graphqlLevels(
       log(
         `${label(clients)}: ${row['mutations/s']} mutations/s, p50 ${row['p50 ms']} ms, p99 ${row['p99 ms']} ms, ${row.errors} errors, server CPU ${row['CPU server/pg/client %']} %`,
       );
+      if (role === 'all') notes.push(`${label(clients)}: ${await workDone(server.database.url)}`);
     }
   } finally {
     await server.stop();
@@ -145,6 +147,21 @@ async function graphqlLevels(
       );
   }
   return byLevel;
+}
+
+/** What the workers of an npm start row did while the load ran (warm-up included): they are not idle. */
+async function workDone(url: string): Promise<string> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [games] = await sql<{ completed: number; souvenirs: number }[]>`
+      select count(*) filter (where state = 'COMPLETED')::int as completed,
+             count(*) filter (where souvenir_url is not null)::int as souvenirs from games`;
+    const texts = await sql<{ status: string; n: number }[]>`
+      select status::text, count(*)::int as n from messages group by status order by status`;
+    return `in the run the workers rendered ${games!.souvenirs} souvenirs of ${games!.completed} completed games and settled texts: ${texts.map((t) => `${t.n} ${t.status}`).join(', ')}`;
+  } finally {
+    await sql.end();
+  }
 }
 
 async function pgbenchLevels(rows: BenchRow[], notes: string[]): Promise<Map<number, number>> {

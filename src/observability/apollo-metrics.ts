@@ -1,6 +1,7 @@
 // Apollo plugin: counts and times each HTTP GraphQL operation and counts the error codes returned.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Kind, type OperationDefinitionNode } from 'graphql';
+import { requestAnswered } from './busy.js';
 import { graphqlDuration, graphqlErrors, graphqlRequests } from './metrics.js';
 
 /**
@@ -31,6 +32,7 @@ export function metricsPlugin<T extends object>(): ApolloServerPlugin<T> {
           const errors = response.body.kind === 'single' ? (response.body.singleResult.errors ?? []) : [];
           for (const e of errors) graphqlErrors.inc({ code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
           graphqlRequests.inc({ operation, type, outcome: errors.length ? 'error' : 'ok' });
+          requestAnswered();
           graphqlDuration.observe({ operation, type }, Number(process.hrtime.bigint() - started) / 1e9);
         },
       };

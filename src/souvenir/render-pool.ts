@@ -1,7 +1,7 @@
 // A few threads that render souvenirs, so a burst of completed games never stalls the API.
 // Requests queue in order; a thread that dies is replaced and only its own render fails.
-import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import { apiBusy } from '../observability/busy.js';
 import type { renderSouvenir } from './render.js';
 
 type RenderArgs = Parameters<typeof renderSouvenir>;
@@ -40,24 +40,10 @@ export function asBuffers<T>(value: T): T {
 /**
  * A render is memory- and CPU-heavy work that slows whatever shares the machine with it, at any
  * thread priority: measured, a render thread kept busy by a backlog cost the API a quarter of its
- * throughput. So while requests keep this process's event loop more than half busy, a thread rests
- * between renders three times as long as its last render took: a quarter of a core for souvenirs,
- * the rest for the booth. When the booth is quiet, a backlog drains at full speed.
+ * throughput. So while the API is busy, a thread rests between renders three times as long as its
+ * last render took: a quarter of a core for souvenirs, the rest for the booth.
  */
-const BUSY_LOOP = 0.5;
 const SHARE_WHEN_BUSY = 0.25;
-
-/** The event loop's utilization over the last second, sampled while the pool has threads. */
-function loopMonitor() {
-  let last = performance.eventLoopUtilization();
-  let utilization = 0;
-  const timer = setInterval(() => {
-    const now = performance.eventLoopUtilization();
-    utilization = performance.eventLoopUtilization(now, last).utilization;
-    last = now;
-  }, 1000).unref();
-  return { busy: () => utilization > BUSY_LOOP, stop: () => clearInterval(timer) };
-}
 
 interface Pending {
   request: RenderRequest;
@@ -66,8 +52,8 @@ interface Pending {
 }
 
 export interface RenderPoolOptions {
-  /** Whether requests keep the event loop busy now (default: its utilization over the last second). */
-  loopBusy?: () => boolean;
+  /** Whether the API is busy now (default: apiBusy). */
+  apiBusy?: () => boolean;
 }
 
 export function createRenderPool(
@@ -86,7 +72,7 @@ export function createRenderPool(
   let started = 0;
   let nextId = 0;
   let closed = false;
-  let loop: ReturnType<typeof loopMonitor> | undefined;
+  const busyNow = options.apiBusy ?? apiBusy;
 
   const dispatch = () => {
     while (queue.length && !closed) {
@@ -100,8 +86,6 @@ export function createRenderPool(
 
   const spawn = (): Worker => {
     started++;
-    if (!options.loopBusy) loop ??= loopMonitor();
-    const loopBusy = options.loopBusy ?? (() => loop?.busy() ?? false);
     const worker = new Worker(entry, { execArgv });
     const ready = () => {
       idle.push(worker);
@@ -114,7 +98,7 @@ export function createRenderPool(
         if ('error' in reply) job.reject(new Error(reply.error));
         else job.resolve(asBuffers(reply.result));
       }
-      if (!('ms' in reply) || !loopBusy()) return ready();
+      if (!('ms' in reply) || !busyNow()) return ready();
       resting.add(worker);
       setTimeout(() => resting.delete(worker) && ready(), reply.ms * (1 / SHARE_WHEN_BUSY - 1));
     });
@@ -148,7 +132,6 @@ export function createRenderPool(
     },
     async close() {
       closed = true;
-      loop?.stop();
       for (const job of queue.splice(0)) job.reject(new Error('the render pool is closed'));
       await Promise.all([...idle, ...resting, ...busy.keys()].map((w) => w.terminate()));
     },

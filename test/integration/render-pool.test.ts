@@ -100,8 +100,8 @@ it('renders at the lowest CPU priority, so requests and live updates come first'
   }
 });
 
-it('rests a thread three times its last render while the event loop is busy, so renders take a quarter of a core', async () => {
-  const paced = createRenderPool(1, (err) => errors.push(err), { loopBusy: () => true });
+it('rests a thread three times its last render while the API is busy, so renders take a quarter of a core', async () => {
+  const paced = createRenderPool(1, (err) => errors.push(err), { apiBusy: () => true });
   try {
     const ended: number[] = [];
     const renders = [1, 2].map((score) =>
