@@ -5,6 +5,7 @@ import { EmbeddedPostgresError } from './db/embedded-recovery.js';
 import { createLogger } from './log.js';
 import { apiProcessNumber, forkApiProcesses, isApiProcess, serveAsApiProcess, type ApiProcesses } from './cluster.js';
 import { apiProcessMetrics } from './observability/metrics.js';
+import { handleStrayRejections } from './observability/stray-rejections.js';
 
 const role = process.argv[2] ?? 'all';
 if (!['api', 'worker', 'all'].includes(role)) {
@@ -24,6 +25,7 @@ try {
 }
 
 const log = createLogger(config.logLevel);
+handleStrayRejections(log);
 // Said once: by the primary, not again by each API process it starts.
 if (!isApiProcess) for (const warning of configWarnings(config)) log.warn(warning);
 const started = Date.now();
