@@ -1,6 +1,7 @@
 // Is the API busy answering the booth? Souvenir renders ask before they take a core: a souvenir
 // can wait (it arrives by text minutes later anyway); a tablet's tap should not. Texts do not ask:
-// held back, a welcome arrives after the player has played and is skipped as stale. Busy means this process's event loop was more than half busy over the last second while it
+// held back, a welcome arrives after the player has played and is skipped as stale.
+// Busy means this process's event loop was more than half busy over the last second while it
 // answered requests. A worker-only process, or an API at rest, is never busy, so a backlog (after
 // an outage, a failover) drains at full speed.
 import { performance } from 'node:perf_hooks';

@@ -3,7 +3,7 @@
 // failure marks it down; from then on a single attempt at a time — the probe — may call it, once
 // per backoff step, and every other attempt waits without a request. A probe that succeeds marks
 // it up again and the backlog drains.
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { deliveryProviders } from '../db/schema.js';
 import { probeDelaySeconds, type DeliveryProvider } from '../domain/delivery.js';
@@ -34,13 +34,20 @@ export async function permitCall(db: Executor, provider: DeliveryProvider, lease
   return { call: false, nextProbeAt: row.next_probe_at ? new Date(row.next_probe_at) : null };
 }
 
+/**
+ * The UPDATE that marks a down provider up, answering its row only when it was down; `when` gates it
+ * inside a larger statement (a text's settle marks Twilio up only when Twilio answered).
+ */
+export function markUp(provider: DeliveryProvider, when: SQL = sql`true`): SQL {
+  return sql`update ${deliveryProviders}
+       set up = true, since = now(), failures = 0, next_probe_at = null, probe_until = null
+     where ${when} and ${deliveryProviders.provider} = ${provider}::delivery_provider and not ${deliveryProviders.up}
+    returning ${deliveryProviders.provider}`;
+}
+
 /** The provider answered (even with a refusal of one message): up. True when it was down until now. */
 export async function recordProviderAnswer(db: Executor, provider: DeliveryProvider): Promise<boolean> {
-  const rows = await db
-    .update(deliveryProviders)
-    .set({ up: true, since: sql`now()`, failures: 0, nextProbeAt: null, probeUntil: null })
-    .where(sql`${deliveryProviders.provider} = ${provider} and not ${deliveryProviders.up}`)
-    .returning({ provider: deliveryProviders.provider });
+  const rows = await db.execute(markUp(provider));
   return rows.length > 0;
 }
 

@@ -14,7 +14,13 @@ import { recordProviderCall } from '../observability/metrics.js';
 import { classifySendError, describeSendError, type SmsSendError } from '../sms/sender.js';
 import { optedOutReason, UNSUBSCRIBED_ERROR_CODE } from '../domain/sms-keywords.js';
 import { recordOptOut } from './opt-out.service.js';
-import { permitCall, recordProviderAnswer, recordProviderFailure, type Permit } from './provider-breaker.service.js';
+import {
+  markUp,
+  permitCall,
+  recordProviderAnswer,
+  recordProviderFailure,
+  type Permit,
+} from './provider-breaker.service.js';
 
 /** How one attempt ended; `deferred` asks for another attempt later (the job is retried). */
 export type AttemptOutcome =
@@ -115,11 +121,7 @@ const settleStatement = preparedSql<{ next_id: number | null; provider_back: boo
              error = ${sql.placeholder('error')}::text, updated_at = now()
        where ${messages.id} = ${sql.placeholder('id')} and ${messages.status} = 'queued'
       returning player_id),
-    back as (
-      update ${deliveryProviders}
-         set up = true, since = now(), failures = 0, next_probe_at = null, probe_until = null
-       where ${sql.placeholder('answered')}::boolean and provider = 'twilio' and not up
-      returning provider)
+    back as (${markUp('twilio', sql`${sql.placeholder('answered')}::boolean`)})
     select (select min(n.id) from ${messages} n join settled on n.player_id = settled.player_id
              where n.status = 'queued' and n.id <> ${sql.placeholder('id')}) as next_id,
            exists (select 1 from back) as provider_back`,

@@ -39,8 +39,8 @@ export function asBuffers<T>(value: T): T {
 
 /**
  * A render is memory- and CPU-heavy work that slows whatever shares the machine with it, at any
- * thread priority: measured, a render thread kept busy by a backlog cost the API a quarter of its
- * throughput. So while the API is busy, a thread rests between renders three times as long as its
+ * thread priority: measured, a render thread kept busy by a backlog cost the API about a fifth of
+ * its throughput. So while the API is busy, a thread rests between renders three times as long as its
  * last render took: a quarter of a core for souvenirs, the rest for the booth.
  */
 const SHARE_WHEN_BUSY = 0.25;
