@@ -145,8 +145,8 @@ WITH moved AS (
 SELECT event.id AS event_id, (players.mobile_number IS NOT NULL) AS has_mobile
 FROM moved JOIN event ON true JOIN players ON players.id = moved.player_id JOIN shows ON shows.id = moved.show_id \gset
 
--- confirmGame: plus the team of a player without one (the smallest team, under a lock).
-BEGIN;
+-- confirmGame: one statement, its own transaction, the team of a player without one (the smallest
+-- team, under the team lock) joined in it by mlb_join_smallest_team.
 WITH moved AS (
   UPDATE games SET state = 'CONFIRMED', updated_at = now(), confirmed_at = coalesce(games.confirmed_at, now())
   FROM (SELECT id, state FROM games WHERE games.id = :game_id FOR UPDATE) prev
@@ -156,14 +156,8 @@ WITH moved AS (
   INSERT INTO game_events (game_id, show_id, from_state, to_state, actor, at, correction)
   SELECT moved.id, moved.show_id, moved.from_state, 'CONFIRMED'::game_state, 'mlbtablet', now(), NULL::jsonb FROM moved RETURNING id
 )
-SELECT event.id AS event_id, (players.mobile_number IS NOT NULL) AS has_mobile
+SELECT event.id AS event_id, (players.mobile_number IS NOT NULL) AS has_mobile, mlb_join_smallest_team(moved.player_id, 7302)
 FROM moved JOIN event ON true JOIN players ON players.id = moved.player_id JOIN shows ON shows.id = moved.show_id \gset
-SELECT pg_advisory_xact_lock(7302, 0) FROM players WHERE id = :player_id AND team_id IS NULL;
-UPDATE players SET team_id = smallest.id
-FROM (SELECT teams.id FROM teams LEFT JOIN players ON players.team_id = teams.id
-      GROUP BY teams.id ORDER BY count(players.id), teams.id LIMIT 1) smallest
-WHERE players.id = :player_id AND players.team_id IS NULL;
-COMMIT;
 
 -- playGame: one statement, its own transaction (no BEGIN/COMMIT, as the server runs it).
 WITH moved AS (

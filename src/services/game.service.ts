@@ -15,16 +15,17 @@ import { autoRecallLocked } from './recall.service.js';
 import { recordAudit } from './audit.service.js';
 import { correctCompleted, transition } from './transition.js';
 
-/** queue, recall, confirm, play: a plain transition in its own transaction. */
+/** queue, recall, confirm, play: a plain transition, atomic on its own. */
 export async function moveGame(
   c: CallContext,
   rawId: string | number,
   action: 'queue' | 'recall' | 'confirm' | 'play',
 ): Promise<Game> {
   const id = idOf('Game', rawId);
-  // Queueing and playing are one statement each (row lock, guarded update and event together),
-  // atomic on their own: a BEGIN and a COMMIT around it would be two round trips of three.
-  if (action === 'queue' || action === 'play') return (await transition(c.db, c, id, action)).game;
+  // Queueing, confirming and playing are one statement each (row lock, guarded update, event and a
+  // confirm's team together), atomic on their own: a BEGIN and a COMMIT around it would be two round
+  // trips of three. A recall also queues its text, in the same transaction.
+  if (action !== 'recall') return (await transition(c.db, c, id, action)).game;
   return inTransaction(c, async (tx) => (await transition(tx, c, id, action)).game);
 }
 

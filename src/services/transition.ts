@@ -1,12 +1,13 @@
 // The state machine's core: one guarded UPDATE per move, driven by the TRANSITIONS table, plus the
-// event row and the move's own effects (the recall text, the team), all in the caller's transaction.
+// event row and the move's own effects (the recall text in the caller's transaction, the team in the
+// move's own statement).
 // The event row's trigger announces the change. Game and recall services both build on it.
-import { and, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { CallContext } from '../context.js';
 import type { Executor, Tx } from '../db/client.js';
 import { LOCKS } from '../db/locks.js';
-import { columnsOf, prepared, preparedRows } from '../db/prepared.js';
-import { gameEvents, games, players, shows, teams, type Game, type GameEvent } from '../db/schema.js';
+import { columnsOf, preparedRows } from '../db/prepared.js';
+import { gameEvents, games, players, shows, type Game, type GameEvent } from '../db/schema.js';
 import { IllegalTransitionError, NotFoundError } from '../domain/errors.js';
 import { isRepeat, TRANSITIONS, type GameAction, type GameState } from '../domain/game-states.js';
 import type { CancelReason } from '../domain/no-show.js';
@@ -58,6 +59,10 @@ function moveStatement(action: GameAction, withResult: boolean, withReason: bool
     );
   }
   if (withReason) set.push(sql`${col(games.cancelReason)} = ${p('reason')}`);
+  // A confirmed player without a team joins the smallest one (drizzle/0011_team_join.sql), in this
+  // statement: the team lock is then held inside the server only, never across a round trip.
+  const joinTeam =
+    action === 'confirm' ? sql`, mlb_join_smallest_team(moved.player_id, ${sql.raw(String(LOCKS.team))})` : sql``;
   return preparedRows<typeof games, MoveExtras>(
     `move_${action}${withResult ? '_result' : ''}${withReason ? '_reason' : ''}`,
     games,
@@ -77,7 +82,7 @@ function moveStatement(action: GameAction, withResult: boolean, withReason: bool
       returning id
     )
     select ${columnsOf(games, 'moved')}, moved.from_state, event.id,
-      ${players.firstName}, ${players.mobileNumber}, ${shows.recallMessage}
+      ${players.firstName}, ${players.mobileNumber}, ${shows.recallMessage}${joinTeam}
     from moved
     join event on true
     join ${players} on ${players.id} = moved.player_id
@@ -128,7 +133,6 @@ export async function transition(
       dedupeKey: `recall:${eventId}`,
     });
   }
-  if (action === 'confirm') await assignTeam(tx, game.playerId);
   return { game, repeated: false, mobile };
 }
 
@@ -136,40 +140,6 @@ export async function transition(
 async function recordEvent(tx: Tx, e: Omit<GameEvent, 'id'>): Promise<number> {
   const [row] = await tx.insert(gameEvents).values(e).returning({ id: gameEvents.id });
   return row!.id;
-}
-
-// The player, when without a team, takes the team lock: the lock is taken (a row answered) only then.
-const lockTeamFor = prepared('team_lock_for_player', (db) =>
-  db
-    .select({ locked: sql<unknown>`pg_advisory_xact_lock(${LOCKS.team}, 0)` })
-    .from(players)
-    .where(and(eq(players.id, sql.placeholder('playerId')), isNull(players.teamId))),
-);
-
-// The team with the fewest members, ties to the lowest id; chosen in the UPDATE itself, under the
-// lock taken by the statement before (a statement's snapshot is taken when it starts, so the count
-// sees every assignment committed before the lock was granted).
-const joinSmallestTeam = prepared('team_join_smallest', (db) => {
-  const members = db
-    .select({ id: teams.id })
-    .from(teams)
-    .leftJoin(players, eq(players.teamId, teams.id))
-    .groupBy(teams.id)
-    .orderBy(count(players.id), teams.id)
-    .limit(1)
-    .as('smallest');
-  return db
-    .update(players)
-    .set({ teamId: sql`${members.id}` })
-    .from(members)
-    .where(and(eq(players.id, sql.placeholder('playerId')), isNull(players.teamId)));
-});
-
-/** A player without a team joins the smallest one; serialized so simultaneous confirms stay balanced. */
-async function assignTeam(tx: Executor, playerId: number): Promise<void> {
-  const locked = await lockTeamFor(tx, { playerId });
-  if (!locked.length) return;
-  await joinSmallestTeam(tx, { playerId });
 }
 
 /**

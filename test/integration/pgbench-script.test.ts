@@ -87,6 +87,11 @@ function shapeOf({ sql, params }: Statement): string {
     const value = key.startsWith('$') ? params[Number(key.slice(1)) - 1] : key;
     facts.push(`${m[1] ? 'try ' : ''}advisory lock ${String(value)}`);
   }
+  // The server's own functions that write: the team join takes the team lock (its second argument).
+  for (const m of s.matchAll(/\b(mlb_join_smallest_team)\(\s*[^,]+,\s*([^,)]+)\)/g)) {
+    const key = m[2]!.trim();
+    facts.push(`${m[1]} under advisory lock ${String(key.startsWith('$') ? params[Number(key.slice(1)) - 1] : key)}`);
+  }
   for (const m of s.matchAll(/\bpg_notify\(\s*([^,]+),/g))
     facts.push(`notify ${m[1]!.includes('pgboss') ? 'pgboss' : m[1]}`);
   return facts.sort().join('; ');
@@ -183,14 +188,13 @@ describe('bench/pgbench/lifecycle.sql', () => {
       // an explicit announcement next to the trigger's
       text.replace(/(JOIN shows ON shows\.id = moved\.show_id \\gset\n)/, "$1SELECT pg_notify('mlb_changes', '{}');\n"),
       // another lock key
-      text.replace('pg_advisory_xact_lock(7302, 0)', 'pg_advisory_xact_lock(7303, 0)'),
+      text.replace('mlb_join_smallest_team(moved.player_id, 7302)', 'mlb_join_smallest_team(moved.player_id, 7303)'),
       // a column the services do not write
       text.replace('updated_at = now(), queued_at', 'updated_at = now(), recalled_at = now(), queued_at'),
+      // the team join missing
+      text.replace(', mlb_join_smallest_team(moved.player_id, 7302)', ''),
       // a statement missing
-      text.replace(
-        'SELECT pg_advisory_xact_lock(7302, 0) FROM players WHERE id = :player_id AND team_id IS NULL;\n',
-        '',
-      ),
+      text.replace("SELECT pg_advisory_xact_lock(7303, hashtext('Bench Player +1415555' || :suffix::text));\n", ''),
     ];
     for (const d of drifted) {
       expect(d).not.toBe(text);

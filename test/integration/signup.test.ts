@@ -1,4 +1,4 @@
-import { count, eq } from 'drizzle-orm';
+import { count, eq, inArray } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { games, messages, players, type Show, type Team } from '../../src/db/schema.js';
 import { act, driveTo, gameRow, jobs, playerRow, seedShow, seedTeams, SIGN_UP, signUpPlayer } from '../helpers/api.js';
@@ -144,6 +144,26 @@ describe('signUp', () => {
     expect((await playerRow(server, playerId)).teamId).toBeNull();
     expect((await act(server, 'confirm', gameId)).errors).toBeUndefined();
     expect((await playerRow(server, playerId)).teamId).toBe(red.id);
+  });
+
+  it('keeps the teams balanced when many team-less players are confirmed at once', async () => {
+    // Red and Blue have one member each from the tests before. Every confirm counts the members
+    // after the joins before it committed: were the count taken before the team lock, racing
+    // confirms would read the same sizes and crowd into one team.
+    const sizes = async () =>
+      (
+        await db
+          .select({ n: count() })
+          .from(players)
+          .where(inArray(players.teamId, [red.id, blue.id]))
+          .groupBy(players.teamId)
+      ).map((r) => r.n);
+    expect(await sizes()).toEqual([1, 1]);
+    const rush: number[] = [];
+    for (let i = 0; i < 20; i++) rush.push((await signUpPlayer(server, { firstName: `Rush${i}` }, tablet)).gameId);
+    const confirmed = await Promise.all(rush.map((gameId) => act(server, 'confirm', gameId)));
+    expect(confirmed.map((r) => r.errors)).toEqual(rush.map(() => undefined));
+    expect(await sizes()).toEqual([11, 11]);
   });
 
   it('refuses anonymous sign-up', async () => {
