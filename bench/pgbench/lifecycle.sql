@@ -172,7 +172,7 @@ WITH moved AS (
 SELECT event.id AS event_id, (players.mobile_number IS NOT NULL) AS has_mobile
 FROM moved JOIN event ON true JOIN players ON players.id = moved.player_id JOIN shows ON shows.id = moved.show_id \gset
 
--- completeGame: result, souvenir job, then — if the show's recall lock is free — auto-recall up to the window (2).
+-- completeGame: result, souvenir job and — if the show's recall lock is free — auto-recall up to the window (2).
 BEGIN;
 WITH moved AS (
   UPDATE games SET state = 'COMPLETED', updated_at = now(), score = :r_score, distance = :r_distance, homeruns = :r_homeruns, completed_at = coalesce(games.completed_at, now())
@@ -185,6 +185,10 @@ WITH moved AS (
 )
 SELECT event.id AS event_id, (players.mobile_number IS NOT NULL) AS has_mobile
 FROM moved JOIN event ON true JOIN players ON players.id = moved.player_id JOIN shows ON shows.id = moved.show_id \gset
+-- The server sends the try-lock, the window's count and the souvenir job together (one round trip).
+SELECT pg_try_advisory_xact_lock(7301, :show_id) AS got_lock \gset
+SELECT greatest(2 - count(*), 0) AS wanted FROM games
+WHERE show_id = :show_id AND state = 'RECALLED' AND recalled_at > now() - interval '20 minutes' \gset
 WITH ins AS (
 INSERT INTO pgboss.job_common (
   id,
@@ -280,10 +284,7 @@ notified AS (
   FROM ins WHERE start_after <= pgboss.job_now() LIMIT 1
 )
 SELECT id FROM ins WHERE (SELECT count(*) FROM notified) >= 0;
-SELECT pg_try_advisory_xact_lock(7301, :show_id) AS got_lock \gset
 \if :got_lock
-SELECT greatest(2 - count(*), 0) AS wanted FROM games
-WHERE show_id = :show_id AND state = 'RECALLED' AND recalled_at > now() - interval '20 minutes' \gset
 SELECT coalesce(c[1], 0) AS cand1, coalesce(c[2], 0) AS cand2 FROM (
   SELECT array_agg(id) AS c FROM (
     SELECT games.id FROM games JOIN players ON players.id = games.player_id

@@ -4,14 +4,14 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { inTransaction, type CallContext } from '../context.js';
 import type { Tx } from '../db/client.js';
-import { lock, tryLock } from '../db/locks.js';
+import { lock } from '../db/locks.js';
 import { games, messages, players, uploads, type Game } from '../db/schema.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { idOf } from '../domain/ids.js';
 import type { CancelReason } from '../domain/no-show.js';
 import { checkResult, type GameResult } from '../domain/result.js';
 import { queueSouvenir } from '../jobs/outbox.js';
-import { autoRecallLocked } from './recall.service.js';
+import { autoRecallIfFree, autoRecallLocked } from './recall.service.js';
 import { recordAudit } from './audit.service.js';
 import { correctCompleted, transition } from './transition.js';
 
@@ -52,8 +52,13 @@ async function finishGame(
     }
     const { game, repeated, mobile } = await transition(tx, c, id, action, result, cancelReason);
     if (repeated) return game;
-    if (action === 'complete') await queueSouvenir(tx, c.app.boss, game.id, Boolean(mobile));
-    if (action === 'cancel' || (await tryLock(tx, 'recall', game.showId))) await autoRecallLocked(tx, c, game.showId);
+    if (action === 'cancel') await autoRecallLocked(tx, c, game.showId);
+    // Independent statements on one connection go out together: one round trip for all of them.
+    else
+      await Promise.all([
+        queueSouvenir(tx, c.app.boss, game.id, Boolean(mobile)),
+        autoRecallIfFree(tx, c, game.showId),
+      ]);
     return game;
   });
 }

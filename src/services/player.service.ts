@@ -105,16 +105,20 @@ async function earlierTwin(tx: Tx, showId: number, f: PlayerFields, now: Date): 
   // Without a number nothing is texted, and namesakes without phones (children) are told apart by the staff.
   if (!f.mobileNumber) return null;
   const identity = JSON.stringify([showId, f.firstName, f.lastName ?? null, f.mobileNumber]);
-  await lock(tx, 'signUp', createHash('sha256').update(identity).digest().readInt32BE(0));
   const since = new Date(now.getTime() - SIGNUP_TWIN_SECONDS * 1000);
-  const [row] = await twinOf(tx, {
-    showId,
-    firstName: f.firstName,
-    lastName: f.lastName ?? null,
-    mobile: f.mobileNumber,
-    since: since.toISOString(),
-    now: now.toISOString(),
-  });
+  // The lock and the read go out together, one round trip for both: the server runs them in order,
+  // so the read starts once the lock is granted and sees the first sign-up committed.
+  const [, [row]] = await Promise.all([
+    lock(tx, 'signUp', createHash('sha256').update(identity).digest().readInt32BE(0)),
+    twinOf(tx, {
+      showId,
+      firstName: f.firstName,
+      lastName: f.lastName ?? null,
+      mobile: f.mobileNumber,
+      since: since.toISOString(),
+      now: now.toISOString(),
+    }),
+  ]);
   return row?.player ?? null;
 }
 

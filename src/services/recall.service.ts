@@ -3,7 +3,7 @@
 import { and, asc, count, eq, gt, isNotNull, lte, notExists, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { prepared } from '../db/prepared.js';
-import { lock } from '../db/locks.js';
+import { lock, tryLock } from '../db/locks.js';
 import { games, optOuts, players, shows, type Game } from '../db/schema.js';
 import { DEFAULT_TEXTS } from '../domain/messages.js';
 import { noShowMinutes } from '../domain/no-show.js';
@@ -54,10 +54,29 @@ export async function activeRecalls(tx: Tx, showId: number, now: Date, windowMin
 
 /** Recalls what the window allows; the caller must hold the show's recall lock. Returns the recalled games. */
 export async function autoRecallLocked(tx: Tx, c: CallContext, showId: number): Promise<Game[]> {
-  const { windowSize, windowMinutes, disable } = c.app.config.recall;
+  const { windowMinutes, disable } = c.app.config.recall;
   if (disable) return [];
-  const now = c.now();
-  let wanted = recallsToMake(windowSize, await activeRecalls(tx, showId, now, windowMinutes));
+  return recallInto(tx, c, showId, await activeRecalls(tx, showId, c.now(), windowMinutes));
+}
+
+/**
+ * Auto-recall when the show's recall lock is free (a completion: another pass holding the lock sees
+ * the same window). The lock and the window's count go out together, one round trip for both: the
+ * server runs them in order, so the count is read after the lock is granted.
+ */
+export async function autoRecallIfFree(tx: Tx, c: CallContext, showId: number): Promise<Game[]> {
+  const { windowMinutes, disable } = c.app.config.recall;
+  if (disable) return [];
+  const [locked, active] = await Promise.all([
+    tryLock(tx, 'recall', showId),
+    activeRecalls(tx, showId, c.now(), windowMinutes),
+  ]);
+  return locked ? recallInto(tx, c, showId, active) : [];
+}
+
+/** Recalls into the window, `active` of it taken; the caller holds the show's recall lock. */
+async function recallInto(tx: Tx, c: CallContext, showId: number, active: number): Promise<Game[]> {
+  let wanted = recallsToMake(c.app.config.recall.windowSize, active);
   const system: CallContext = { ...c, actor: SYSTEM_ACTOR };
   const recalled: Game[] = [];
   const tried: number[] = [0];
