@@ -62,6 +62,22 @@ export function benchPostgres(): Promise<Cluster> {
   return cluster;
 }
 
+/**
+ * Writes a checkpoint before a measured row, so that no row starts with one under way and each
+ * starts with the same full-page-write state. A server the bench may not checkpoint (not a
+ * superuser) is measured as it is.
+ */
+export async function checkpoint(): Promise<void> {
+  const sql = postgres((await benchPostgres()).adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`checkpoint`;
+  } catch {
+    // measured as it is
+  } finally {
+    await sql.end();
+  }
+}
+
 /** Stops the embedded cluster (if one was started); bench/run.ts calls it once at the end. */
 export async function stopBenchPostgres(): Promise<void> {
   if (!cluster) return;
