@@ -130,9 +130,9 @@ function clientCpu(clients: Client[]): () => number[] {
   };
 }
 
-async function measure(clients: Client[], trigger: (k: number) => Promise<void>): Promise<number[]> {
+async function measure(clients: Client[], mutations: number, trigger: (k: number) => Promise<void>): Promise<number[]> {
   const all: number[] = [];
-  for (let k = 1; k <= MUTATIONS; k++) {
+  for (let k = 1; k <= mutations; k++) {
     await trigger(k);
     const t0 = now();
     for (const c of clients) c.child.send({ cmd: 'expect', j: k, t0 });
@@ -283,9 +283,13 @@ const subscribersBench: BenchModule = async () => {
       const clientsCpu = clientCpu(clients);
       const w0 = now();
       log(
-        `${n} subscribers on ${clients.length} process(es) connected in ${connectS.toFixed(1)} s; ${MUTATIONS} mutations`,
+        `${n} subscribers on ${clients.length} process(es) connected in ${connectS.toFixed(1)} s; ${2 * MUTATIONS} mutations`,
       );
-      const lat = await measure(clients, (k) => mutate('queueGame', gameIds[k - 1]!));
+      // Each game is queued, then each is cancelled: every move changes the board, which grows to
+      // MUTATIONS players and empties again. Twice the samples for the same board size.
+      const lat = await measure(clients, 2 * MUTATIONS, (k) =>
+        k <= MUTATIONS ? mutate('queueGame', gameIds[k - 1]!) : mutate('cancelGame', gameIds[k - 1 - MUTATIONS]!),
+      );
       const wallS = (now() - w0) / 1000;
       const cpu = server.cpuSeconds() - cpu0;
       const subscriberCpu = clientsCpu();
@@ -309,7 +313,6 @@ const subscribersBench: BenchModule = async () => {
         'connect s': r1(connectS),
       });
       closeClients(clients);
-      for (const id of gameIds) await mutate('cancelGame', id).catch(() => {});
       return { s, mem, idle, clients: clients.length, subscriberCpu };
     };
     const idleP99 = new Map<number, number>();
@@ -358,7 +361,7 @@ const subscribersBench: BenchModule = async () => {
       const bcpu0 = processCpuSeconds(bare.pid!);
       const bclientsCpu = clientCpu(bclients);
       const bw0 = now();
-      const blat = await measure(bclients, async () => void bare.send({ cmd: 'broadcast' }));
+      const blat = await measure(bclients, 2 * MUTATIONS, async () => void bare.send({ cmd: 'broadcast' }));
       const bs = summarize(blat);
       const bmem = memory(bare.pid!);
       rows.push({
@@ -377,7 +380,7 @@ const subscribersBench: BenchModule = async () => {
       bare.send({ cmd: 'close' });
       if (n === LEVELS.at(-1))
         notes.push(
-          `Message size ${json.length} bytes (the board's query, ${MUTATIONS} players waiting); one mutation at a time, ${GAP_MS} ms after the previous one was delivered everywhere.`,
+          `Message size ${json.length} bytes (the board's query, ${MUTATIONS} players waiting); one mutation at a time, ${GAP_MS} ms after the previous one was delivered everywhere: each of ${MUTATIONS} games queued, then each cancelled (the board grows to ${MUTATIONS} players and empties again).`,
         );
     }
     // The same boards again while games complete on another show: each completion renders a souvenir
