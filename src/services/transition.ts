@@ -60,7 +60,7 @@ function moveStatement(action: GameAction, withResult: boolean, withReason: bool
   }
   if (withReason) set.push(sql`${col(games.cancelReason)} = ${p('reason')}`);
   // A confirmed player without a team joins the smallest one (drizzle/0011_team_join.sql), in this
-  // statement: the team lock is then held inside the server only, never across a round trip.
+  // statement: the team lock is then held inside PostgreSQL only, never across a round trip.
   const joinTeam =
     action === 'confirm' ? sql`, mlb_join_smallest_team(moved.player_id, ${sql.raw(String(LOCKS.team))})` : sql``;
   return preparedRows<typeof games, MoveExtras>(

@@ -82,16 +82,16 @@ function shapeOf({ sql, params }: Statement): string {
   for (const m of s.matchAll(/\b(?:from|join) ([\w.]+)/g)) if (TABLES.has(m[1]!)) facts.push(`read ${m[1]}`);
   if (/\bfor update\b/.test(s)) facts.push('row lock');
   if (/\bon conflict\b/.test(s)) facts.push('on conflict');
-  for (const m of s.matchAll(/\bpg_(try_)?advisory_xact_lock\(\s*([^,)]+)/g)) {
-    const key = m[2]!.trim();
-    const value = key.startsWith('$') ? params[Number(key.slice(1)) - 1] : key;
-    facts.push(`${m[1] ? 'try ' : ''}advisory lock ${String(value)}`);
-  }
+  // A lock key as the statement gives it: a literal, or a parameter's value.
+  const keyOf = (arg: string) => {
+    const key = arg.trim();
+    return String(key.startsWith('$') ? params[Number(key.slice(1)) - 1] : key);
+  };
+  for (const m of s.matchAll(/\bpg_(try_)?advisory_xact_lock\(\s*([^,)]+)/g))
+    facts.push(`${m[1] ? 'try ' : ''}advisory lock ${keyOf(m[2]!)}`);
   // The server's own functions that write: the team join takes the team lock (its second argument).
-  for (const m of s.matchAll(/\b(mlb_join_smallest_team)\(\s*[^,]+,\s*([^,)]+)\)/g)) {
-    const key = m[2]!.trim();
-    facts.push(`${m[1]} under advisory lock ${String(key.startsWith('$') ? params[Number(key.slice(1)) - 1] : key)}`);
-  }
+  for (const m of s.matchAll(/\b(mlb_join_smallest_team)\(\s*[^,]+,\s*([^,)]+)\)/g))
+    facts.push(`${m[1]} under advisory lock ${keyOf(m[2]!)}`);
   for (const m of s.matchAll(/\bpg_notify\(\s*([^,]+),/g))
     facts.push(`notify ${m[1]!.includes('pgboss') ? 'pgboss' : m[1]}`);
   return facts.sort().join('; ');
