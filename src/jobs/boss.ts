@@ -2,6 +2,7 @@
 import { PgBoss, type Queue } from 'pg-boss';
 import type { Logger } from '../log.js';
 import { captureUnexpected } from '../observability/sentry.js';
+import { PreparingClient } from './boss-client.js';
 import { DEFAULT_JOB_SETTINGS, JOBS, type JobSettings } from './registry.js';
 
 export interface BossOptions {
@@ -12,6 +13,9 @@ export interface BossOptions {
   max?: number;
   jobs?: JobSettings;
 }
+
+// pg-pool's own option, which pg-boss hands to the pool it makes (its types do not list it).
+const PREPARED_POOL = { Client: PreparingClient };
 
 export async function startBoss({
   url,
@@ -24,6 +28,7 @@ export async function startBoss({
     connectionString: url,
     schema: 'pgboss',
     max,
+    ...PREPARED_POOL,
     supervise,
     schedule: supervise,
     useListenNotify: supervise,

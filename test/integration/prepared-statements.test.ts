@@ -6,6 +6,10 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Executor } from '../../src/db/client.js';
 import { shows } from '../../src/db/schema.js';
+import { preparable, statementName } from '../../src/jobs/boss-client.js';
+import { startBoss } from '../../src/jobs/boss.js';
+import { smsJob } from '../../src/jobs/registry.js';
+import { createLogger } from '../../src/log.js';
 import { createTestDatabase } from '../helpers/db.js';
 
 const scratch = await createTestDatabase();
@@ -37,5 +41,37 @@ describe('prepared statements', () => {
     expect(count('select "id" from "shows" where "shows"."id" = $1')).toBe(1); // two calls, one statement
     expect(count('select "name" from "shows"')).toBe(1);
     expect(count('select "date" from "shows"')).toBe(1);
+  });
+});
+
+// src/jobs/boss-client.ts does the same for pg-boss, whose own driver sends every statement unnamed.
+describe("pg-boss's statements", () => {
+  it('are named once their text is one statement; its schema scripts run as before', async () => {
+    const boss = await startBoss({ url: scratch.url, log: createLogger('silent'), supervise: false, max: 1 });
+    try {
+      await smsJob.send(boss, { messageId: 1 });
+      expect(await boss.fetch('sms')).toHaveLength(1);
+      expect(await boss.fetch('sms')).toHaveLength(0);
+      // The pool has one connection: this runs where the fetches ran.
+      const { rows } = await boss
+        .getDb()
+        .executeSql('select name, statement from pg_prepared_statements where not from_sql');
+      const listed = rows as Array<{ name: string; statement: string }>;
+      const fetches = listed.filter(
+        (p) => p.statement.includes("j.name = 'sms'") && p.statement.includes('SKIP LOCKED'),
+      );
+      expect(fetches).toHaveLength(1); // two fetches, one statement
+      expect(fetches[0]!.name).toBe(statementName(fetches[0]!.statement));
+    } finally {
+      await boss.stop({ graceful: false, close: true });
+    }
+  });
+
+  it('tells one statement from a script', () => {
+    expect(preparable('SELECT 1')).toBe(true);
+    expect(preparable('SELECT 1;\n')).toBe(true);
+    expect(preparable("SELECT ';' || 'a;b', $1 -- one; not two\n")).toBe(true);
+    expect(preparable('BEGIN; SET LOCAL lock_timeout = 1; SELECT 1; COMMIT')).toBe(false);
+    expect(preparable('CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql')).toBe(false);
   });
 });
