@@ -40,12 +40,12 @@ export function asBuffers<T>(value: T): T {
 /**
  * A render is memory- and CPU-heavy work that slows whatever shares the machine with it, at any
  * thread priority: measured, a render thread kept busy by a backlog cost the API about a fifth of
- * its throughput. So while the API is busy, a thread rests between renders nine times as long as its
- * last render took: a tenth of a core for souvenirs, the rest for the booth. That is still a souvenir
- * every second or two, more than a booth's rigs complete games; the backlog of a rush renders at
- * full speed once the API is at rest.
+ * its throughput, and a tenth of a core still cost it a few percent. So while the API is busy, a
+ * thread rests between renders nineteen times as long as its last render took: a twentieth of a core
+ * for souvenirs, the rest for the booth. That is still a souvenir every few seconds, more than a
+ * booth's rigs complete games; the backlog of a rush renders at full speed once the API is at rest.
  */
-const SHARE_WHEN_BUSY = 0.1;
+const SHARE_WHEN_BUSY = 0.05;
 
 interface Pending {
   request: RenderRequest;
