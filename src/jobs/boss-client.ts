@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 /** More distinct texts than pg-boss sends (a few per queue) mean texts that embed values: sent unnamed. */
-const MAX_PREPARED = 200;
+export const MAX_PREPARED = 200;
 
 /**
  * Whether `text` is one statement that may be prepared: a named statement cannot hold several,
@@ -30,11 +30,12 @@ export class PreparingClient extends pg.Client {
     const names = new Map<string, string | null>();
     const query = this.query.bind(this) as (...args: unknown[]) => unknown;
     const named = (text: string): string | null => {
-      let name = names.get(text);
-      if (name === undefined) {
-        name = names.size < MAX_PREPARED && preparable(text) ? statementName(text) : null;
-        names.set(text, name);
-      }
+      const known = names.get(text);
+      if (known !== undefined) return known;
+      // Past the cap nothing is remembered either: texts that embed values must not grow the map.
+      if (names.size >= MAX_PREPARED) return null;
+      const name = preparable(text) ? statementName(text) : null;
+      names.set(text, name);
       return name;
     };
     this.query = ((config: unknown, ...rest: unknown[]) => {

@@ -6,7 +6,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Executor } from '../../src/db/client.js';
 import { shows } from '../../src/db/schema.js';
-import { preparable, statementName } from '../../src/jobs/boss-client.js';
+import { MAX_PREPARED, PreparingClient, preparable, statementName } from '../../src/jobs/boss-client.js';
 import { startBoss } from '../../src/jobs/boss.js';
 import { smsJob } from '../../src/jobs/registry.js';
 import { createLogger } from '../../src/log.js';
@@ -64,6 +64,18 @@ describe("pg-boss's statements", () => {
       expect(fetches[0]!.name).toBe(statementName(fetches[0]!.statement));
     } finally {
       await boss.stop({ graceful: false, close: true });
+    }
+  });
+
+  it('stops naming new texts past the cap, so texts that embed values cannot pile up', async () => {
+    const client = new PreparingClient(scratch.url);
+    await client.connect();
+    try {
+      for (let n = 0; n < MAX_PREPARED + 5; n++) await client.query(`select ${n} as n`);
+      const { rows } = await client.query('select count(*)::int as named from pg_prepared_statements');
+      expect(rows[0].named).toBe(MAX_PREPARED);
+    } finally {
+      await client.end();
     }
   });
 
