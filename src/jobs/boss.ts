@@ -3,6 +3,7 @@ import { PgBoss, type Queue } from 'pg-boss';
 import type { Logger } from '../log.js';
 import { captureUnexpected } from '../observability/sentry.js';
 import { PreparingClient } from './boss-client.js';
+import { watchJobStatistics } from './job-statistics.js';
 import { DEFAULT_JOB_SETTINGS, JOBS, type JobSettings } from './registry.js';
 
 export interface BossOptions {
@@ -56,5 +57,6 @@ export async function startBoss({
       await boss.updateQueue(name, { ...rest, retryDelayMax: retryDelayMax ?? null });
     }
   }
+  if (supervise) watchJobStatistics(boss, log);
   return boss;
 }
