@@ -145,7 +145,13 @@ export const players = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('players_team_idx').on(t.teamId), index('players_created_idx').on(t.createdAt, t.id)],
+  (t) => [
+    index('players_team_idx').on(t.teamId),
+    index('players_created_idx').on(t.createdAt, t.id),
+    // A sign-up's twin check and an inbound text find players by number: without it, each read
+    // every player of the day (the twin check) or of all time (a text).
+    index('players_mobile_idx').on(t.mobileNumber, t.createdAt),
+  ],
 );
 
 export const games = pgTable(

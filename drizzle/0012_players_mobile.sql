@@ -1,0 +1,1 @@
+CREATE INDEX "players_mobile_idx" ON "players" USING btree ("mobile_number","created_at");
