@@ -5,7 +5,9 @@
 // that the player's earlier texts went first, and that the breaker lets it call.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { CallContext } from '../context.js';
-import { columnsOf, prepared, preparedRows, preparedSql } from '../db/prepared.js';
+import type { Executor } from '../db/client.js';
+import { coalesced } from '../db/coalesce.js';
+import { columnsOf, preparedRows, preparedSql } from '../db/prepared.js';
 import { deliveryProviders, games, messages, optOuts, type Message } from '../db/schema.js';
 import { isTooOld, leaseSeconds, staleReason, type TextSituation } from '../domain/delivery.js';
 import type { GameState } from '../domain/game-states.js';
@@ -55,8 +57,10 @@ type LeaseExtras = {
 
 // Every statement is a socket write and a round trip on the worker's event loop, shared with the
 // API under `npm start`: the lease and all it decides by are one statement, and the end of an
-// attempt (its record, the player's next text, the breaker) is another. The subqueries read the
-// table as it was before the lease, so none of them sees this attempt's own change.
+// attempt (its record, the player's next text, the breaker) is another. Each is also shared by the
+// texts of a fetched batch (db/coalesce.ts). The subqueries read the table as it was before the
+// lease, so none of them sees the lease itself; a player's later text in the same batch sees the
+// earlier one still queued, and waits behind it.
 const leaseStatement = preparedRows<typeof messages, LeaseExtras>(
   'sms_lease',
   messages,
@@ -64,7 +68,7 @@ const leaseStatement = preparedRows<typeof messages, LeaseExtras>(
   () => sql`with leased as (
       update ${messages}
          set lease_until = now() + make_interval(secs => ${sql.placeholder('lease')}::int), updated_at = now()
-       where ${messages.id} = ${sql.placeholder('id')} and ${messages.status} = 'queued'
+       where ${messages.id} = any(${sql.placeholder('ids')}::int[]) and ${messages.status} = 'queued'
          and (${messages.leaseUntil} is null or ${messages.leaseUntil} <= now())
       returning ${messages}.*)
     select ${columnsOf(messages, 'leased')},
@@ -77,9 +81,22 @@ const leaseStatement = preparedRows<typeof messages, LeaseExtras>(
     from leased left join ${games} g on g.id = leased.game_id`,
 );
 
+type LeaseRow = Awaited<ReturnType<typeof leaseStatement>>[number];
+
+/** Two attempts at one message in one batch: the first gets the lease, as if they had raced. */
+const leaseRows = coalesced(async (db, asks: Array<{ id: number; lease: number }>) => {
+  const rows = await leaseStatement(db, { ids: asks.map((a) => a.id), lease: asks[0]!.lease });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return asks.map(({ id }) => {
+    const row = byId.get(id) ?? null;
+    byId.delete(id);
+    return row;
+  });
+}) as (db: Executor, ask: { id: number; lease: number }) => Promise<LeaseRow | null>;
+
 /** Leases a queued message to this attempt; null when it is not queued or another attempt holds it. */
 async function leaseMessage(c: CallContext, messageId: number): Promise<Leased | null> {
-  const [row] = await leaseStatement(c.db, { id: messageId, lease: leaseSeconds(c.app.config.jobs.expireSeconds) });
+  const row = await leaseRows(c.db, { id: messageId, lease: leaseSeconds(c.app.config.jobs.expireSeconds) });
   if (!row) return null;
   const { optedOutAt, gameState, recalledAt, latestRecall, played, behind, providerUp, ...msg } = row;
   return {
@@ -104,28 +121,66 @@ async function release(c: CallContext, messageId: number, set: Partial<typeof me
     .where(and(eq(messages.id, messageId), eq(messages.status, 'queued')));
 }
 
-const markAttempt = prepared('sms_attempt', (db) =>
-  db
-    .update(messages)
-    .set({ attempts: sql`${messages.attempts} + 1`, unconfirmedSince: sql`clock_timestamp()`, updatedAt: sql`now()` })
-    .where(eq(messages.id, sql.placeholder('id')))
-    .returning({ attempts: messages.attempts }),
+const markStatement = preparedSql<{ id: number; attempts: number }>(
+  'sms_attempt',
+  () => sql`update ${messages}
+       set attempts = attempts + 1, unconfirmed_since = clock_timestamp(), updated_at = now()
+     where ${messages.id} = any(${sql.placeholder('ids')}::int[])
+     returning id, attempts`,
 );
 
-const settleStatement = preparedSql<{ next_id: number | null; provider_back: boolean }>(
+/** Records an attempt before its request; answers the message's attempts so far. */
+const markAttempt = coalesced(async (db, ids: number[]) => {
+  const rows = await markStatement(db, { ids });
+  return ids.map((id) => rows.find((row) => row.id === id)?.attempts ?? null);
+});
+
+const settleStatement = preparedSql<{ settled: Array<{ id: number; next: number | null }>; provider_back: boolean }>(
   'sms_settle',
-  () => sql`with settled as (
-      update ${messages}
-         set status = ${sql.placeholder('status')}::message_status, lease_until = null, unconfirmed_since = null,
-             provider_id = coalesce(${sql.placeholder('providerId')}::text, provider_id),
-             error = ${sql.placeholder('error')}::text, updated_at = now()
-       where ${messages.id} = ${sql.placeholder('id')} and ${messages.status} = 'queued'
-      returning player_id),
+  () => sql`with ending as (
+      select * from unnest(${sql.placeholder('ids')}::int[], ${sql.placeholder('statuses')}::message_status[],
+                           ${sql.placeholder('providerIds')}::text[], ${sql.placeholder('errors')}::text[])
+        as e(id, status, provider_id, error)),
+    settled as (
+      update ${messages} m
+         set status = e.status, lease_until = null, unconfirmed_since = null,
+             provider_id = coalesce(e.provider_id, m.provider_id), error = e.error, updated_at = now()
+        from ending e
+       where m.id = e.id and m.status = 'queued'
+      returning m.id, m.player_id),
     back as (${markUp('twilio', sql`${sql.placeholder('answered')}::boolean`)})
-    select (select min(n.id) from ${messages} n join settled on n.player_id = settled.player_id
-             where n.status = 'queued' and n.id <> ${sql.placeholder('id')}) as next_id,
+    select coalesce((select json_agg(json_build_object('id', s.id, 'next',
+             (select min(n.id) from ${messages} n
+               where n.player_id = s.player_id and n.status = 'queued' and n.id <> all(${sql.placeholder('ids')}::int[]))))
+             from settled s), '[]') as settled,
            exists (select 1 from back) as provider_back`,
 );
+
+interface Ending {
+  id: number;
+  outcome: 'sent' | 'failed' | 'skipped';
+  providerId: string | null;
+  error: string | null;
+  answered: boolean;
+}
+
+/** What settling one message calls for: the player's next text to wake, or the whole backlog. */
+type Wake = { next: number | null; backlog: boolean };
+
+const settleMessages = coalesced(async (db, endings: Ending[]): Promise<Wake[]> => {
+  const [row] = await settleStatement(db, {
+    ids: endings.map((e) => e.id),
+    statuses: endings.map((e) => e.outcome),
+    providerIds: endings.map((e) => e.providerId),
+    errors: endings.map((e) => e.error),
+    answered: endings.some((e) => e.answered),
+  });
+  const next = new Map(row!.settled.map((s) => [s.id, s.next]));
+  // The provider came back: one drain wakes every player's first text, these players' included.
+  return endings.map((e, i) =>
+    row!.provider_back ? { next: null, backlog: i === 0 } : { next: next.get(e.id) ?? null, backlog: false },
+  );
+});
 
 /**
  * Ends an attempt for good: records the outcome, and with `answered` marks the provider up. The
@@ -140,9 +195,9 @@ async function settle(
   answered = false,
 ): Promise<void> {
   if (answered) recordProviderCall('twilio', 'answered');
-  const [row] = await settleStatement(c.db, { id: messageId, status: outcome, providerId, error, answered });
-  if (row?.provider_back) await drainBacklog(c);
-  else if (row?.next_id) await smsJob.send(c.app.boss, { messageId: row.next_id });
+  const wake = await settleMessages(c.db, { id: messageId, outcome, providerId, error, answered });
+  if (wake.backlog) await drainBacklog(c);
+  else if (wake.next) await smsJob.send(c.app.boss, { messageId: wake.next });
 }
 
 /**
@@ -293,11 +348,11 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
   };
 
   // Recorded before the request: should no answer come back, the next attempt asks the provider first.
-  const [attempt] = await markAttempt(c.db, { id: messageId });
+  const attempts = await markAttempt(c.db, messageId);
   try {
     const { providerId } = await c.app.sms.send(msg.to, msg.body);
     await finish('sent', { providerId }, true);
-    log.info({ providerId, attempt: attempt?.attempts }, 'sms sent');
+    log.info({ providerId, attempt: attempts }, 'sms sent');
     return { outcome: 'sent' };
   } catch (err) {
     return fail(classifySendError(err));
