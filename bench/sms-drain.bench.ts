@@ -84,7 +84,7 @@ const smsDrain: BenchModule = async () => {
       ],
       notes: [
         `${MESSAGES} messages to ${Math.ceil(MESSAGES / TEXTS_PER_PLAYER)} players (${TEXTS_PER_PLAYER} each) queued through the outbox (row + pg-boss job) before the worker starts; each job re-reads and claims its row, checks the text still matters and that the player's earlier texts went first, asks the breaker, "sends", and marks it sent. A player's second text waits for the first.`,
-        'Worker: batches of 20 jobs fetched per round trip, 2 fetch loops, jobs of a batch sent concurrently, per-job results.',
+        'Worker: batches of 20 jobs fetched per round trip, 2 fetch loops, jobs of a batch sent concurrently (their leases, attempt marks and settles one statement each per batch), per-job results.',
       ],
     };
   } finally {
