@@ -14,14 +14,14 @@ export const MIN_PAGES = 16;
 const CHECK_EVERY_MS = 1000;
 
 /** Analyzes each job partition that has outgrown its statistics; returns those it analyzed. */
-export async function refreshJobStatistics(boss: PgBoss, schema = 'pgboss'): Promise<string[]> {
+export async function refreshJobStatistics(boss: PgBoss): Promise<string[]> {
   const db = boss.getDb();
   const { rows } = (await db.executeSql(
     `select p.oid::regclass::text as partition
        from pg_inherits i
        join pg_class p on p.oid = i.inhrelid
        cross join lateral (select pg_relation_size(p.oid) / current_setting('block_size')::int as pages) now
-      where i.inhparent = '${schema}.job'::regclass
+      where i.inhparent = 'pgboss.job'::regclass
         and now.pages >= ${MIN_PAGES}
         and (p.reltuples < 0 or now.pages >= 2 * p.relpages)`,
   )) as { rows: Array<{ partition: string }> };

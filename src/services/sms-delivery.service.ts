@@ -5,7 +5,6 @@
 // that the player's earlier texts went first, and that the breaker lets it call.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { CallContext } from '../context.js';
-import type { Executor } from '../db/client.js';
 import { coalesced } from '../db/coalesce.js';
 import { columnsOf, preparedRows, preparedSql } from '../db/prepared.js';
 import { deliveryProviders, games, messages, optOuts, type Message } from '../db/schema.js';
@@ -27,6 +26,9 @@ import {
 /** How one attempt ended; `deferred` asks for another attempt later (the job is retried). */
 export type AttemptOutcome =
   { outcome: 'sent' | 'skipped' | 'failed' } | { outcome: 'deferred'; reason: string; failure?: SmsSendError };
+
+/** How an attempt ends a message for good. */
+type FinalOutcome = Exclude<AttemptOutcome['outcome'], 'deferred'>;
 
 /** Provider clocks drift: a lookup reaches this far before the attempt began. */
 const LOOKUP_SLACK_MS = 60_000;
@@ -84,7 +86,7 @@ const leaseStatement = preparedRows<typeof messages, LeaseExtras>(
 type LeaseRow = Awaited<ReturnType<typeof leaseStatement>>[number];
 
 /** Two attempts at one message in one batch: the first gets the lease, as if they had raced. */
-const leaseRows = coalesced(async (db, asks: Array<{ id: number; lease: number }>) => {
+const leaseRows = coalesced<{ id: number; lease: number }, LeaseRow | null>(async (db, asks) => {
   const rows = await leaseStatement(db, { ids: asks.map((a) => a.id), lease: asks[0]!.lease });
   const byId = new Map(rows.map((row) => [row.id, row]));
   return asks.map(({ id }) => {
@@ -92,7 +94,7 @@ const leaseRows = coalesced(async (db, asks: Array<{ id: number; lease: number }
     byId.delete(id);
     return row;
   });
-}) as (db: Executor, ask: { id: number; lease: number }) => Promise<LeaseRow | null>;
+});
 
 /** Leases a queued message to this attempt; null when it is not queued or another attempt holds it. */
 async function leaseMessage(c: CallContext, messageId: number): Promise<Leased | null> {
@@ -158,7 +160,7 @@ const settleStatement = preparedSql<{ settled: Array<{ id: number; next: number 
 
 interface Ending {
   id: number;
-  outcome: 'sent' | 'failed' | 'skipped';
+  outcome: FinalOutcome;
   providerId: string | null;
   error: string | null;
   answered: boolean;
@@ -190,7 +192,7 @@ const settleMessages = coalesced(async (db, endings: Ending[]): Promise<Wake[]> 
 async function settle(
   c: CallContext,
   messageId: number,
-  outcome: 'sent' | 'failed' | 'skipped',
+  outcome: FinalOutcome,
   { providerId = null, error = null }: { providerId?: string | null; error?: string | null },
   answered = false,
 ): Promise<void> {
@@ -244,11 +246,7 @@ export async function attemptMessage(c: CallContext, messageId: number, lastAtte
   const { msg, situation } = leased;
   const log = c.log.child({ messageId, kind: msg.kind, gameId: msg.gameId });
   const { config } = c.app;
-  const finish = async (
-    outcome: 'sent' | 'failed' | 'skipped',
-    set: { providerId?: string; error?: string },
-    answered = false,
-  ) => {
+  const finish = async (outcome: FinalOutcome, set: { providerId?: string; error?: string }, answered = false) => {
     await settle(c, messageId, outcome, set, answered);
     return { outcome };
   };
